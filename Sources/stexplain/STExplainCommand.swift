@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct STExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stexplain",
+        abstract: "Explain spatio-temporal deep networks.")
+}
