@@ -1,0 +1,37 @@
+# STExplain build/test entry points. `make` alone lists the targets.
+
+SWIFT ?= swift
+SWIFT_TEST_FLAGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help deps build test demo bench clean
+
+help:
+	@echo "Targets:"
+	@echo "  make deps   install missing Debian packages (scripts/install-deps.sh)"
+	@echo "  make build  release build of the stexplain executable"
+	@echo "  make test   debug build and the full test suite (SWIFT_TEST_FLAGS=... passed to swift test)"
+	@echo "  make demo   release build, then run the demo (currently: stexplain bench engine)"
+	@echo "  make bench  release build, then stexplain bench engine"
+	@echo "  make clean  remove .build and .build-*"
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product stexplain
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
+
+# For now the demo is the engine benchmark.
+demo: build
+	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" bench engine
+
+bench: build
+	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" bench engine
+
+clean:
+	rm -rf .build .build-*
