@@ -106,6 +106,7 @@ public struct Tensor: Sendable {
         if !isKnownUniquelyReferenced(&storage) {
             storage = storage.copy()
         }
+        storage.markWritten()
         var buffer = UnsafeMutableBufferPointer(start: storage.pointer, count: count)
         return try body(&buffer)
     }

@@ -2,6 +2,13 @@
 final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
+    /// Bumped on every write through `Tensor.withUnsafeMutableBufferPointer`, so caches derived
+    /// from the contents (reordered or folded weights) notice in-place updates.
+    private(set) var version = 0
+
+    func markWritten() {
+        version &+= 1
+    }
 
     init(count: Int) {
         self.count = count

@@ -1,10 +1,988 @@
 import CDNNL
 import Foundation
 
-/// The one bridge between the engine and oneDNN's C API. Everything else in the project is plain
-/// Swift; only this file imports `CDNNL`.
+/// The one bridge between the engine and oneDNN 2.6's C API; no other file imports `CDNNL`.
+///
+/// Every kernel here takes and returns `Tensor`s. Activations may come back in the layout oneDNN
+/// chose (`MemoryFormat.channelBlocked`), and a tensor already in the layout a primitive wants is
+/// passed without a copy; anything else is reordered at the boundary. Primitives are created once
+/// per shape and kept in a cache; weights reordered for a primitive are cached per weight version.
 enum DNNL {
+    static let runtime = Runtime()
+
+    // MARK: - Runtime
+
+    /// Engine, stream and caches. Executions are serialised: oneDNN parallelises inside each
+    /// primitive with its own OpenMP threads, so concurrent callers gain nothing.
+    final class Runtime: @unchecked Sendable {
+        let engine: dnnl_engine_t
+        let stream: dnnl_stream_t
+        let threads: Int
+        let lock = NSRecursiveLock()
+        var primitives: [String: Primitive] = [:]
+        var preparedWeights: [String: PreparedWeights] = [:]
+
+        init() {
+            let requested = ProcessInfo.processInfo.environment["STEXPLAIN_THREADS"].flatMap { Int($0) }
+            if let requested, requested > 0 {
+                omp_set_num_threads(Int32(requested))
+            }
+            threads = Int(omp_get_max_threads())
+            var engine: dnnl_engine_t?
+            var stream: dnnl_stream_t?
+            precondition(dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success, "oneDNN: no CPU engine")
+            precondition(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success,
+                         "oneDNN: no stream")
+            self.engine = engine!
+            self.stream = stream!
+        }
+
+        func withLock<R>(_ body: () throws -> R) rethrows -> R {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body()
+        }
+    }
+
+    /// Number of threads oneDNN runs with (`STEXPLAIN_THREADS`, default all cores).
+    static var threadCount: Int { runtime.threads }
+
+    // MARK: - Memory descriptors
+
+    typealias Desc = dnnl_memory_desc_t
+
+    static func dims(_ values: [Int]) -> dnnl_dims_t {
+        var result: dnnl_dims_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &result) { raw in
+            let slots = raw.bindMemory(to: Int64.self)
+            for (index, value) in values.enumerated() { slots[index] = Int64(value) }
+        }
+        return result
+    }
+
+    private static let plainTags: [dnnl_format_tag_t] = [dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef]
+
+    private static func tag(rank: Int, format: MemoryFormat) -> dnnl_format_tag_t? {
+        switch (format, rank) {
+        case (.plain, 0...6): return plainTags[rank]
+        case (.channelsLast, 3): return dnnl_acb
+        case (.channelsLast, 4): return dnnl_acdb
+        case (.channelsLast, 5): return dnnl_acdeb
+        case (.channelBlocked(8), 3): return dnnl_aBc8b
+        case (.channelBlocked(8), 4): return dnnl_aBcd8b
+        case (.channelBlocked(8), 5): return dnnl_aBcde8b
+        case (.channelBlocked(16), 3): return dnnl_aBc16b
+        case (.channelBlocked(16), 4): return dnnl_aBcd16b
+        case (.channelBlocked(16), 5): return dnnl_aBcde16b
+        default: return nil
+        }
+    }
+
+    /// Descriptor of a tensor of `shape` in `format` (a scalar is described as shape [1]).
+    static func desc(_ shape: [Int], _ format: MemoryFormat = .plain) -> Desc {
+        let shape = shape.isEmpty ? [1] : shape
+        guard let tag = tag(rank: shape.count, format: format) else {
+            preconditionFailure("no oneDNN tag for \(format) at rank \(shape.count)")
+        }
+        var result = Desc()
+        var dims = dims(shape)
+        let status = dnnl_memory_desc_init_by_tag(&result, Int32(shape.count), &dims.0, dnnl_f32, tag)
+        precondition(status == dnnl_success, "memory descriptor for \(shape) \(format): \(status)")
+        return result
+    }
+
+    /// Descriptor with explicit element strides (for transposed and strided views).
+    static func desc(_ shape: [Int], strides: [Int]) -> Desc {
+        var result = Desc()
+        var dims = dims(shape)
+        var strideDims = self.dims(strides)
+        let status = dnnl_memory_desc_init_by_strides(&result, Int32(shape.count), &dims.0, dnnl_f32, &strideDims.0)
+        precondition(status == dnnl_success, "strided descriptor for \(shape) \(strides): \(status)")
+        return result
+    }
+
+    /// A descriptor that lets the primitive choose the layout.
+    static func anyDesc(_ shape: [Int]) -> Desc {
+        var result = Desc()
+        var dims = dims(shape)
+        let status = dnnl_memory_desc_init_by_tag(&result, Int32(shape.count), &dims.0, dnnl_f32, dnnl_format_tag_any)
+        precondition(status == dnnl_success, "any-descriptor for \(shape): \(status)")
+        return result
+    }
+
+    /// Passes a pointer to `value` when `present`, nil otherwise (optional C arguments).
+    static func optionalPointer<R>(to value: inout Desc, if present: Bool, _ body: (UnsafePointer<Desc>?) -> R) -> R {
+        present ? withUnsafePointer(to: &value) { body($0) } : body(nil)
+    }
+
+    static func equal(_ a: Desc, _ b: Desc) -> Bool {
+        var a = a, b = b
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
+
+    /// The `MemoryFormat` a descriptor chosen by oneDNN corresponds to, if it is one we model.
+    static func format(of chosen: Desc, shape: [Int]) -> MemoryFormat? {
+        let candidates: [MemoryFormat] = [.plain, .channelBlocked(16), .channelBlocked(8), .channelsLast]
+        return candidates.first { tag(rank: shape.count, format: $0) != nil && equal(desc(shape, $0), chosen) }
+    }
+
+    static func byteCount(_ desc: Desc) -> Int {
+        var desc = desc
+        return dnnl_memory_desc_get_size(&desc)
+    }
+
+    // MARK: - Primitives
+
+    /// A primitive descriptor and its primitive.
+    final class Primitive: @unchecked Sendable {
+        let descriptor: dnnl_primitive_desc_t
+        let handle: dnnl_primitive_t
+
+        init(descriptor: dnnl_primitive_desc_t) throws {
+            var handle: dnnl_primitive_t?
+            try check(dnnl_primitive_create(&handle, descriptor), "primitive creation")
+            self.descriptor = descriptor
+            self.handle = handle!
+        }
+
+        /// Creates the primitive for an operation descriptor (`convolution_desc`, …).
+        convenience init<OpDesc>(op: inout OpDesc, attributes: dnnl_primitive_attr_t? = nil,
+                                 hint: Primitive? = nil, what: String) throws {
+            var descriptor: dnnl_primitive_desc_t?
+            let status = withUnsafePointer(to: &op) { pointer in
+                dnnl_primitive_desc_create(&descriptor, UnsafeRawPointer(pointer), attributes,
+                                           DNNL.runtime.engine, hint?.descriptor)
+            }
+            try check(status, what)
+            try self.init(descriptor: descriptor!)
+        }
+
+        func desc(_ query: dnnl_query_t, _ index: Int32 = 0) -> Desc {
+            dnnl_primitive_desc_query_md(descriptor, query, index).pointee
+        }
+
+        var implementation: String {
+            var text: UnsafePointer<CChar>?
+            dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &text)
+            return text.map { String(cString: $0) } ?? "?"
+        }
+
+        deinit {
+            dnnl_primitive_destroy(handle)
+            dnnl_primitive_desc_destroy(descriptor)
+        }
+    }
+
+    static func check(_ status: dnnl_status_t, _ what: String) throws {
+        guard status == dnnl_success else {
+            throw STError.kernel("\(what) failed (status \(status.rawValue))")
+        }
+    }
+
+    /// The cached primitive for `key`, created by `make` on first use.
+    static func cached(_ key: String, _ make: () throws -> Primitive) rethrows -> Primitive {
+        try runtime.withLock {
+            if let primitive = runtime.primitives[key] { return primitive }
+            let primitive = try make()
+            runtime.primitives[key] = primitive
+            return primitive
+        }
+    }
+
+    /// One argument of an execution: the slot, its descriptor and the memory behind it.
+    struct Argument {
+        let slot: Int32
+        let desc: Desc
+        let pointer: UnsafeMutableRawPointer
+        let owner: AnyObject
+
+        init(_ slot: Int32, _ desc: Desc, _ storage: TensorStorage) {
+            self.slot = slot
+            self.desc = desc
+            self.pointer = UnsafeMutableRawPointer(storage.pointer)
+            self.owner = storage
+        }
+    }
+
+    static func execute(_ primitive: Primitive, _ arguments: [Argument]) throws {
+        try runtime.withLock {
+            var memories: [dnnl_memory_t?] = []
+            defer { for memory in memories { dnnl_memory_destroy(memory) } }
+            var execArgs: [dnnl_exec_arg_t] = []
+            for argument in arguments {
+                var memory: dnnl_memory_t?
+                var desc = argument.desc
+                try check(dnnl_memory_create(&memory, &desc, runtime.engine, argument.pointer), "memory creation")
+                memories.append(memory)
+                execArgs.append(dnnl_exec_arg_t(arg: argument.slot, memory: memory))
+            }
+            try check(dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs),
+                      "execution")
+            try check(dnnl_stream_wait(runtime.stream), "stream wait")
+            withExtendedLifetime(arguments) {}
+        }
+    }
+
+    /// A buffer laid out as `desc` (used for formats that have no `MemoryFormat`, e.g. weights).
+    struct Buffer {
+        let desc: Desc
+        let storage: TensorStorage
+
+        init(desc: Desc) {
+            self.desc = desc
+            storage = TensorStorage(zeros: (byteCount(desc) + 3) / 4)
+        }
+    }
+
+    /// Weights reordered (and possibly folded) for one primitive, tagged with the source version.
+    struct PreparedWeights {
+        let sources: [TensorStorage]
+        let versions: [Int]
+        let buffer: Buffer
+    }
+
+    // MARK: - Reorders
+
+    /// Copies `source` (laid out as `from`) into a new buffer laid out as `to`.
+    static func reorder(_ source: TensorStorage, from: Desc, to: Desc) throws -> TensorStorage {
+        let key = "reorder|\(descKey(from))|\(descKey(to))"
+        let primitive = try cached(key) {
+            var descriptor: dnnl_primitive_desc_t?
+            var from = from, to = to
+            try check(dnnl_reorder_primitive_desc_create(&descriptor, &from, runtime.engine, &to, runtime.engine, nil),
+                      "reorder")
+            return try Primitive(descriptor: descriptor!)
+        }
+        let target = Buffer(desc: to)
+        try execute(primitive, [Argument(DNNL_ARG_FROM, from, source), Argument(DNNL_ARG_TO, to, target.storage)])
+        return target.storage
+    }
+
+    /// `x` in another layout (same logical shape and values).
     static func reorder(_ x: Tensor, to format: MemoryFormat) -> Tensor {
-        fatalError("todo")
+        if x.format == format { return x }
+        do {
+            let storage = try reorder(x.storage, from: desc(x.shape, x.format), to: desc(x.shape, format))
+            return Tensor(shape: x.shape, format: format, storage: storage)
+        } catch {
+            preconditionFailure("reorder of \(x.shape) from \(x.format) to \(format): \(error)")
+        }
+    }
+
+    /// `x` in the layout `target` describes; `x` itself when it already is.
+    static func conform(_ x: Tensor, to target: Desc) throws -> TensorStorage {
+        let current = desc(x.shape, x.format)
+        if equal(current, target) { return x.storage }
+        return try reorder(x.storage, from: current, to: target)
+    }
+
+    /// The tensor a primitive produced in `chosen`, wrapped with its `MemoryFormat`.
+    static func tensor(_ storage: TensorStorage, shape: [Int], chosen: Desc) -> Tensor {
+        guard let format = format(of: chosen, shape: shape) else {
+            preconditionFailure("oneDNN chose a layout the engine does not model for \(shape)")
+        }
+        return Tensor(shape: shape, format: format, storage: storage)
+    }
+
+    /// Axis permutation: `result.shape[i] = x.shape[order[i]]`, plain output.
+    static func permute(_ x: Tensor, order: [Int]) throws -> Tensor {
+        let source = x.plain()
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (position, axis) in order.enumerated() { inverse[axis] = position }
+        var permuted = Desc()
+        var plainDesc = desc(source.shape)
+        let permutation = inverse.map(Int32.init)
+        try check(dnnl_memory_desc_permute_axes(&permuted, &plainDesc, permutation), "permute")
+        let shape = order.map { x.shape[$0] }
+        let storage = try reorder(source.storage, from: permuted, to: desc(shape))
+        return Tensor(shape: shape, format: .plain, storage: storage)
+    }
+
+    static func descKey(_ desc: Desc) -> String {
+        var desc = desc
+        let rank = Int(desc.ndims)
+        let dims = withUnsafeBytes(of: &desc.dims) { Array($0.bindMemory(to: Int64.self).prefix(rank)) }
+        let size = dnnl_memory_desc_get_size(&desc)
+        // Equal descriptors have equal dims, size and format details; the hash of the raw bytes
+        // distinguishes layouts with the same dims.
+        let bytes = withUnsafeBytes(of: &desc) { Array($0) }
+        var hasher = Hasher()
+        hasher.combine(bytes)
+        return "\(dims)/\(size)/\(hasher.finalize())"
+    }
+
+    // MARK: - Post-ops
+
+    /// Operations oneDNN applies to a convolution's output before writing it.
+    struct PostOps {
+        /// Added element-wise to the output (a residual connection), same shape as the output.
+        var residual: Tensor?
+        /// Apply ReLU last.
+        var relu = false
+
+        var key: String { "\(residual.map { "res\($0.format)" } ?? "")\(relu ? "relu" : "")" }
+    }
+
+    private static func attributes(for postOps: PostOps, outputDesc: Desc?) throws -> dnnl_primitive_attr_t? {
+        guard postOps.residual != nil || postOps.relu else { return nil }
+        var attributes: dnnl_primitive_attr_t?
+        var list: dnnl_post_ops_t?
+        try check(dnnl_primitive_attr_create(&attributes), "attributes")
+        try check(dnnl_post_ops_create(&list), "post-ops")
+        defer { dnnl_post_ops_destroy(list) }
+        if let residual = postOps.residual {
+            var residualDesc = outputDesc ?? desc(residual.shape, residual.format)
+            try check(dnnl_post_ops_append_binary(list, dnnl_binary_add, &residualDesc), "binary post-op")
+        }
+        if postOps.relu {
+            try check(dnnl_post_ops_append_eltwise(list, 1, dnnl_eltwise_relu, 0, 0), "relu post-op")
+        }
+        try check(dnnl_primitive_attr_set_post_ops(attributes, list), "post-op attributes")
+        return attributes
+    }
+
+    private static let firstPostOpSource: Int32 = 16384 | DNNL_ARG_SRC_1
+
+    // MARK: - Convolution
+
+    private static func convolutionKey(_ kind: String, input: [Int], weight: [Int], output: [Int],
+                                       geometry: ConvolutionGeometry, bias: Bool, extra: String = "") -> String {
+        "conv-\(kind)|\(input)|\(weight)|\(output)|\(geometry.stride)|\(geometry.padding)|\(geometry.dilation)|g\(geometry.groups)|b\(bias)|\(extra)"
+    }
+
+    /// oneDNN's weight dims: `[groups, O/groups, I/groups, k…]` for grouped convolutions.
+    private static func weightDims(_ weightShape: [Int], groups: Int) -> [Int] {
+        guard groups > 1 else { return weightShape }
+        return [groups, weightShape[0] / groups] + weightShape.dropFirst()
+    }
+
+    private static func forwardConvolutionDesc(input: [Int], weight: [Int], output: [Int], bias: Bool,
+                                               geometry: ConvolutionGeometry, propagation: dnnl_prop_kind_t,
+                                               inputDesc: Desc) throws -> dnnl_convolution_desc_t {
+        var op = dnnl_convolution_desc_t()
+        var src = inputDesc
+        var weights = anyDesc(weightDims(weight, groups: geometry.groups))
+        var biasDesc = desc([weight[0]])
+        var dst = anyDesc(output)
+        var strides = dims(geometry.stride)
+        var dilation = dims(geometry.dilation.map { $0 - 1 })
+        var left = dims(geometry.padding)
+        var right = dims(geometry.rightPadding(input: input, weight: weight, output: output))
+        try check(optionalPointer(to: &biasDesc, if: bias) { biasPointer in
+            dnnl_dilated_convolution_forward_desc_init(
+                &op, propagation, dnnl_convolution_direct, &src, &weights, biasPointer, &dst,
+                &strides.0, &dilation.0, &left.0, &right.0)
+        }, "convolution descriptor")
+        return op
+    }
+
+    /// The forward primitive; the source layout is left to oneDNN unless the input is plain with few
+    /// channels (the first layer), where reordering the input would cost more than it saves.
+    private static func convolutionForwardPrimitive(input: [Int], weight: [Int], output: [Int], bias: Bool,
+                                                    geometry: ConvolutionGeometry, postOps: PostOps) throws -> Primitive {
+        let key = convolutionKey("fwd", input: input, weight: weight, output: output, geometry: geometry,
+                                 bias: bias, extra: postOps.key)
+        return try cached(key) {
+            var op = try forwardConvolutionDesc(input: input, weight: weight, output: output, bias: bias,
+                                                geometry: geometry, propagation: dnnl_forward_training,
+                                                inputDesc: anyDesc(input))
+            let probe = try Primitive(op: &op, what: "convolution \(input)→\(output)")
+            let chosenOutput = probe.desc(dnnl_query_dst_md)
+            let attributes = try attributes(for: postOps, outputDesc: chosenOutput)
+            defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
+            if attributes == nil { return probe }
+            return try Primitive(op: &op, attributes: attributes, what: "fused convolution \(input)→\(output)")
+        }
+    }
+
+    /// Weights reordered into `target`, cached while the source tensors are unchanged.
+    static func prepared(_ weight: Tensor, as target: Desc, sourceDesc: Desc, key: String) throws -> Buffer {
+        try runtime.withLock {
+            let cacheKey = "\(key)|\(ObjectIdentifier(weight.storage))"
+            if let cached = runtime.preparedWeights[cacheKey], cached.sources[0] === weight.storage,
+               cached.versions[0] == weight.storage.version {
+                return cached.buffer
+            }
+            let storage = try reorder(weight.plain().storage, from: sourceDesc, to: target)
+            let buffer = Buffer(desc: target, storage: storage)
+            if runtime.preparedWeights.count > 512 { runtime.preparedWeights.removeAll() }
+            runtime.preparedWeights[cacheKey] = PreparedWeights(sources: [weight.storage],
+                                                                versions: [weight.storage.version], buffer: buffer)
+            return buffer
+        }
+    }
+
+    /// N-d convolution (1, 2 or 3 spatial dims) with optional bias and fused post-ops.
+    static func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry,
+                                   outputShape: [Int], postOps: PostOps = PostOps()) throws -> Tensor {
+        let primitive = try convolutionForwardPrimitive(input: x.shape, weight: weight.shape, output: outputShape,
+                                                        bias: bias != nil, geometry: geometry, postOps: postOps)
+        let srcDesc = primitive.desc(dnnl_query_src_md)
+        let weightsDesc = primitive.desc(dnnl_query_weights_md)
+        let dstDesc = primitive.desc(dnnl_query_dst_md)
+        let weights = try prepared(weight, as: weightsDesc,
+                                   sourceDesc: desc(weightDims(weight.shape, groups: geometry.groups)),
+                                   key: "conv-w|\(descKey(weightsDesc))")
+        let output = Buffer(desc: dstDesc)
+        var arguments = [
+            Argument(DNNL_ARG_SRC, srcDesc, try conform(x, to: srcDesc)),
+            Argument(DNNL_ARG_WEIGHTS, weightsDesc, weights.storage),
+            Argument(DNNL_ARG_DST, dstDesc, output.storage),
+        ]
+        if let bias {
+            arguments.append(Argument(DNNL_ARG_BIAS, desc([bias.count]), bias.plain().storage))
+        }
+        if let residual = postOps.residual {
+            arguments.append(Argument(firstPostOpSource, dstDesc, try conform(residual, to: dstDesc)))
+        }
+        try execute(primitive, arguments)
+        return tensor(output.storage, shape: outputShape, chosen: dstDesc)
+    }
+
+    /// Gradient of a convolution with respect to its input.
+    static func convolutionBackwardData(_ gradOutput: Tensor, weight: Tensor, inputShape: [Int],
+                                        geometry: ConvolutionGeometry) throws -> Tensor {
+        let forward = try convolutionForwardPrimitive(input: inputShape, weight: weight.shape, output: gradOutput.shape,
+                                                      bias: false, geometry: geometry, postOps: PostOps())
+        let key = convolutionKey("bwd-data", input: inputShape, weight: weight.shape, output: gradOutput.shape,
+                                 geometry: geometry, bias: false)
+        let primitive = try cached(key) {
+            var op = dnnl_convolution_desc_t()
+            var diffSrc = anyDesc(inputShape)
+            var weights = anyDesc(weightDims(weight.shape, groups: geometry.groups))
+            var diffDst = anyDesc(gradOutput.shape)
+            var strides = dims(geometry.stride)
+            var dilation = dims(geometry.dilation.map { $0 - 1 })
+            var left = dims(geometry.padding)
+            var right = dims(geometry.rightPadding(input: inputShape, weight: weight.shape, output: gradOutput.shape))
+            try check(dnnl_dilated_convolution_backward_data_desc_init(
+                &op, dnnl_convolution_direct, &diffSrc, &weights, &diffDst,
+                &strides.0, &dilation.0, &left.0, &right.0), "convolution backward-data descriptor")
+            return try Primitive(op: &op, hint: forward, what: "convolution backward-data \(inputShape)")
+        }
+        let diffSrcDesc = primitive.desc(dnnl_query_diff_src_md)
+        let weightsDesc = primitive.desc(dnnl_query_weights_md)
+        let diffDstDesc = primitive.desc(dnnl_query_diff_dst_md)
+        let weights = try prepared(weight, as: weightsDesc,
+                                   sourceDesc: desc(weightDims(weight.shape, groups: geometry.groups)),
+                                   key: "conv-w|\(descKey(weightsDesc))")
+        let gradInput = Buffer(desc: diffSrcDesc)
+        try execute(primitive, [
+            Argument(DNNL_ARG_DIFF_DST, diffDstDesc, try conform(gradOutput, to: diffDstDesc)),
+            Argument(DNNL_ARG_WEIGHTS, weightsDesc, weights.storage),
+            Argument(DNNL_ARG_DIFF_SRC, diffSrcDesc, gradInput.storage),
+        ])
+        return tensor(gradInput.storage, shape: inputShape, chosen: diffSrcDesc)
+    }
+
+    /// Gradients of a convolution with respect to its weight (plain, PyTorch shape) and bias.
+    static func convolutionBackwardWeights(_ x: Tensor, gradOutput: Tensor, weightShape: [Int],
+                                           geometry: ConvolutionGeometry, bias: Bool) throws -> (weight: Tensor, bias: Tensor?) {
+        let forward = try convolutionForwardPrimitive(input: x.shape, weight: weightShape, output: gradOutput.shape,
+                                                      bias: bias, geometry: geometry, postOps: PostOps())
+        let key = convolutionKey("bwd-weights", input: x.shape, weight: weightShape, output: gradOutput.shape,
+                                 geometry: geometry, bias: bias)
+        let oneDNNWeightDims = weightDims(weightShape, groups: geometry.groups)
+        let primitive = try cached(key) {
+            var op = dnnl_convolution_desc_t()
+            var src = anyDesc(x.shape)
+            var diffWeights = desc(oneDNNWeightDims)
+            var diffBias = desc([weightShape[0]])
+            var diffDst = anyDesc(gradOutput.shape)
+            var strides = dims(geometry.stride)
+            var dilation = dims(geometry.dilation.map { $0 - 1 })
+            var left = dims(geometry.padding)
+            var right = dims(geometry.rightPadding(input: x.shape, weight: weightShape, output: gradOutput.shape))
+            try check(optionalPointer(to: &diffBias, if: bias) { biasPointer in
+                dnnl_dilated_convolution_backward_weights_desc_init(
+                    &op, dnnl_convolution_direct, &src, &diffWeights, biasPointer, &diffDst,
+                    &strides.0, &dilation.0, &left.0, &right.0)
+            }, "convolution backward-weights descriptor")
+            return try Primitive(op: &op, hint: forward, what: "convolution backward-weights \(weightShape)")
+        }
+        let srcDesc = primitive.desc(dnnl_query_src_md)
+        let diffDstDesc = primitive.desc(dnnl_query_diff_dst_md)
+        let gradWeight = Tensor(uninitialized: weightShape)
+        let gradBias = bias ? Tensor(uninitialized: [weightShape[0]]) : nil
+        var arguments = [
+            Argument(DNNL_ARG_SRC, srcDesc, try conform(x, to: srcDesc)),
+            Argument(DNNL_ARG_DIFF_DST, diffDstDesc, try conform(gradOutput, to: diffDstDesc)),
+            Argument(DNNL_ARG_DIFF_WEIGHTS, desc(oneDNNWeightDims), gradWeight.storage),
+        ]
+        if let gradBias {
+            arguments.append(Argument(DNNL_ARG_DIFF_BIAS, desc([weightShape[0]]), gradBias.storage))
+        }
+        try execute(primitive, arguments)
+        return (gradWeight, gradBias)
+    }
+
+    /// Name of the implementation oneDNN picked for a forward convolution (e.g. `brgconv:avx512_core`).
+    static func convolutionImplementation(input: [Int], weight: [Int], output: [Int], geometry: ConvolutionGeometry) throws -> String {
+        try convolutionForwardPrimitive(input: input, weight: weight, output: output, bias: false,
+                                        geometry: geometry, postOps: PostOps()).implementation
+    }
+
+    // MARK: - Pooling
+
+    /// What a pooling forward pass leaves for its backward pass (max pooling's argmax workspace).
+    struct PoolingWorkspace {
+        let buffer: Buffer?
+    }
+
+    private static func poolingAlgorithm(_ kind: PoolingKind) -> dnnl_alg_kind_t {
+        switch kind {
+        case .max: return dnnl_pooling_max
+        case .average(countIncludePad: true): return dnnl_pooling_avg_include_padding
+        case .average(countIncludePad: false): return dnnl_pooling_avg_exclude_padding
+        }
+    }
+
+    private static func poolingForwardPrimitive(input: Desc, inputShape: [Int], output: [Int],
+                                                geometry: PoolingGeometry, kind: PoolingKind) throws -> Primitive {
+        try cached("pool-fwd|\(descKey(input))|\(output)|\(geometry)|\(kind)") {
+            var op = dnnl_pooling_v2_desc_t()
+            var src = input
+            var dst = anyDesc(output)
+            var strides = dims(geometry.stride)
+            var kernel = dims(geometry.kernel)
+            var dilation = dims(geometry.dilation.map { $0 - 1 })
+            var left = dims(geometry.padding)
+            var right = dims(geometry.rightPadding(input: inputShape, output: output))
+            try check(dnnl_pooling_v2_forward_desc_init(&op, dnnl_forward_training, poolingAlgorithm(kind), &src, &dst,
+                                                        &strides.0, &kernel.0, &dilation.0, &left.0, &right.0),
+                      "pooling descriptor")
+            return try Primitive(op: &op, what: "pooling \(inputShape)→\(output)")
+        }
+    }
+
+    /// Max or average pooling over the trailing spatial axes; keeps the input's layout.
+    static func poolingForward(_ x: Tensor, outputShape: [Int], geometry: PoolingGeometry,
+                               kind: PoolingKind) throws -> (output: Tensor, workspace: PoolingWorkspace) {
+        let inputDesc = desc(x.shape, x.format)
+        let primitive = try poolingForwardPrimitive(input: inputDesc, inputShape: x.shape, output: outputShape,
+                                                    geometry: geometry, kind: kind)
+        let dstDesc = primitive.desc(dnnl_query_dst_md)
+        let output = Buffer(desc: dstDesc)
+        var arguments = [Argument(DNNL_ARG_SRC, inputDesc, x.storage), Argument(DNNL_ARG_DST, dstDesc, output.storage)]
+        var workspace: Buffer?
+        if case .max = kind {
+            let workspaceDesc = primitive.desc(dnnl_query_workspace_md)
+            let buffer = Buffer(desc: workspaceDesc)
+            arguments.append(Argument(DNNL_ARG_WORKSPACE, workspaceDesc, buffer.storage))
+            workspace = buffer
+        }
+        try execute(primitive, arguments)
+        return (tensor(output.storage, shape: outputShape, chosen: dstDesc), PoolingWorkspace(buffer: workspace))
+    }
+
+    /// Gradient of pooling with respect to its input (max: to the argmax; average: spread evenly).
+    static func poolingBackward(_ gradOutput: Tensor, input: Tensor, geometry: PoolingGeometry, kind: PoolingKind,
+                                workspace: PoolingWorkspace) throws -> Tensor {
+        let inputDesc = desc(input.shape, input.format)
+        let forward = try poolingForwardPrimitive(input: inputDesc, inputShape: input.shape, output: gradOutput.shape,
+                                                  geometry: geometry, kind: kind)
+        let dstDesc = forward.desc(dnnl_query_dst_md)
+        let primitive = try cached("pool-bwd|\(descKey(inputDesc))|\(gradOutput.shape)|\(geometry)|\(kind)") {
+            var op = dnnl_pooling_v2_desc_t()
+            var diffSrc = inputDesc
+            var diffDst = dstDesc
+            var strides = dims(geometry.stride)
+            var kernel = dims(geometry.kernel)
+            var dilation = dims(geometry.dilation.map { $0 - 1 })
+            var left = dims(geometry.padding)
+            var right = dims(geometry.rightPadding(input: input.shape, output: gradOutput.shape))
+            try check(dnnl_pooling_v2_backward_desc_init(&op, poolingAlgorithm(kind), &diffSrc, &diffDst,
+                                                         &strides.0, &kernel.0, &dilation.0, &left.0, &right.0),
+                      "pooling backward descriptor")
+            return try Primitive(op: &op, hint: forward, what: "pooling backward \(input.shape)")
+        }
+        let gradInput = Buffer(desc: inputDesc)
+        var arguments = [
+            Argument(DNNL_ARG_DIFF_DST, dstDesc, try conform(gradOutput, to: dstDesc)),
+            Argument(DNNL_ARG_DIFF_SRC, inputDesc, gradInput.storage),
+        ]
+        if let buffer = workspace.buffer {
+            arguments.append(Argument(DNNL_ARG_WORKSPACE, buffer.desc, buffer.storage))
+        }
+        try execute(primitive, arguments)
+        return Tensor(shape: input.shape, format: input.format, storage: gradInput.storage)
+    }
+
+    // MARK: - Batch normalisation
+
+    private static func batchNormPrimitive(_ data: Desc, epsilon: Float, flags: UInt32,
+                                           propagation: dnnl_prop_kind_t) throws -> Primitive {
+        try cached("bn|\(descKey(data))|\(epsilon)|\(flags)|\(propagation.rawValue)") {
+            var op = dnnl_batch_normalization_desc_t()
+            var data = data
+            try check(dnnl_batch_normalization_forward_desc_init(&op, propagation, &data, epsilon, flags),
+                      "batch norm descriptor")
+            return try Primitive(op: &op, what: "batch norm")
+        }
+    }
+
+    private static let scaleShiftFlags = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue
+
+    /// Batch norm with given statistics: `y = (x − mean)/√(var + ε)·scale + shift`, per channel (axis 1).
+    static func batchNormInference(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor, shift: Tensor,
+                                   epsilon: Float) throws -> Tensor {
+        let data = desc(x.shape, x.format)
+        let primitive = try batchNormPrimitive(data, epsilon: epsilon,
+                                               flags: scaleShiftFlags | dnnl_use_global_stats.rawValue,
+                                               propagation: dnnl_forward_inference)
+        let channels = desc([x.shape[1]])
+        let output = Buffer(desc: data)
+        try execute(primitive, [
+            Argument(DNNL_ARG_SRC, data, x.storage), Argument(DNNL_ARG_DST, data, output.storage),
+            Argument(DNNL_ARG_MEAN, channels, mean.plain().storage),
+            Argument(DNNL_ARG_VARIANCE, channels, variance.plain().storage),
+            Argument(DNNL_ARG_SCALE, channels, scale.plain().storage),
+            Argument(DNNL_ARG_SHIFT, channels, shift.plain().storage),
+        ])
+        return Tensor(shape: x.shape, format: x.format, storage: output.storage)
+    }
+
+    /// Batch norm with the batch's own statistics; returns the output, the batch mean and the
+    /// biased batch variance.
+    static func batchNormTraining(_ x: Tensor, scale: Tensor, shift: Tensor,
+                                  epsilon: Float) throws -> (output: Tensor, mean: Tensor, variance: Tensor) {
+        let data = desc(x.shape, x.format)
+        let primitive = try batchNormPrimitive(data, epsilon: epsilon, flags: scaleShiftFlags,
+                                               propagation: dnnl_forward_training)
+        let channels = desc([x.shape[1]])
+        let output = Buffer(desc: data)
+        let mean = Tensor(uninitialized: [x.shape[1]])
+        let variance = Tensor(uninitialized: [x.shape[1]])
+        try execute(primitive, [
+            Argument(DNNL_ARG_SRC, data, x.storage), Argument(DNNL_ARG_DST, data, output.storage),
+            Argument(DNNL_ARG_MEAN, channels, mean.storage), Argument(DNNL_ARG_VARIANCE, channels, variance.storage),
+            Argument(DNNL_ARG_SCALE, channels, scale.plain().storage),
+            Argument(DNNL_ARG_SHIFT, channels, shift.plain().storage),
+        ])
+        return (Tensor(shape: x.shape, format: x.format, storage: output.storage), mean, variance)
+    }
+
+    /// Gradients of batch norm with respect to input, scale and shift. With `globalStatistics` the
+    /// statistics are constants (inference mode); otherwise they are the batch's own.
+    static func batchNormBackward(_ gradOutput: Tensor, input x: Tensor, mean: Tensor, variance: Tensor,
+                                  scale: Tensor, epsilon: Float,
+                                  globalStatistics: Bool) throws -> (input: Tensor, scale: Tensor, shift: Tensor) {
+        let data = desc(x.shape, x.format)
+        let flags = scaleShiftFlags | (globalStatistics ? dnnl_use_global_stats.rawValue : 0)
+        let forward = try batchNormPrimitive(data, epsilon: epsilon, flags: flags, propagation: dnnl_forward_training)
+        let primitive = try cached("bn-bwd|\(descKey(data))|\(epsilon)|\(flags)") {
+            var op = dnnl_batch_normalization_desc_t()
+            var diff = data, source = data
+            try check(dnnl_batch_normalization_backward_desc_init(&op, dnnl_backward, &diff, &source, epsilon, flags),
+                      "batch norm backward descriptor")
+            return try Primitive(op: &op, hint: forward, what: "batch norm backward")
+        }
+        let channels = desc([x.shape[1]])
+        let gradInput = Buffer(desc: data)
+        let gradScale = Tensor(uninitialized: [x.shape[1]])
+        let gradShift = Tensor(uninitialized: [x.shape[1]])
+        try execute(primitive, [
+            Argument(DNNL_ARG_SRC, data, x.storage),
+            Argument(DNNL_ARG_DIFF_DST, data, try conform(gradOutput, to: data)),
+            Argument(DNNL_ARG_MEAN, channels, mean.plain().storage),
+            Argument(DNNL_ARG_VARIANCE, channels, variance.plain().storage),
+            Argument(DNNL_ARG_SCALE, channels, scale.plain().storage),
+            Argument(DNNL_ARG_DIFF_SRC, data, gradInput.storage),
+            Argument(DNNL_ARG_DIFF_SCALE, channels, gradScale.storage),
+            Argument(DNNL_ARG_DIFF_SHIFT, channels, gradShift.storage),
+        ])
+        return (Tensor(shape: x.shape, format: x.format, storage: gradInput.storage), gradScale, gradShift)
+    }
+
+    // MARK: - Element-wise
+
+    /// Element-wise functions oneDNN computes.
+    enum Eltwise: String {
+        case relu, sigmoid, tanh
+
+        var forwardAlgorithm: dnnl_alg_kind_t {
+            switch self {
+            case .relu: return dnnl_eltwise_relu
+            case .sigmoid: return dnnl_eltwise_logistic
+            case .tanh: return dnnl_eltwise_tanh
+            }
+        }
+
+        /// The variants whose backward pass reads the forward output instead of the input.
+        var fromOutputAlgorithm: dnnl_alg_kind_t {
+            switch self {
+            case .relu: return dnnl_eltwise_relu_use_dst_for_bwd
+            case .sigmoid: return dnnl_eltwise_logistic_use_dst_for_bwd
+            case .tanh: return dnnl_eltwise_tanh_use_dst_for_bwd
+            }
+        }
+    }
+
+    private static func eltwisePrimitive(_ algorithm: dnnl_alg_kind_t, _ data: Desc) throws -> Primitive {
+        try cached("eltwise|\(algorithm.rawValue)|\(descKey(data))") {
+            var op = dnnl_eltwise_desc_t()
+            var data = data
+            try check(dnnl_eltwise_forward_desc_init(&op, dnnl_forward_training, algorithm, &data, 0, 0),
+                      "eltwise descriptor")
+            return try Primitive(op: &op, what: "eltwise")
+        }
+    }
+
+    /// `f(x)` element-wise, in `x`'s layout.
+    static func eltwiseForward(_ x: Tensor, _ function: Eltwise) throws -> Tensor {
+        try eltwise(x, algorithm: function.forwardAlgorithm)
+    }
+
+    private static func eltwise(_ x: Tensor, algorithm: dnnl_alg_kind_t) throws -> Tensor {
+        let data = desc(x.shape, x.format)
+        let primitive = try eltwisePrimitive(algorithm, data)
+        let output = Buffer(desc: data)
+        try execute(primitive, [Argument(DNNL_ARG_SRC, data, x.storage), Argument(DNNL_ARG_DST, data, output.storage)])
+        return Tensor(shape: x.shape, format: x.format, storage: output.storage)
+    }
+
+    /// `g · f′` where `f′` is computed from the forward output `y` (ReLU: `[y > 0]`, sigmoid:
+    /// `y(1 − y)`, tanh: `1 − y²`). The result has `y`'s layout.
+    static func eltwiseBackward(_ gradOutput: Tensor, output y: Tensor, _ function: Eltwise) throws -> Tensor {
+        let data = desc(y.shape, y.format)
+        let forward = try eltwisePrimitive(function.fromOutputAlgorithm, data)
+        let primitive = try cached("eltwise-bwd|\(function.rawValue)|\(descKey(data))") {
+            var op = dnnl_eltwise_desc_t()
+            var diff = data, source = data
+            try check(dnnl_eltwise_backward_desc_init(&op, function.fromOutputAlgorithm, &diff, &source, 0, 0),
+                      "eltwise backward descriptor")
+            return try Primitive(op: &op, hint: forward, what: "eltwise backward")
+        }
+        let gradInput = Buffer(desc: data)
+        try execute(primitive, [
+            Argument(DNNL_ARG_DST, data, y.storage),
+            Argument(DNNL_ARG_DIFF_DST, data, try conform(gradOutput, to: data)),
+            Argument(DNNL_ARG_DIFF_SRC, data, gradInput.storage),
+        ])
+        return Tensor(shape: y.shape, format: y.format, storage: gradInput.storage)
+    }
+
+    // MARK: - Binary
+
+    /// Element-wise binary operations.
+    enum BinaryOperation: String {
+        case add, mul, sub, div
+
+        var algorithm: dnnl_alg_kind_t {
+            switch self {
+            case .add: return dnnl_binary_add
+            case .mul: return dnnl_binary_mul
+            case .sub: return dnnl_binary_sub
+            case .div: return dnnl_binary_div
+            }
+        }
+    }
+
+    /// `a ∘ b` where `b` broadcasts to `a`'s shape (size-1 axes, equal rank). The result has `a`'s
+    /// layout; `b` is used in its own layout when the shapes are equal.
+    static func binary(_ a: Tensor, _ b: Tensor, _ operation: BinaryOperation) throws -> Tensor {
+        precondition(a.rank == b.rank, "binary operands need equal rank (\(a.shape), \(b.shape))")
+        let aDesc = desc(a.shape, a.format)
+        let bTensor = a.shape == b.shape ? b : b.plain()
+        let bDesc = desc(bTensor.shape, bTensor.format)
+        let primitive = try cached("binary|\(operation.rawValue)|\(descKey(aDesc))|\(descKey(bDesc))") {
+            var op = dnnl_binary_desc_t()
+            var src0 = aDesc, src1 = bDesc, dst = aDesc
+            try check(dnnl_binary_desc_init(&op, operation.algorithm, &src0, &src1, &dst), "binary descriptor")
+            return try Primitive(op: &op, what: "binary \(operation)")
+        }
+        let output = Buffer(desc: aDesc)
+        try execute(primitive, [
+            Argument(DNNL_ARG_SRC_0, aDesc, a.storage), Argument(DNNL_ARG_SRC_1, bDesc, bTensor.storage),
+            Argument(DNNL_ARG_DST, aDesc, output.storage),
+        ])
+        return Tensor(shape: a.shape, format: a.format, storage: output.storage)
+    }
+
+    // MARK: - Softmax
+
+    private static func softmaxPrimitive(_ data: Desc, axis: Int, log: Bool) throws -> Primitive {
+        try cached("softmax|\(descKey(data))|\(axis)|\(log)") {
+            var op = dnnl_softmax_v2_desc_t()
+            var src = data, dst = data
+            try check(dnnl_softmax_v2_forward_desc_init(&op, dnnl_forward_training, log ? dnnl_softmax_log : dnnl_softmax_accurate,
+                                                        &src, &dst, Int32(axis)), "softmax descriptor")
+            return try Primitive(op: &op, what: "softmax")
+        }
+    }
+
+    /// Softmax (or log-softmax) along `axis`; plain layout.
+    static func softmaxForward(_ x: Tensor, axis: Int, log: Bool) throws -> Tensor {
+        let source = x.plain()
+        let data = desc(source.shape)
+        let primitive = try softmaxPrimitive(data, axis: axis, log: log)
+        let output = Tensor(uninitialized: source.shape)
+        try execute(primitive, [Argument(DNNL_ARG_SRC, data, source.storage), Argument(DNNL_ARG_DST, data, output.storage)])
+        return output
+    }
+
+    /// Gradient of softmax (or log-softmax) from its output `y`.
+    static func softmaxBackward(_ gradOutput: Tensor, output y: Tensor, axis: Int, log: Bool) throws -> Tensor {
+        let data = desc(y.shape)
+        let forward = try softmaxPrimitive(data, axis: axis, log: log)
+        let primitive = try cached("softmax-bwd|\(descKey(data))|\(axis)|\(log)") {
+            var op = dnnl_softmax_v2_desc_t()
+            var diffSrc = data, diffDst = data, dst = data
+            try check(dnnl_softmax_v2_backward_desc_init(&op, log ? dnnl_softmax_log : dnnl_softmax_accurate,
+                                                         &diffSrc, &diffDst, &dst, Int32(axis)),
+                      "softmax backward descriptor")
+            return try Primitive(op: &op, hint: forward, what: "softmax backward")
+        }
+        let gradInput = Tensor(uninitialized: y.shape)
+        try execute(primitive, [
+            Argument(DNNL_ARG_DST, data, y.plain().storage),
+            Argument(DNNL_ARG_DIFF_DST, data, gradOutput.plain().storage),
+            Argument(DNNL_ARG_DIFF_SRC, data, gradInput.storage),
+        ])
+        return gradInput
+    }
+
+    // MARK: - Matrix multiplication
+
+    /// A plain tensor viewed as a (batched) matrix through explicit dims and strides.
+    struct MatrixView {
+        let tensor: Tensor
+        let dims: [Int]
+        let strides: [Int]
+        let offset: Int
+
+        /// The tensor as stored, row-major.
+        init(_ tensor: Tensor, dims: [Int]? = nil) {
+            self.tensor = tensor.plain()
+            self.dims = dims ?? tensor.shape
+            var strides = [Int](repeating: 1, count: self.dims.count)
+            for axis in stride(from: self.dims.count - 2, through: 0, by: -1) {
+                strides[axis] = strides[axis + 1] * self.dims[axis + 1]
+            }
+            self.strides = strides
+            offset = 0
+        }
+
+        init(_ tensor: Tensor, dims: [Int], strides: [Int], offset: Int = 0) {
+            self.tensor = tensor.plain()
+            self.dims = dims
+            self.strides = strides
+            self.offset = offset
+        }
+
+        /// The same matrix with its last two axes swapped (no copy).
+        var transposed: MatrixView {
+            var dims = self.dims, strides = self.strides
+            dims.swapAt(dims.count - 1, dims.count - 2)
+            strides.swapAt(strides.count - 1, strides.count - 2)
+            return MatrixView(tensor, dims: dims, strides: strides, offset: offset)
+        }
+
+        var key: String { "\(dims)/\(strides)" }
+    }
+
+    /// `a × b (+ bias) (+ accumulate)`, batched over leading axes with broadcasting of size-1 batch
+    /// axes. Returns a plain tensor of dims `[batch…, M, N]`.
+    static func matmul(_ a: MatrixView, _ b: MatrixView, bias: Tensor? = nil, accumulate: Tensor? = nil) throws -> Tensor {
+        precondition(a.dims.count == b.dims.count, "matmul operands need equal rank")
+        let rank = a.dims.count
+        var outputDims = zip(a.dims.prefix(rank - 2), b.dims.prefix(rank - 2)).map { max($0, $1) }
+        outputDims += [a.dims[rank - 2], b.dims[rank - 1]]
+        let biasDims = [Int](repeating: 1, count: rank - 1) + [outputDims[rank - 1]]
+        let accumulates = accumulate != nil
+        let primitive = try cached("matmul|\(a.key)|\(b.key)|\(bias != nil)|\(accumulates)") {
+            var op = dnnl_matmul_desc_t()
+            var src = desc(a.dims, strides: a.strides)
+            var weights = desc(b.dims, strides: b.strides)
+            var biasDesc = desc(biasDims)
+            var dst = desc(outputDims)
+            try check(optionalPointer(to: &biasDesc, if: bias != nil) { biasPointer in
+                dnnl_matmul_desc_init(&op, &src, &weights, biasPointer, &dst)
+            }, "matmul descriptor")
+            guard accumulates else { return try Primitive(op: &op, what: "matmul \(a.dims)×\(b.dims)") }
+            var attributes: dnnl_primitive_attr_t?
+            var list: dnnl_post_ops_t?
+            try check(dnnl_primitive_attr_create(&attributes), "attributes")
+            defer { dnnl_primitive_attr_destroy(attributes) }
+            try check(dnnl_post_ops_create(&list), "post-ops")
+            defer { dnnl_post_ops_destroy(list) }
+            try check(dnnl_post_ops_append_sum(list, 1), "sum post-op")
+            try check(dnnl_primitive_attr_set_post_ops(attributes, list), "post-op attributes")
+            return try Primitive(op: &op, attributes: attributes, what: "matmul \(a.dims)×\(b.dims)")
+        }
+        var output = accumulate.map { $0.plain() } ?? Tensor(uninitialized: outputDims)
+        if accumulates {
+            precondition(output.shape.reduce(1, *) == outputDims.reduce(1, *), "accumulator shape")
+            output.withUnsafeMutableBufferPointer { _ in }
+            output = output.reshaped(outputDims)
+        }
+        var arguments = [
+            Argument(DNNL_ARG_SRC, desc(a.dims, strides: a.strides), a.tensor.storage, offset: a.offset),
+            Argument(DNNL_ARG_WEIGHTS, desc(b.dims, strides: b.strides), b.tensor.storage, offset: b.offset),
+            Argument(DNNL_ARG_DST, desc(outputDims), output.storage),
+        ]
+        if let bias {
+            arguments.append(Argument(DNNL_ARG_BIAS, desc(biasDims), bias.plain().storage))
+        }
+        try execute(primitive, arguments)
+        return output
+    }
+
+    // MARK: - Reduction and concatenation
+
+    /// Sum or mean over the axes where `outputShape` has size 1 (equal rank); plain output.
+    static func reduce(_ x: Tensor, to outputShape: [Int], mean: Bool) throws -> Tensor {
+        let source = x.plain()
+        if source.shape == outputShape { return source }
+        let srcDesc = desc(source.shape)
+        let dstDesc = desc(outputShape)
+        let primitive = try cached("reduce|\(source.shape)|\(outputShape)|\(mean)") {
+            var op = dnnl_reduction_desc_t()
+            var src = srcDesc, dst = dstDesc
+            try check(dnnl_reduction_desc_init(&op, mean ? dnnl_reduction_mean : dnnl_reduction_sum, &src, &dst, 0, 0),
+                      "reduction descriptor")
+            return try Primitive(op: &op, what: "reduction")
+        }
+        let output = Tensor(uninitialized: outputShape)
+        try execute(primitive, [Argument(DNNL_ARG_SRC, srcDesc, source.storage), Argument(DNNL_ARG_DST, dstDesc, output.storage)])
+        return output
+    }
+
+    /// Concatenation along `axis`; plain output.
+    static func concat(_ parts: [Tensor], axis: Int) throws -> Tensor {
+        let sources = parts.map { $0.plain() }
+        var shape = sources[0].shape
+        shape[axis] = sources.reduce(0) { $0 + $1.shape[axis] }
+        var sourceDescs = sources.map { desc($0.shape) }
+        let primitive = try cached("concat|\(sources.map(\.shape))|\(axis)") {
+            var descriptor: dnnl_primitive_desc_t?
+            var dst = desc(shape)
+            try check(dnnl_concat_primitive_desc_create(&descriptor, &dst, Int32(sources.count), Int32(axis),
+                                                        &sourceDescs, nil, runtime.engine), "concat")
+            return try Primitive(descriptor: descriptor!)
+        }
+        let output = Tensor(uninitialized: shape)
+        var arguments = sources.enumerated().map { index, source in
+            Argument(DNNL_ARG_MULTIPLE_SRC + Int32(index), sourceDescs[index], source.storage)
+        }
+        arguments.append(Argument(DNNL_ARG_DST, desc(shape), output.storage))
+        try execute(primitive, arguments)
+        return output
+    }
+}
+
+extension DNNL.Argument {
+    init(_ slot: Int32, _ desc: DNNL.Desc, _ storage: TensorStorage, offset: Int) {
+        self.slot = slot
+        self.desc = desc
+        self.pointer = UnsafeMutableRawPointer(storage.pointer + offset)
+        self.owner = storage
+    }
+}
+
+extension DNNL.Buffer {
+    init(desc: DNNL.Desc, storage: TensorStorage) {
+        self.desc = desc
+        self.storage = storage
     }
 }

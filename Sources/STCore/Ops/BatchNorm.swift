@@ -1,0 +1,62 @@
+/// Batch normalisation over axis 1 (PyTorch `BatchNorm1d/2d/3d`):
+/// y = (x − μ)/√(σ² + ε) · γ + β, with the running statistics in inference and the batch's own in
+/// training, where the running ones are updated as r ← (1 − m)·r + m·batch (variance unbiased).
+public struct BatchNorm: Op {
+    public let epsilon: Float
+    public let momentum: Float
+
+    public init(epsilon: Float = 1e-5, momentum: Float = 0.1) {
+        self.epsilon = epsilon
+        self.momentum = momentum
+    }
+
+    public var typeName: String { "BatchNorm" }
+    public var parameterRoles: [String] { ["weight", "bias"] }
+    public var bufferRoles: [String] { ["running_mean", "running_var"] }
+
+    public func outputShape(inputs: [[Int]], parameters: [[Int]]) throws -> [Int] {
+        let input = inputs[0]
+        try ShapeCheck.require(input.count >= 2, "batch norm needs a channel axis, got \(input)")
+        for shape in parameters {
+            try ShapeCheck.require(shape == [input[1]], "batch norm state \(shape) for \(input[1]) channels")
+        }
+        return input
+    }
+
+    /// Statistics the backward pass differentiates through (training) or treats as constants.
+    struct Statistics: Sendable {
+        let mean: Tensor
+        let variance: Tensor
+        let global: Bool
+    }
+
+    public func forward(_ inputs: [Tensor], parameters: [Tensor], context: inout ForwardContext) throws -> OpOutput {
+        let x = inputs[0]
+        let (scale, shift, runningMean, runningVariance) = (parameters[0], parameters[1], parameters[2], parameters[3])
+        guard context.training else {
+            let y = try DNNL.batchNormInference(x, mean: runningMean, variance: runningVariance,
+                                                scale: scale, shift: shift, epsilon: epsilon)
+            return OpOutput(y, saved: Statistics(mean: runningMean, variance: runningVariance, global: true))
+        }
+        let (y, mean, variance) = try DNNL.batchNormTraining(x, scale: scale, shift: shift, epsilon: epsilon)
+        let samples = Float(x.count / x.shape[1])
+        let unbiased = samples > 1 ? samples / (samples - 1) : 1
+        let newMean = zip(runningMean.scalars, mean.scalars).map { (1 - momentum) * $0 + momentum * $1 }
+        let newVariance = zip(runningVariance.scalars, variance.scalars).map {
+            (1 - momentum) * $0 + momentum * $1 * unbiased
+        }
+        return OpOutput(y, saved: Statistics(mean: mean, variance: variance, global: false),
+                        updatedBuffers: [Tensor(shape: runningMean.shape, scalars: newMean),
+                                         Tensor(shape: runningVariance.shape, scalars: newVariance)])
+    }
+
+    public func backward(_ gradOutput: Tensor, record: OpRecord, needInputs: [Bool],
+                         context: BackwardContext) throws -> OpGradients {
+        let statistics = record.saved as! Statistics
+        let result = try DNNL.batchNormBackward(gradOutput, input: record.inputs[0], mean: statistics.mean,
+                                                variance: statistics.variance, scale: record.parameters[0],
+                                                epsilon: epsilon, globalStatistics: statistics.global)
+        return OpGradients(inputs: [needInputs[0] ? result.input : nil],
+                           parameters: context.parameterGradients ? [result.scale, result.shift] : [])
+    }
+}
