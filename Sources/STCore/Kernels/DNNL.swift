@@ -216,8 +216,16 @@ enum DNNL {
                 memories.append(memory)
                 execArgs.append(dnnl_exec_arg_t(arg: argument.slot, memory: memory))
             }
-            try check(dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs),
-                      "execution")
+            let status = dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs)
+            if status != dnnl_success {
+                let mismatched = arguments.filter { !equal($0.desc, primitive.desc(dnnl_query_exec_arg_md, $0.slot)) }
+                let given = Set(arguments.map(\.slot))
+                let missing = (1..<300).map(Int32.init).filter {
+                    !given.contains($0) && primitive.desc(dnnl_query_exec_arg_md, $0).ndims > 0
+                }
+                throw STError.kernel("\(primitive.implementation) execution failed (status \(status.rawValue)); "
+                                     + "mismatched arguments \(mismatched.map(\.slot)), missing \(missing)")
+            }
             try check(dnnl_stream_wait(runtime.stream), "stream wait")
             withExtendedLifetime(arguments) {}
         }
@@ -665,7 +673,7 @@ enum DNNL {
     /// Gradients of batch norm with respect to input, scale and shift. With `globalStatistics` the
     /// statistics are constants (inference mode); otherwise they are the batch's own.
     static func batchNormBackward(_ gradOutput: Tensor, input x: Tensor, mean: Tensor, variance: Tensor,
-                                  scale: Tensor, epsilon: Float,
+                                  scale: Tensor, shift: Tensor, epsilon: Float,
                                   globalStatistics: Bool) throws -> (input: Tensor, scale: Tensor, shift: Tensor) {
         let data = desc(x.shape, x.format)
         let flags = scaleShiftFlags | (globalStatistics ? dnnl_use_global_stats.rawValue : 0)
@@ -687,6 +695,7 @@ enum DNNL {
             Argument(DNNL_ARG_MEAN, channels, mean.plain().storage),
             Argument(DNNL_ARG_VARIANCE, channels, variance.plain().storage),
             Argument(DNNL_ARG_SCALE, channels, scale.plain().storage),
+            Argument(DNNL_ARG_SHIFT, channels, shift.plain().storage),
             Argument(DNNL_ARG_DIFF_SRC, data, gradInput.storage),
             Argument(DNNL_ARG_DIFF_SCALE, channels, gradScale.storage),
             Argument(DNNL_ARG_DIFF_SHIFT, channels, gradShift.storage),

@@ -55,6 +55,7 @@ public struct BatchNorm: Op {
         let statistics = record.saved as! Statistics
         let result = try DNNL.batchNormBackward(gradOutput, input: record.inputs[0], mean: statistics.mean,
                                                 variance: statistics.variance, scale: record.parameters[0],
+                                                shift: record.parameters[1],
                                                 epsilon: epsilon, globalStatistics: statistics.global)
         return OpGradients(inputs: [needInputs[0] ? result.input : nil],
                            parameters: context.parameterGradients ? [result.scale, result.shift] : [])

@@ -17,8 +17,11 @@ struct FusedConvolution: Op {
     var typeName: String { "FusedConv\(geometry.stride.count)d" }
 
     /// Builds the fused step that starts at a convolution node, following sole consumers; nil
-    /// when nothing can be fused onto it.
+    /// when nothing can be fused onto it. A residual add is taken in only when its other operand
+    /// is computed before the convolution, so that two chains never claim the same add.
     static func step(startingAt node: Node, conv: Convolution, graph: Graph, next: (String) -> Node?) -> Step? {
+        let start = graph.indexByName[node.name]!
+        func precedesStart(_ name: String) -> Bool { graph.indexByName[name].map { $0 < start } ?? true }
         var nodes = [node.name]
         var inputs = node.inputs
         var stateKeys = node.parameterKeys
@@ -33,8 +36,10 @@ struct FusedConvolution: Op {
             tail = consumer.name
         }
         if let consumer = next(tail), consumer.op is Add, consumer.inputs.count == 2,
-           consumer.inputs[0] != consumer.inputs[1] {
-            inputs.append(consumer.inputs[0] == tail ? consumer.inputs[1] : consumer.inputs[0])
+           consumer.inputs[0] != consumer.inputs[1],
+           case let residual = consumer.inputs[0] == tail ? consumer.inputs[1] : consumer.inputs[0],
+           precedesStart(residual) {
+            inputs.append(residual)
             hasResidual = true
             nodes.append(consumer.name)
             tail = consumer.name
