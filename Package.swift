@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "STCore", targets: ["STCore"]),
+        .library(name: "STModels", targets: ["STModels"]),
         .executable(name: "stexplain", targets: ["stexplain"]),
     ],
     dependencies: [
@@ -18,14 +19,17 @@ let package = Package(
             name: "STCore",
             dependencies: ["CDNNL"]
         ),
+        .target(name: "STModels", dependencies: ["STCore"]),
         .executableTarget(
             name: "stexplain",
             dependencies: [
                 "STCore",
+                "STModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "STCoreTests", dependencies: ["STCore"]),
+        .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore"]),
     ]
 )

@@ -4,5 +4,6 @@ import ArgumentParser
 struct STExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stexplain",
-        abstract: "Explain spatio-temporal deep networks.")
+        abstract: "Explain spatio-temporal deep networks.",
+        subcommands: [BenchCommand.self])
 }

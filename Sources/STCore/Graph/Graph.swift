@@ -66,7 +66,11 @@ public struct Graph: Sendable {
                 return shape
             }
             let stateShapes = try node.stateKeys.map { try state($0).shape }
-            shapes[node.name] = try node.op.outputShape(inputs: inputShapes, parameters: stateShapes)
+            do {
+                shapes[node.name] = try node.op.outputShape(inputs: inputShapes, parameters: stateShapes)
+            } catch STError.shape(_, let reason) {
+                throw STError.shape(node: node.name, reason: reason)
+            }
         }
         return shapes
     }

@@ -5,7 +5,7 @@ public struct Trace: Sendable {
     let plan: ExecutionPlan
     let values: [String: Tensor]
     let records: [String: OpRecord]
-    /// New running statistics from a training pass, by state key (apply with `Graph.update`).
+    /// New running statistics from a training pass, by state key (apply with `Graph.applyBufferUpdates`).
     public let updatedBuffers: [String: Tensor]
 
     /// The graph's output.

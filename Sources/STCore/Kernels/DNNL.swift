@@ -51,13 +51,10 @@ enum DNNL {
 
     typealias Desc = dnnl_memory_desc_t
 
-    static func dims(_ values: [Int]) -> dnnl_dims_t {
-        var result: dnnl_dims_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &result) { raw in
-            let slots = raw.bindMemory(to: Int64.self)
-            for (index, value) in values.enumerated() { slots[index] = Int64(value) }
-        }
-        return result
+    /// A `dnnl_dims_t` argument: C arrays of 12 `int64_t`, passed as a Swift array so the pointer
+    /// covers all of it (a pointer to a tuple's first element need not).
+    static func dims(_ values: [Int]) -> [Int64] {
+        values.map(Int64.init) + Array(repeating: 0, count: 12 - values.count)
     }
 
     private static let plainTags: [dnnl_format_tag_t] = [dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef]
@@ -85,8 +82,8 @@ enum DNNL {
             preconditionFailure("no oneDNN tag for \(format) at rank \(shape.count)")
         }
         var result = Desc()
-        var dims = dims(shape)
-        let status = dnnl_memory_desc_init_by_tag(&result, Int32(shape.count), &dims.0, dnnl_f32, tag)
+        let dims = dims(shape)
+        let status = dnnl_memory_desc_init_by_tag(&result, Int32(shape.count), dims, dnnl_f32, tag)
         precondition(status == dnnl_success, "memory descriptor for \(shape) \(format): \(status)")
         return result
     }
@@ -94,9 +91,9 @@ enum DNNL {
     /// Descriptor with explicit element strides (for transposed and strided views).
     static func desc(_ shape: [Int], strides: [Int]) -> Desc {
         var result = Desc()
-        var dims = dims(shape)
-        var strideDims = self.dims(strides)
-        let status = dnnl_memory_desc_init_by_strides(&result, Int32(shape.count), &dims.0, dnnl_f32, &strideDims.0)
+        let dims = dims(shape)
+        let strideDims = self.dims(strides)
+        let status = dnnl_memory_desc_init_by_strides(&result, Int32(shape.count), dims, dnnl_f32, strideDims)
         precondition(status == dnnl_success, "strided descriptor for \(shape) \(strides): \(status)")
         return result
     }
@@ -104,8 +101,8 @@ enum DNNL {
     /// A descriptor that lets the primitive choose the layout.
     static func anyDesc(_ shape: [Int]) -> Desc {
         var result = Desc()
-        var dims = dims(shape)
-        let status = dnnl_memory_desc_init_by_tag(&result, Int32(shape.count), &dims.0, dnnl_f32, dnnl_format_tag_any)
+        let dims = dims(shape)
+        let status = dnnl_memory_desc_init_by_tag(&result, Int32(shape.count), dims, dnnl_f32, dnnl_format_tag_any)
         precondition(status == dnnl_success, "any-descriptor for \(shape): \(status)")
         return result
     }
@@ -204,30 +201,36 @@ enum DNNL {
         }
     }
 
+    /// Runs `body` with oneDNN memory objects over the arguments' buffers, destroyed afterwards.
+    private static func withMemories<R>(_ arguments: [Argument], _ body: ([dnnl_exec_arg_t]) throws -> R) throws -> R {
+        var memories: [dnnl_memory_t?] = []
+        defer { for memory in memories { dnnl_memory_destroy(memory) } }
+        var execArgs: [dnnl_exec_arg_t] = []
+        for argument in arguments {
+            var memory: dnnl_memory_t?
+            var desc = argument.desc
+            try check(dnnl_memory_create(&memory, &desc, runtime.engine, argument.pointer), "memory creation")
+            memories.append(memory)
+            execArgs.append(dnnl_exec_arg_t(arg: argument.slot, memory: memory))
+        }
+        return try withExtendedLifetime(arguments) { try body(execArgs) }
+    }
+
     static func execute(_ primitive: Primitive, _ arguments: [Argument]) throws {
         try runtime.withLock {
-            var memories: [dnnl_memory_t?] = []
-            defer { for memory in memories { dnnl_memory_destroy(memory) } }
-            var execArgs: [dnnl_exec_arg_t] = []
-            for argument in arguments {
-                var memory: dnnl_memory_t?
-                var desc = argument.desc
-                try check(dnnl_memory_create(&memory, &desc, runtime.engine, argument.pointer), "memory creation")
-                memories.append(memory)
-                execArgs.append(dnnl_exec_arg_t(arg: argument.slot, memory: memory))
-            }
-            let status = dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs)
-            if status != dnnl_success {
-                let mismatched = arguments.filter { !equal($0.desc, primitive.desc(dnnl_query_exec_arg_md, $0.slot)) }
-                let given = Set(arguments.map(\.slot))
-                let missing = (1..<300).map(Int32.init).filter {
-                    !given.contains($0) && primitive.desc(dnnl_query_exec_arg_md, $0).ndims > 0
+            try withMemories(arguments) { execArgs in
+                let status = dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs)
+                if status != dnnl_success {
+                    let mismatched = arguments.filter { !equal($0.desc, primitive.desc(dnnl_query_exec_arg_md, $0.slot)) }
+                    let given = Set(arguments.map(\.slot))
+                    let missing = (1..<300).map(Int32.init).filter {
+                        !given.contains($0) && primitive.desc(dnnl_query_exec_arg_md, $0).ndims > 0
+                    }
+                    throw STError.kernel("\(primitive.implementation) execution failed (status \(status.rawValue)); "
+                                         + "mismatched arguments \(mismatched.map(\.slot)), missing \(missing)")
                 }
-                throw STError.kernel("\(primitive.implementation) execution failed (status \(status.rawValue)); "
-                                     + "mismatched arguments \(mismatched.map(\.slot)), missing \(missing)")
+                try check(dnnl_stream_wait(runtime.stream), "stream wait")
             }
-            try check(dnnl_stream_wait(runtime.stream), "stream wait")
-            withExtendedLifetime(arguments) {}
         }
     }
 
@@ -351,6 +354,24 @@ enum DNNL {
 
     private static let firstPostOpSource: Int32 = 16384 | DNNL_ARG_SRC_1
 
+    /// Strides, kernel, dilations (oneDNN counts the gaps, d − 1) and both paddings of a sliding
+    /// window, as the `dnnl_dims_t` arguments descriptors take.
+    struct Window {
+        let strides: [Int64]
+        let kernel: [Int64]
+        let dilation: [Int64]
+        let left: [Int64]
+        let right: [Int64]
+
+        init(stride: [Int], kernel: [Int], dilation: [Int], padding: [Int], rightPadding: [Int]) {
+            strides = dims(stride)
+            self.kernel = dims(kernel)
+            self.dilation = dims(dilation.map { $0 - 1 })
+            left = dims(padding)
+            right = dims(rightPadding)
+        }
+    }
+
     // MARK: - Convolution
 
     private static func convolutionKey(_ kind: String, input: [Int], weight: [Int], output: [Int],
@@ -372,14 +393,11 @@ enum DNNL {
         var weights = anyDesc(weightDims(weight, groups: geometry.groups))
         var biasDesc = desc([weight[0]])
         var dst = anyDesc(output)
-        var strides = dims(geometry.stride)
-        var dilation = dims(geometry.dilation.map { $0 - 1 })
-        var left = dims(geometry.padding)
-        var right = dims(geometry.rightPadding(input: input, weight: weight, output: output))
+        let window = geometry.oneDNNWindow(input: input, weight: weight, output: output)
         try check(optionalPointer(to: &biasDesc, if: bias) { biasPointer in
             dnnl_dilated_convolution_forward_desc_init(
                 &op, propagation, dnnl_convolution_direct, &src, &weights, biasPointer, &dst,
-                &strides.0, &dilation.0, &left.0, &right.0)
+                window.strides, window.dilation, window.left, window.right)
         }, "convolution descriptor")
         return op
     }
@@ -420,6 +438,12 @@ enum DNNL {
         }
     }
 
+    /// A convolution weight (PyTorch layout) in the layout a primitive chose, cached per version.
+    private static func preparedConvolutionWeights(_ weight: Tensor, as target: Desc, groups: Int) throws -> Buffer {
+        try prepared(weight, as: target, sourceDesc: desc(weightDims(weight.shape, groups: groups)),
+                     key: "conv-w|\(descKey(target))")
+    }
+
     /// N-d convolution (1, 2 or 3 spatial dims) with optional bias and fused post-ops.
     static func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry,
                                    outputShape: [Int], postOps: PostOps = PostOps()) throws -> Tensor {
@@ -428,9 +452,7 @@ enum DNNL {
         let srcDesc = primitive.desc(dnnl_query_src_md)
         let weightsDesc = primitive.desc(dnnl_query_weights_md)
         let dstDesc = primitive.desc(dnnl_query_dst_md)
-        let weights = try prepared(weight, as: weightsDesc,
-                                   sourceDesc: desc(weightDims(weight.shape, groups: geometry.groups)),
-                                   key: "conv-w|\(descKey(weightsDesc))")
+        let weights = try preparedConvolutionWeights(weight, as: weightsDesc, groups: geometry.groups)
         let output = Buffer(desc: dstDesc)
         var arguments = [
             Argument(DNNL_ARG_SRC, srcDesc, try conform(x, to: srcDesc)),
@@ -447,33 +469,34 @@ enum DNNL {
         return tensor(output.storage, shape: outputShape, chosen: dstDesc)
     }
 
+    /// The backward-data primitive of a convolution (created with its forward one as the hint).
+    private static func convolutionBackwardDataPrimitive(input: [Int], weight: [Int], output: [Int],
+                                                         geometry: ConvolutionGeometry) throws -> Primitive {
+        let forward = try convolutionForwardPrimitive(input: input, weight: weight, output: output,
+                                                      bias: false, geometry: geometry, postOps: PostOps())
+        let key = convolutionKey("bwd-data", input: input, weight: weight, output: output, geometry: geometry, bias: false)
+        return try cached(key) {
+            var op = dnnl_convolution_desc_t()
+            var diffSrc = anyDesc(input)
+            var weights = anyDesc(weightDims(weight, groups: geometry.groups))
+            var diffDst = anyDesc(output)
+            let window = geometry.oneDNNWindow(input: input, weight: weight, output: output)
+            try check(dnnl_dilated_convolution_backward_data_desc_init(
+                &op, dnnl_convolution_direct, &diffSrc, &weights, &diffDst,
+                window.strides, window.dilation, window.left, window.right), "convolution backward-data descriptor")
+            return try Primitive(op: &op, hint: forward, what: "convolution backward-data \(input)")
+        }
+    }
+
     /// Gradient of a convolution with respect to its input.
     static func convolutionBackwardData(_ gradOutput: Tensor, weight: Tensor, inputShape: [Int],
                                         geometry: ConvolutionGeometry) throws -> Tensor {
-        let forward = try convolutionForwardPrimitive(input: inputShape, weight: weight.shape, output: gradOutput.shape,
-                                                      bias: false, geometry: geometry, postOps: PostOps())
-        let key = convolutionKey("bwd-data", input: inputShape, weight: weight.shape, output: gradOutput.shape,
-                                 geometry: geometry, bias: false)
-        let primitive = try cached(key) {
-            var op = dnnl_convolution_desc_t()
-            var diffSrc = anyDesc(inputShape)
-            var weights = anyDesc(weightDims(weight.shape, groups: geometry.groups))
-            var diffDst = anyDesc(gradOutput.shape)
-            var strides = dims(geometry.stride)
-            var dilation = dims(geometry.dilation.map { $0 - 1 })
-            var left = dims(geometry.padding)
-            var right = dims(geometry.rightPadding(input: inputShape, weight: weight.shape, output: gradOutput.shape))
-            try check(dnnl_dilated_convolution_backward_data_desc_init(
-                &op, dnnl_convolution_direct, &diffSrc, &weights, &diffDst,
-                &strides.0, &dilation.0, &left.0, &right.0), "convolution backward-data descriptor")
-            return try Primitive(op: &op, hint: forward, what: "convolution backward-data \(inputShape)")
-        }
+        let primitive = try convolutionBackwardDataPrimitive(input: inputShape, weight: weight.shape,
+                                                             output: gradOutput.shape, geometry: geometry)
         let diffSrcDesc = primitive.desc(dnnl_query_diff_src_md)
         let weightsDesc = primitive.desc(dnnl_query_weights_md)
         let diffDstDesc = primitive.desc(dnnl_query_diff_dst_md)
-        let weights = try prepared(weight, as: weightsDesc,
-                                   sourceDesc: desc(weightDims(weight.shape, groups: geometry.groups)),
-                                   key: "conv-w|\(descKey(weightsDesc))")
+        let weights = try preparedConvolutionWeights(weight, as: weightsDesc, groups: geometry.groups)
         let gradInput = Buffer(desc: diffSrcDesc)
         try execute(primitive, [
             Argument(DNNL_ARG_DIFF_DST, diffDstDesc, try conform(gradOutput, to: diffDstDesc)),
@@ -497,14 +520,11 @@ enum DNNL {
             var diffWeights = desc(oneDNNWeightDims)
             var diffBias = desc([weightShape[0]])
             var diffDst = anyDesc(gradOutput.shape)
-            var strides = dims(geometry.stride)
-            var dilation = dims(geometry.dilation.map { $0 - 1 })
-            var left = dims(geometry.padding)
-            var right = dims(geometry.rightPadding(input: x.shape, weight: weightShape, output: gradOutput.shape))
+            let window = geometry.oneDNNWindow(input: x.shape, weight: weightShape, output: gradOutput.shape)
             try check(optionalPointer(to: &diffBias, if: bias) { biasPointer in
                 dnnl_dilated_convolution_backward_weights_desc_init(
                     &op, dnnl_convolution_direct, &src, &diffWeights, biasPointer, &diffDst,
-                    &strides.0, &dilation.0, &left.0, &right.0)
+                    window.strides, window.dilation, window.left, window.right)
             }, "convolution backward-weights descriptor")
             return try Primitive(op: &op, hint: forward, what: "convolution backward-weights \(weightShape)")
         }
@@ -530,6 +550,50 @@ enum DNNL {
                                         geometry: geometry, postOps: PostOps()).implementation
     }
 
+    /// Times of the bare forward and backward-data primitives of one convolution (median of
+    /// `runs` executions each, after one warm-up), with every buffer already in the layout the
+    /// primitive wants: the floor any engine built on oneDNN can reach for this layer.
+    static func timeBareConvolution(input: [Int], weight: [Int], output: [Int], geometry: ConvolutionGeometry,
+                                    runs: Int) throws -> (forward: Double, backwardData: Double, implementation: String) {
+        let forward = try convolutionForwardPrimitive(input: input, weight: weight, output: output, bias: false,
+                                                      geometry: geometry, postOps: PostOps())
+        let source = Buffer(desc: forward.desc(dnnl_query_src_md))
+        let weights = Buffer(desc: forward.desc(dnnl_query_weights_md))
+        let destination = Buffer(desc: forward.desc(dnnl_query_dst_md))
+        let forwardSeconds = try timeExecutions(forward, [
+            Argument(DNNL_ARG_SRC, source.desc, source.storage), Argument(DNNL_ARG_WEIGHTS, weights.desc, weights.storage),
+            Argument(DNNL_ARG_DST, destination.desc, destination.storage),
+        ], runs: runs)
+        let backward = try convolutionBackwardDataPrimitive(input: input, weight: weight, output: output,
+                                                            geometry: geometry)
+        let diffSource = Buffer(desc: backward.desc(dnnl_query_diff_src_md))
+        let backwardWeights = Buffer(desc: backward.desc(dnnl_query_weights_md))
+        let diffDestination = Buffer(desc: backward.desc(dnnl_query_diff_dst_md))
+        let backwardSeconds = try timeExecutions(backward, [
+            Argument(DNNL_ARG_DIFF_DST, diffDestination.desc, diffDestination.storage),
+            Argument(DNNL_ARG_WEIGHTS, backwardWeights.desc, backwardWeights.storage),
+            Argument(DNNL_ARG_DIFF_SRC, diffSource.desc, diffSource.storage),
+        ], runs: runs)
+        return (forwardSeconds, backwardSeconds, forward.implementation)
+    }
+
+    /// Median wall time of `runs` executions of a primitive whose memory objects are made once.
+    private static func timeExecutions(_ primitive: Primitive, _ arguments: [Argument], runs: Int) throws -> Double {
+        try runtime.withLock {
+            try withMemories(arguments) { execArgs in
+                var seconds: [Double] = []
+                for run in 0...runs {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    try check(dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs),
+                              "execution")
+                    try check(dnnl_stream_wait(runtime.stream), "stream wait")
+                    if run > 0 { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+                }
+                return seconds.sorted()[seconds.count / 2]
+            }
+        }
+    }
+
     // MARK: - Pooling
 
     /// What a pooling forward pass leaves for its backward pass (max pooling's argmax workspace).
@@ -551,13 +615,9 @@ enum DNNL {
             var op = dnnl_pooling_v2_desc_t()
             var src = input
             var dst = anyDesc(output)
-            var strides = dims(geometry.stride)
-            var kernel = dims(geometry.kernel)
-            var dilation = dims(geometry.dilation.map { $0 - 1 })
-            var left = dims(geometry.padding)
-            var right = dims(geometry.rightPadding(input: inputShape, output: output))
+            let window = geometry.oneDNNWindow(input: inputShape, output: output)
             try check(dnnl_pooling_v2_forward_desc_init(&op, dnnl_forward_training, poolingAlgorithm(kind), &src, &dst,
-                                                        &strides.0, &kernel.0, &dilation.0, &left.0, &right.0),
+                                                        window.strides, window.kernel, window.dilation, window.left, window.right),
                       "pooling descriptor")
             return try Primitive(op: &op, what: "pooling \(inputShape)→\(output)")
         }
@@ -594,13 +654,9 @@ enum DNNL {
             var op = dnnl_pooling_v2_desc_t()
             var diffSrc = inputDesc
             var diffDst = dstDesc
-            var strides = dims(geometry.stride)
-            var kernel = dims(geometry.kernel)
-            var dilation = dims(geometry.dilation.map { $0 - 1 })
-            var left = dims(geometry.padding)
-            var right = dims(geometry.rightPadding(input: input.shape, output: gradOutput.shape))
+            let window = geometry.oneDNNWindow(input: input.shape, output: gradOutput.shape)
             try check(dnnl_pooling_v2_backward_desc_init(&op, poolingAlgorithm(kind), &diffSrc, &diffDst,
-                                                         &strides.0, &kernel.0, &dilation.0, &left.0, &right.0),
+                                                         window.strides, window.kernel, window.dilation, window.left, window.right),
                       "pooling backward descriptor")
             return try Primitive(op: &op, hint: forward, what: "pooling backward \(input.shape)")
         }
@@ -788,11 +844,13 @@ enum DNNL {
     }
 
     /// `a ∘ b` where `b` broadcasts to `a`'s shape (size-1 axes, equal rank). The result has `a`'s
-    /// layout; `b` is used in its own layout when the shapes are equal.
+    /// layout; `b` is brought into it when the shapes are equal.
     static func binary(_ a: Tensor, _ b: Tensor, _ operation: BinaryOperation) throws -> Tensor {
         precondition(a.rank == b.rank, "binary operands need equal rank (\(a.shape), \(b.shape))")
         let aDesc = desc(a.shape, a.format)
-        let bTensor = a.shape == b.shape ? b : b.plain()
+        // Operands in different layouts send oneDNN to its reference kernel; one jit reorder is
+        // far cheaper.
+        let bTensor = a.shape == b.shape ? reorder(b, to: a.format) : b.plain()
         let bDesc = desc(bTensor.shape, bTensor.format)
         let primitive = try cached("binary|\(operation.rawValue)|\(descKey(aDesc))|\(descKey(bDesc))") {
             var op = dnnl_binary_desc_t()
@@ -993,5 +1051,19 @@ extension DNNL.Buffer {
     init(desc: DNNL.Desc, storage: TensorStorage) {
         self.desc = desc
         self.storage = storage
+    }
+}
+
+extension ConvolutionGeometry {
+    func oneDNNWindow(input: [Int], weight: [Int], output: [Int]) -> DNNL.Window {
+        DNNL.Window(stride: stride, kernel: Array(weight.dropFirst(2)), dilation: dilation, padding: padding,
+                    rightPadding: rightPadding(input: input, weight: weight, output: output))
+    }
+}
+
+extension PoolingGeometry {
+    func oneDNNWindow(input: [Int], output: [Int]) -> DNNL.Window {
+        DNNL.Window(stride: stride, kernel: kernel, dilation: dilation, padding: padding,
+                    rightPadding: rightPadding(input: input, output: output))
     }
 }

@@ -27,7 +27,8 @@ public struct PoolingGeometry: Hashable, Sendable {
     public func outputSpatial(input: [Int]) -> [Int] {
         (0..<input.count).map { axis in
             let span = input[axis] + 2 * padding[axis] - dilation[axis] * (kernel[axis] - 1) - 1
-            var size = (ceilMode ? (span + stride[axis] - 1) / stride[axis] : span / stride[axis]) + 1
+            let quotient = ceilMode ? span + stride[axis] - 1 : span
+            var size = Int((Double(quotient) / Double(stride[axis])).rounded(.down)) + 1
             if ceilMode && (size - 1) * stride[axis] >= input[axis] + padding[axis] {
                 size -= 1
             }
