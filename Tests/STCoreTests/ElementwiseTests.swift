@@ -1,0 +1,59 @@
+import Testing
+@testable import STCore
+
+@Suite struct ElementwiseTests {
+    static let broadcastPairs: [([Int], [Int])] = [
+        ([2, 3, 4], [2, 3, 4]), ([2, 3, 4], [3, 1]), ([1, 3, 1], [2, 1, 5]), ([4], [2, 3, 4]), ([2, 16, 3, 5], [1, 16, 1, 1]),
+    ]
+
+    @Test(arguments: broadcastPairs.indices)
+    func addAndMultiplyBroadcastLikeNumPy(index: Int) throws {
+        let (aShape, bShape) = Self.broadcastPairs[index]
+        let a = Tensor.randomNormal(shape: aShape, seed: 1), b = Tensor.randomNormal(shape: bShape, seed: 2)
+        FiniteDifference.expectClose(try OpHarness(Add(), inputs: [a, b]).forward().plain(), Reference.add(a, b), tolerance: 1e-6)
+        FiniteDifference.expectClose(try OpHarness(Multiply(), inputs: [a, b]).forward().plain(), Reference.mul(a, b), tolerance: 1e-6)
+    }
+
+    @Test(arguments: broadcastPairs.indices)
+    func addAndMultiplyGradientsSumOverBroadcastAxes(index: Int) throws {
+        let (aShape, bShape) = Self.broadcastPairs[index]
+        let inputs = [Tensor.randomNormal(shape: aShape, seed: 3), Tensor.randomNormal(shape: bShape, seed: 4)]
+        try OpHarness(Add(), inputs: inputs).checkGradients(tolerance: 1e-3)
+        try OpHarness(Multiply(), inputs: inputs).checkGradients(tolerance: 1e-3)
+    }
+
+    @Test func incompatibleShapesAreAShapeErrorNamingTheNode() throws {
+        var builder = GraphBuilder(inputs: [("a", [2, 3]), ("b", [2, 4])])
+        try builder.add("sum", Add(), inputs: ["a", "b"])
+        #expect { try builder.build(output: "sum") } throws: { "\($0)".hasPrefix("sum: ") }
+    }
+
+    @Test func reluMatchesTheReferenceInPlainAndBlockedLayouts() throws {
+        let x = Tensor.randomNormal(shape: [2, 20, 3, 5], seed: 5)
+        let expected = Reference.relu(x)
+        FiniteDifference.expectClose(try OpHarness(ReLU(), inputs: [x]).forward().plain(), expected, tolerance: 0)
+        let blocked = DNNL.reorder(x, to: .channelBlocked(16))
+        var context = ForwardContext()
+        let output = try ReLU().forward([blocked], parameters: [], context: &context).value
+        #expect(output.format == .channelBlocked(16))
+        FiniteDifference.expectClose(output.plain(), expected, tolerance: 0)
+    }
+
+    @Test func reluBackwardMatchesFiniteDifferencesAwayFromZero() throws {
+        // Magnitudes ≥ 0.1 keep x ± ε on one side of the kink for ε = 0.01.
+        let values = Tensor.randomNormal(shape: [3, 4, 5], seed: 6).scalars.map { $0 < 0 ? $0 - 0.1 : $0 + 0.1 }
+        try OpHarness(ReLU(), inputs: [Tensor(shape: [3, 4, 5], scalars: values)]).checkGradients(tolerance: 1e-3)
+    }
+
+    @Test func crossEntropyGradientIsSoftmaxMinusOneHotOverN() throws {
+        // For logits [[1, 2, 3], [0, 0, 0]] and labels [2, 0]:
+        // softmax([1,2,3]) = [0.0900, 0.2447, 0.6652]; softmax(0) = 1/3 each.
+        // loss = (−log 0.6652 − log(1/3))/2 = (0.4076 + 1.0986)/2 = 0.7531.
+        // gradient = (p − onehot)/2 = [[0.0450, 0.1224, −0.1674], [−0.3333, 0.1667, 0.1667]].
+        let logits = Tensor(shape: [2, 3], scalars: [1, 2, 3, 0, 0, 0])
+        let objective = Objective.crossEntropy(labels: [2, 0])
+        #expect(abs(try objective.values(logits)[0] - 0.7531) < 1e-4)
+        let expected = Tensor(shape: [2, 3], scalars: [0.0450, 0.1224, -0.1674, -0.3333, 0.1667, 0.1667])
+        FiniteDifference.expectClose(try objective.seed(logits), expected, tolerance: 1e-3)
+    }
+}
