@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import STCore
 
 @main
 struct STExplainCommand: ParsableCommand {
@@ -6,4 +8,35 @@ struct STExplainCommand: ParsableCommand {
         commandName: "stexplain",
         abstract: "Explain spatio-temporal deep networks.",
         subcommands: [BenchCommand.self])
+
+    /// Runs the command with the project's exit codes: 0 success, 2 bad input or usage (one line on
+    /// standard error), 1 internal error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as STError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(error.isUserError ? 2 : 1)
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+extension STError {
+    /// Whether the error is about what the user gave (exit 2) rather than the engine (exit 1).
+    var isUserError: Bool {
+        switch self {
+        case .badInput, .shapeMismatch, .shape, .unsupported, .unknownNode, .invalidRequest: return true
+        case .kernel: return false
+        }
+    }
 }
