@@ -21,6 +21,8 @@ enum DNNL {
         let lock = NSRecursiveLock()
         var primitives: [String: Primitive] = [:]
         var preparedWeights: [String: PreparedWeights] = [:]
+        /// Shared scratch memory for executions (which are serialised), grown on demand.
+        var scratchpad = TensorStorage(count: 0)
 
         init() {
             let requested = ProcessInfo.processInfo.environment["STEXPLAIN_THREADS"].flatMap { Int($0) }
@@ -131,24 +133,32 @@ enum DNNL {
     // MARK: - Primitives
 
     /// A primitive descriptor and its primitive.
+    ///
+    /// Every primitive is created with a user-managed scratchpad: oneDNN's own scratchpad belongs
+    /// to the thread that created the primitive, and Swift runs work on whichever thread is free.
     final class Primitive: @unchecked Sendable {
         let descriptor: dnnl_primitive_desc_t
         let handle: dnnl_primitive_t
+        /// Scratch memory the primitive needs at execution (0 if none).
+        let scratchpadDesc: Desc
 
         init(descriptor: dnnl_primitive_desc_t) throws {
             var handle: dnnl_primitive_t?
             try check(dnnl_primitive_create(&handle, descriptor), "primitive creation")
             self.descriptor = descriptor
             self.handle = handle!
+            scratchpadDesc = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
         }
 
         /// Creates the primitive for an operation descriptor (`convolution_desc`, …).
         convenience init<OpDesc>(op: inout OpDesc, attributes: dnnl_primitive_attr_t? = nil,
                                  hint: Primitive? = nil, what: String) throws {
             var descriptor: dnnl_primitive_desc_t?
-            let status = withUnsafePointer(to: &op) { pointer in
-                dnnl_primitive_desc_create(&descriptor, UnsafeRawPointer(pointer), attributes,
-                                           DNNL.runtime.engine, hint?.descriptor)
+            let status = try withAttributes(attributes) { attributes in
+                withUnsafePointer(to: &op) { pointer in
+                    dnnl_primitive_desc_create(&descriptor, UnsafeRawPointer(pointer), attributes,
+                                               DNNL.runtime.engine, hint?.descriptor)
+                }
             }
             try check(status, what)
             try self.init(descriptor: descriptor!)
@@ -168,6 +178,16 @@ enum DNNL {
             dnnl_primitive_destroy(handle)
             dnnl_primitive_desc_destroy(descriptor)
         }
+    }
+
+    /// Runs `body` with `attributes` (or fresh ones) set to a user-managed scratchpad.
+    static func withAttributes<R>(_ attributes: dnnl_primitive_attr_t?, _ body: (dnnl_primitive_attr_t?) throws -> R) throws -> R {
+        var owned: dnnl_primitive_attr_t?
+        if attributes == nil { try check(dnnl_primitive_attr_create(&owned), "attributes") }
+        defer { if let owned { dnnl_primitive_attr_destroy(owned) } }
+        let target = attributes ?? owned
+        try check(dnnl_primitive_attr_set_scratchpad_mode(target, dnnl_scratchpad_mode_user), "scratchpad mode")
+        return try body(target)
     }
 
     static func check(_ status: dnnl_status_t, _ what: String) throws {
@@ -201,8 +221,18 @@ enum DNNL {
         }
     }
 
-    /// Runs `body` with oneDNN memory objects over the arguments' buffers, destroyed afterwards.
-    private static func withMemories<R>(_ arguments: [Argument], _ body: ([dnnl_exec_arg_t]) throws -> R) throws -> R {
+    /// Runs `body` with oneDNN memory objects over the arguments' buffers (plus the primitive's
+    /// scratchpad), destroyed afterwards. Call with the runtime lock held.
+    private static func withMemories<R>(_ primitive: Primitive, _ arguments: [Argument],
+                                        _ body: ([dnnl_exec_arg_t]) throws -> R) throws -> R {
+        var arguments = arguments
+        let scratchBytes = byteCount(primitive.scratchpadDesc)
+        if scratchBytes > 0 {
+            if runtime.scratchpad.count * 4 < scratchBytes {
+                runtime.scratchpad = TensorStorage(count: (scratchBytes + 3) / 4)
+            }
+            arguments.append(Argument(DNNL_ARG_SCRATCHPAD, primitive.scratchpadDesc, runtime.scratchpad))
+        }
         var memories: [dnnl_memory_t?] = []
         defer { for memory in memories { dnnl_memory_destroy(memory) } }
         var execArgs: [dnnl_exec_arg_t] = []
@@ -218,7 +248,7 @@ enum DNNL {
 
     static func execute(_ primitive: Primitive, _ arguments: [Argument]) throws {
         try runtime.withLock {
-            try withMemories(arguments) { execArgs in
+            try withMemories(primitive, arguments) { execArgs in
                 let status = dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs)
                 if status != dnnl_success {
                     let mismatched = arguments.filter { !equal($0.desc, primitive.desc(dnnl_query_exec_arg_md, $0.slot)) }
@@ -260,8 +290,9 @@ enum DNNL {
         let primitive = try cached(key) {
             var descriptor: dnnl_primitive_desc_t?
             var from = from, to = to
-            try check(dnnl_reorder_primitive_desc_create(&descriptor, &from, runtime.engine, &to, runtime.engine, nil),
-                      "reorder")
+            try check(try withAttributes(nil) { attributes in
+                dnnl_reorder_primitive_desc_create(&descriptor, &from, runtime.engine, &to, runtime.engine, attributes)
+            }, "reorder")
             return try Primitive(descriptor: descriptor!)
         }
         let target = Buffer(desc: to)
@@ -580,7 +611,7 @@ enum DNNL {
     /// Median wall time of `runs` executions of a primitive whose memory objects are made once.
     private static func timeExecutions(_ primitive: Primitive, _ arguments: [Argument], runs: Int) throws -> Double {
         try runtime.withLock {
-            try withMemories(arguments) { execArgs in
+            try withMemories(primitive, arguments) { execArgs in
                 var seconds: [Double] = []
                 for run in 0...runs {
                     let start = DispatchTime.now().uptimeNanoseconds
@@ -1024,8 +1055,10 @@ enum DNNL {
         let primitive = try cached("concat|\(sources.map(\.shape))|\(axis)") {
             var descriptor: dnnl_primitive_desc_t?
             var dst = desc(shape)
-            try check(dnnl_concat_primitive_desc_create(&descriptor, &dst, Int32(sources.count), Int32(axis),
-                                                        &sourceDescs, nil, runtime.engine), "concat")
+            try check(try withAttributes(nil) { attributes in
+                dnnl_concat_primitive_desc_create(&descriptor, &dst, Int32(sources.count), Int32(axis),
+                                                  &sourceDescs, attributes, runtime.engine)
+            }, "concat")
             return try Primitive(descriptor: descriptor!)
         }
         let output = Tensor(uninitialized: shape)
