@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "STCore", targets: ["STCore"]),
         .library(name: "STModels", targets: ["STModels"]),
+        .library(name: "STData", targets: ["STData"]),
+        .library(name: "STIO", targets: ["STIO"]),
         .executable(name: "stexplain", targets: ["stexplain"]),
     ],
     dependencies: [
@@ -20,16 +22,22 @@ let package = Package(
             dependencies: ["CDNNL"]
         ),
         .target(name: "STModels", dependencies: ["STCore"]),
+        .target(name: "STData", dependencies: ["STCore", "STModels"]),
+        .target(name: "STIO", dependencies: ["STCore"]),
         .executableTarget(
             name: "stexplain",
             dependencies: [
                 "STCore",
                 "STModels",
+                "STData",
+                "STIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "STCoreTests", dependencies: ["STCore"]),
         .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore"]),
+        .testTarget(name: "STDataTests", dependencies: ["STData", "STModels", "STCore"]),
+        .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore"]),
     ]
 )

@@ -8,7 +8,7 @@ import STCore
 /// Node and parameter names are torchvision's state_dict keys (`stem.0.weight`,
 /// `layer4.1.conv2.0.weight`, `fc.bias`, …); `layer1`…`layer4` and each block (`layer4.1`) are
 /// aliases of the node that computes the module's output. Default explanation layer: `layer4`.
-public struct R3D18: Sendable {
+public struct R3D18: Architecture {
     public var classes: Int
     /// Scales every stage's channel count (1 = torchvision's widths).
     public var widthMultiplier: Double
@@ -21,6 +21,8 @@ public struct R3D18: Sendable {
     }
 
     public static let defaultLayer = "layer4"
+    public var name: String { "r3d_18" }
+    public var defaultLayer: String { Self.defaultLayer }
 
     /// The graph with weights initialised as torchvision does (Kaiming-normal fan-out convolutions,
     /// unit batch norms, N(0, 0.01) classifier), reproducible from `seed`.

@@ -1,0 +1,1 @@
+// Synthetic datasets with ground truth, and training.

@@ -1,0 +1,1 @@
+// Model and data input/output: safetensors, NumPy arrays, skeleton files, video.
