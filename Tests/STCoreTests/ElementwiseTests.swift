@@ -56,4 +56,12 @@ import Testing
         let expected = Tensor(shape: [2, 3], scalars: [0.0450, 0.1224, -0.1674, -0.3333, 0.1667, 0.1667])
         FiniteDifference.expectClose(try objective.seed(logits), expected, tolerance: 1e-3)
     }
+
+    @Test func meanSquaredErrorAndItsGradient() throws {
+        // y = [1, 2, 4], t = [1, 0, 1]: loss = (0 + 4 + 9)/3 = 13/3; gradient = (2/3)(y − t) = [0, 4/3, 2].
+        let objective = Objective.meanSquaredError(targets: Tensor(shape: [3], scalars: [1, 0, 1]))
+        let y = Tensor(shape: [3], scalars: [1, 2, 4])
+        #expect(abs(try objective.values(y)[0] - 13.0 / 3) < 1e-6)
+        FiniteDifference.expectClose(try objective.seed(y), Tensor(shape: [3], scalars: [0, 4.0 / 3, 2]), tolerance: 1e-6)
+    }
 }

@@ -58,6 +58,21 @@ public struct Objective: Sendable {
         })
     }
 
+    /// Mean squared error against fixed targets of the output's shape: (1/n)·Σ (y − t)², whose
+    /// gradient is (2/n)(y − t). For regression heads (PoseNet); seed 001 explains −loss.
+    public static func meanSquaredError(targets: Tensor) -> Objective {
+        Objective(values: { output in
+            guard output.shape == targets.shape else {
+                throw STError.shape(node: "objective", reason: "targets \(targets.shape) for output \(output.shape)")
+            }
+            let total = zip(output.scalars, targets.scalars).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            return [total / Float(output.count)]
+        }, seed: { output in
+            let scale = 2 / Float(output.count)
+            return Tensor(shape: output.shape, scalars: zip(output.scalars, targets.scalars).map { scale * ($0 - $1) })
+        })
+    }
+
     private static func matrix(_ output: Tensor, rows: Int) throws -> (values: [Float], columns: Int) {
         guard output.rank == 2, output.shape[0] == rows else {
             throw STError.shape(node: "objective", reason: "expected \(rows) rows of scores, got \(output.shape)")

@@ -46,3 +46,25 @@ public struct Constant: Op {
         OpGradients(inputs: [])
     }
 }
+
+/// A node that emits a non-trained buffer of the graph's state (no inputs; no gradient), such as
+/// ST-GCN's adjacency `A`, which PyTorch checkpoints carry as a registered buffer. Unlike
+/// `Constant`, its value lives in `Graph.buffers` under the node's buffer key, so loading a
+/// checkpoint or editing the state changes what the network computes.
+public struct BufferValue: Op {
+    public init() {}
+
+    public var typeName: String { "Buffer" }
+    public var bufferRoles: [String] { ["value"] }
+
+    public func outputShape(inputs: [[Int]], parameters: [[Int]]) throws -> [Int] { parameters[0] }
+
+    public func forward(_ inputs: [Tensor], parameters: [Tensor], context: inout ForwardContext) throws -> OpOutput {
+        OpOutput(parameters[0])
+    }
+
+    public func backward(_ gradOutput: Tensor, record: OpRecord, needInputs: [Bool],
+                         context: BackwardContext) throws -> OpGradients {
+        OpGradients(inputs: [])
+    }
+}
