@@ -1,1 +1,0 @@
-// Model and data input/output: safetensors, NumPy arrays, skeleton files, video.
