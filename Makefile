@@ -5,7 +5,7 @@ SWIFT_TEST_FLAGS ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build test demo bench clean
+.PHONY: help deps build test demo bench models clean
 
 help:
 	@echo "Targets:"
@@ -14,6 +14,7 @@ help:
 	@echo "  make test   debug build and the full test suite (SWIFT_TEST_FLAGS=... passed to swift test)"
 	@echo "  make demo   release build, then run the demo (currently: stexplain bench engine)"
 	@echo "  make bench  release build, then stexplain bench engine"
+	@echo "  make models retrain the demo models under models/ (minutes per model on 2 cores)"
 	@echo "  make clean  remove .build and .build-*"
 
 deps:
@@ -32,6 +33,9 @@ demo: build
 
 bench: build
 	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" bench engine
+
+models: build
+	scripts/train-demo-models.sh
 
 clean:
 	rm -rf .build .build-*

@@ -548,7 +548,7 @@ enum DNNL {
         let primitive = try cached(key) {
             var op = dnnl_convolution_desc_t()
             var src = anyDesc(x.shape)
-            var diffWeights = desc(oneDNNWeightDims)
+            var diffWeights = anyDesc(oneDNNWeightDims)
             var diffBias = desc([weightShape[0]])
             var diffDst = anyDesc(gradOutput.shape)
             let window = geometry.oneDNNWindow(input: x.shape, weight: weightShape, output: gradOutput.shape)
@@ -561,18 +561,23 @@ enum DNNL {
         }
         let srcDesc = primitive.desc(dnnl_query_src_md)
         let diffDstDesc = primitive.desc(dnnl_query_diff_dst_md)
-        let gradWeight = Tensor(uninitialized: weightShape)
+        let diffWeightsDesc = primitive.desc(dnnl_query_diff_weights_md)
+        let gradWeightBuffer = Buffer(desc: diffWeightsDesc)
         let gradBias = bias ? Tensor(uninitialized: [weightShape[0]]) : nil
         var arguments = [
             Argument(DNNL_ARG_SRC, srcDesc, try conform(x, to: srcDesc)),
             Argument(DNNL_ARG_DIFF_DST, diffDstDesc, try conform(gradOutput, to: diffDstDesc)),
-            Argument(DNNL_ARG_DIFF_WEIGHTS, desc(oneDNNWeightDims), gradWeight.storage),
+            Argument(DNNL_ARG_DIFF_WEIGHTS, diffWeightsDesc, gradWeightBuffer.storage),
         ]
         if let gradBias {
             arguments.append(Argument(DNNL_ARG_DIFF_BIAS, desc([weightShape[0]]), gradBias.storage))
         }
         try execute(primitive, arguments)
-        return (gradWeight, gradBias)
+        let plainWeights = desc(oneDNNWeightDims)
+        let gradWeight = equal(diffWeightsDesc, plainWeights)
+            ? gradWeightBuffer.storage
+            : try reorder(gradWeightBuffer.storage, from: diffWeightsDesc, to: plainWeights)
+        return (Tensor(shape: weightShape, format: .plain, storage: gradWeight), gradBias)
     }
 
     /// Name of the implementation oneDNN picked for a forward convolution (e.g. `brgconv:avx512_core`).

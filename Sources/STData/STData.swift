@@ -1,1 +1,0 @@
-// Synthetic datasets with ground truth, and training.

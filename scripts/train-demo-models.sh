@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Retrains the demo models under models/ from scratch, reproducibly (fixed seeds).
+# Usage: scripts/train-demo-models.sh [NAME ...]   (default: all). Needs a release build.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bin="$(swift build -c release --show-bin-path)/stexplain"
+
+# name | arguments to `stexplain train`
+recipes=(
+  "r3d_small|--model r3d_18 --width 0.25 --data moving-shapes --train-count 2000 --epochs 12 --learning-rate 3e-3"
+  "c3d_small|--model c3d --width 0.125 --data moving-shapes --train-count 2400 --epochs 8"
+  "stgcn_small|--model st_gcn --width 0.25 --data skeleton-actions --train-count 2000 --epochs 10 --learning-rate 2e-3"
+  "cnn_lstm_attention_small|--model cnn_lstm_attention --backbone plain --width 0.5 --data moving-shapes --train-count 2400 --epochs 10"
+  "posenet_small|--model posenet --width 0.25 --data visual-odometry --train-count 2400 --epochs 8"
+  "arrow_r3d_small|--model r3d_18 --width 0.125 --data arrow-of-time --train-count 2400 --epochs 8"
+)
+
+selected=("$@")
+for recipe in "${recipes[@]}"; do
+  name="${recipe%%|*}"
+  arguments="${recipe#*|}"
+  if [[ ${#selected[@]} -gt 0 && ! " ${selected[*]} " =~ " ${name} " ]]; then continue; fi
+  echo "== ${name}: stexplain train ${arguments}"
+  # shellcheck disable=SC2086
+  "$bin" train ${arguments} --seed 1 --out "models/${name}"
+done
