@@ -69,8 +69,10 @@ public struct Trainer: Sendable {
 
     /// Trains `graph` in place and leaves it with the weights of the best validation epoch
     /// (highest accuracy, or lowest loss for regression).
+    /// `progress` is called after every step, `epochFinished` after every epoch's validation.
     public func train(_ graph: inout Graph, on trainingSet: any LabeledDataset, validation: any LabeledDataset,
-                      progress: (Progress) -> Void = { _ in }) throws -> Log {
+                      progress: (Progress) -> Void = { _ in },
+                      epochFinished: (EpochRecord) -> Void = { _ in }) throws -> Log {
         var optimizer = self.optimizer.make()
         var records: [EpochRecord] = []
         var best: (epoch: Int, score: Score, parameters: [String: Tensor], buffers: [String: Tensor])?
@@ -103,6 +105,7 @@ public struct Trainer: Sendable {
             let validationScore = try Self.evaluate(graph, on: validation, batchSize: batchSize)
             records.append(EpochRecord(epoch: epoch, train: trainScore, validation: validationScore, seconds: seconds,
                                        samplesPerSecond: Double(trainingSet.count) / seconds))
+            epochFinished(records[records.count - 1])
             if best.map({ Self.isBetter(validationScore, than: $0.score) }) ?? true {
                 best = (epoch, validationScore, graph.parameters, graph.buffers)
             }

@@ -96,6 +96,8 @@ struct TrainCommand: ParsableCommand {
             if progress.step == 1 { bar = ProgressBar(label: "epoch \(progress.epoch)/\(epochs)", total: progress.stepsPerEpoch) }
             bar?.update(progress.step, detail: String(format: "loss %.4f  %.1f samples/s", progress.loss, progress.samplesPerSecond))
             if progress.step == progress.stepsPerEpoch { bar?.finish() }
+        } epochFinished: { record in
+            FileHandle.standardOutput.write(Data((record.summary(of: epochs) + "\n").utf8))
         }
         let test = try Trainer.evaluate(graph, on: testSet, batchSize: batchSize)
         let report = TrainingReport(model: spec, dataset: data, log: log, test: test,
@@ -114,6 +116,17 @@ struct TrainCommand: ParsableCommand {
                         "stexplain.dataset": report.dataset]
         try SafeTensors.write(graph.stateDict, to: "\(out)/model.safetensors", metadata: metadata)
         try AtomicFileWriter.write(try encoder.encode(report), to: "\(out)/training.json")
+    }
+}
+
+extension Trainer.EpochRecord {
+    /// One line per epoch: losses, accuracies, speed.
+    func summary(of epochs: Int) -> String {
+        var text = String(format: "epoch %d/%d  train loss %.4f", epoch, epochs, train.loss)
+        if let accuracy = train.accuracy { text += String(format: " acc %.3f", accuracy) }
+        text += String(format: "  validation loss %.4f", validation.loss)
+        if let accuracy = validation.accuracy { text += String(format: " acc %.3f", accuracy) }
+        return text + String(format: "  %.0f s, %.1f samples/s", seconds, samplesPerSecond)
     }
 }
 
