@@ -42,9 +42,7 @@ struct EngineBenchCommand: ParsableCommand {
     func run() throws {
         let result = try EngineBenchmark(runs: runs, inputShape: inputShape!).run()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try JSONOutput.print(result)
         } else {
             print(result.table)
         }

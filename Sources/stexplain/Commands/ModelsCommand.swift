@@ -38,9 +38,7 @@ struct ModelsCommand: ParsableCommand {
                             inputShape: architecture.inputShape, defaultLayer: architecture.defaultLayer))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            try JSONOutput.print(rows)
             return
         }
         let header = ["model", "parameters", "GMACs", "input", "default layer"]

@@ -110,12 +110,10 @@ struct TrainCommand: ParsableCommand {
 
     private func write(graph: Graph, report: TrainingReport) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let metadata = ["stexplain.model": String(decoding: try JSONEncoder().encode(report.model), as: UTF8.self),
                         "stexplain.dataset": report.dataset]
         try SafeTensors.write(graph.stateDict, to: "\(out)/model.safetensors", metadata: metadata)
-        try AtomicFileWriter.write(try encoder.encode(report), to: "\(out)/training.json")
+        try AtomicFileWriter.write(try JSONOutput.encode(report), to: "\(out)/training.json")
     }
 }
 
