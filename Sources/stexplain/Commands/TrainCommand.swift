@@ -72,6 +72,13 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("unknown dataset '\(data)'; choose from \(DatasetCatalog.names.joined(separator: ", "))")
         }
         guard ["adam", "sgd"].contains(optimizer) else { throw ValidationError("--optimizer must be adam or sgd") }
+        var ancestor = URL(fileURLWithPath: out).standardizedFileURL
+        while !FileManager.default.fileExists(atPath: ancestor.path) { ancestor.deleteLastPathComponent() }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.isWritableFile(atPath: ancestor.path) else {
+            throw ValidationError("\(out): cannot write there (\(ancestor.path) is not a writable directory)")
+        }
         guard epochs > 0, batchSize > 0, trainCount > 0, validationCount > 0, testCount > 0, width > 0, learningRate > 0 else {
             throw ValidationError("epochs, batch size, sample counts, width and learning rate must be positive")
         }
@@ -109,7 +116,11 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func write(graph: Graph, report: TrainingReport) throws {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw STError.badInput(file: out, reason: "cannot create the output directory (\(error.localizedDescription))")
+        }
         let metadata = ["stexplain.model": String(decoding: try JSONEncoder().encode(report.model), as: UTF8.self),
                         "stexplain.dataset": report.dataset]
         try SafeTensors.write(graph.stateDict, to: "\(out)/model.safetensors", metadata: metadata)
