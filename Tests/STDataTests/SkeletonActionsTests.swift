@@ -195,7 +195,6 @@ import STModels
                 .map { motions[$0] }.reduce(0, +) / Float(motions.count - defining.count)
         }
         for label in 0..<9 {
-            print("RATIO", data.classNames[label], definingMotion[label] / 20, otherMotion[label] / 20, definingMotion[label] / otherMotion[label])
             #expect(definingMotion[label] >= 5 * otherMotion[label], "\(data.classNames[label])")
         }
     }
@@ -281,37 +280,4 @@ import STModels
         #expect(throws: STError.self) { try SkeletonActions(count: 1, configuration: .init(secondPersonProbability: 2)) }
         #expect(throws: STError.self) { try SkeletonActions(count: -1) }
     }
-}
-
-@Test func zzTrainingProbe() throws {
-    guard ProcessInfo.processInfo.environment["SKEL_PROBE"] != nil else { return }
-    let frames = Int(ProcessInfo.processInfo.environment["SKEL_T"] ?? "32")!
-    let width = Double(ProcessInfo.processInfo.environment["SKEL_W"] ?? "0.25")!
-    let epochs = Int(ProcessInfo.processInfo.environment["SKEL_E"] ?? "5")!
-    let n = Int(ProcessInfo.processInfo.environment["SKEL_N"] ?? "900")!
-    var config = SkeletonActions.Configuration(frames: frames)
-    if ProcessInfo.processInfo.environment["SKEL_FULL"] != nil { config.activeFraction = 1...1; config.secondPersonProbability = 1 }
-    let train = try SkeletonActions(split: .train, count: n, seed: 0, configuration: config)
-    let validation = try SkeletonActions(split: .validation, count: 270, seed: 0, configuration: config)
-    let test = try SkeletonActions(split: .test, count: 450, seed: 0, configuration: config)
-    let dropout = Float(ProcessInfo.processInfo.environment["SKEL_D"] ?? "0.5")!
-    let lr = Float(ProcessInfo.processInfo.environment["SKEL_LR"] ?? "0.003")!
-    var graph = try STGCN(classes: 9, frames: frames, widthMultiplier: width, dropout: dropout).graph(seed: 0)
-    let start = Date()
-    let log = try Trainer(epochs: epochs, batchSize: 32, optimizer: .adam(learningRate: lr, weightDecay: 0)).train(&graph, on: train, validation: validation) { p in
-        if p.step == p.stepsPerEpoch { print("epoch", p.epoch, "loss", p.loss, "sps", p.samplesPerSecond) }
-    }
-    for r in log.epochs { print("E", r.epoch, r.train.loss, r.train.accuracy ?? -1, r.validation.accuracy ?? -1, r.seconds) }
-    let score = try Trainer.evaluate(graph, on: test)
-    var confusion = [[Int]](repeating: [Int](repeating: 0, count: 9), count: 9)
-    for start in stride(from: 0, to: test.count, by: 64) {
-        let batch = test.batch(indices: Array(start..<min(start + 64, test.count)))
-        let out = try graph.forward(batch.inputs, options: ForwardOptions(observe: [], differentiable: false)).output.scalars
-        for (n, label) in batch.labels.enumerated() {
-            let row = Array(out[n * 9..<(n + 1) * 9])
-            confusion[label][row.firstIndex(of: row.max()!)!] += 1
-        }
-    }
-    for row in confusion { print("C", row) }
-    print("TEST", score.accuracy ?? -1, "seconds", Date().timeIntervalSince(start))
 }
