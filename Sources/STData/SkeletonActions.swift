@@ -123,10 +123,11 @@ public struct SkeletonActions: LabeledDataset {
         public var activeFraction: ClosedRange<Float>
         /// Probability that a bystander (person 1) is present, in [0, 1].
         public var secondPersonProbability: Float
-        /// Standard deviation of the per-coordinate Gaussian noise, metres (Kinect's own jitter is
-        /// about a centimetre).
+        /// Standard deviation of the per-coordinate Gaussian noise, metres. The default, 2.5 mm,
+        /// is below Kinect's own jitter (about a centimetre) so that the subtlest class, a nod that
+        /// moves one joint by a few centimetres, stays well above the noise and idle motion.
         public var noise: Float
-        /// Largest amplitude of a bone's idle oscillation, radians.
+        /// Largest amplitude of a bone's idle oscillation, radians (default 0.8°).
         public var idleAmplitude: Float
 
         public init(frames: Int = 32, actions: [Action] = Action.allCases, activeFraction: ClosedRange<Float> = 0.6...1,

@@ -81,7 +81,7 @@ public struct SkeletonPose: Sendable, Equatable {
 
     /// Rest pose in the body frame, metres, indexed like `layout.jointNames`: an adult of about
     /// 1.75 m standing upright, arms hanging, feet pointing forwards. Segment lengths: pelvis to
-    /// shoulder line 0.47, neck to head 0.15, upper arm 0.28, forearm 0.25, thigh 0.42, shin 0.40;
+    /// shoulder line 0.47, neck to head 0.17, upper arm 0.28, forearm 0.25, thigh 0.42, shin 0.40;
     /// shoulders 0.34 and hips 0.16 apart.
     public static let restPositions: [SIMD3<Float>] = [
         [0, 0, 0],                // base of spine
