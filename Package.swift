@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "STModels", targets: ["STModels"]),
         .library(name: "STData", targets: ["STData"]),
         .library(name: "STIO", targets: ["STIO"]),
+        .library(name: "STExplain", targets: ["STExplain"]),
         .executable(name: "stexplain", targets: ["stexplain"]),
     ],
     dependencies: [
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "STModels", dependencies: ["STCore"]),
         .target(name: "STData", dependencies: ["STCore", "STModels"]),
         .target(name: "STIO", dependencies: ["STCore"]),
+        .target(name: "STExplain", dependencies: ["STCore", "STModels"]),
         .executableTarget(
             name: "stexplain",
             dependencies: [
@@ -31,6 +33,7 @@ let package = Package(
                 "STModels",
                 "STData",
                 "STIO",
+                "STExplain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -39,5 +42,6 @@ let package = Package(
         .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore"]),
         .testTarget(name: "STDataTests", dependencies: ["STData", "STModels", "STCore"]),
         .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore"]),
+        .testTarget(name: "STExplainTests", dependencies: ["STExplain", "STModels", "STData", "STCore"]),
     ]
 )

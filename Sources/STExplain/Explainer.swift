@@ -1,0 +1,64 @@
+import Foundation
+import STCore
+
+/// A method that explains a batch of inputs (Captum's `attribute`).
+public protocol Explainer: Sendable {
+    var method: Method { get }
+    /// Explains every sample of `input` (N × …) for `target`.
+    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation
+}
+
+extension Method {
+    /// The explainer implementing this method.
+    public var explainer: any Explainer {
+        if let weighting = camWeighting { return CAMExplainer(weighting: weighting) }
+        switch self {
+        case .saliency: return InputGradientExplainer(method: .saliency)
+        case .guidedBackprop: return InputGradientExplainer(method: .guidedBackprop)
+        case .deconvnet: return InputGradientExplainer(method: .deconvnet)
+        case .guidedGradcam: return GuidedGradCAMExplainer()
+        case .integratedGradients: return IntegratedGradientsExplainer()
+        case .smoothgrad: return SmoothGradExplainer()
+        default: return OcclusionExplainer()
+        }
+    }
+}
+
+/// Explains `input` with `method`: the one entry point of the library (DESIGN §4).
+///
+/// `source` names the input in error messages (a file name on the command line).
+public func explain(_ input: Tensor, model: ExplainedModel, method: Method, target: Target = .topClass,
+                    options: ExplainOptions = ExplainOptions(), source: String = "input") throws -> Explanation {
+    try model.validate(input: input, source: source)
+    return try method.explainer.explain(input, model: model, target: target, options: options)
+}
+
+extension Explanation {
+    /// Assembles an explanation from a method's parts; top-k and attention are read off `trace`.
+    init(method: Method, layer: String?, map: Tensor, attribution: Tensor, target: ResolvedTarget,
+         trace: Trace, model: ExplainedModel, options: ExplainOptions, started: Date) throws {
+        self.method = method
+        self.layer = layer
+        self.map = map
+        self.attribution = attribution
+        targetClasses = target.classes
+        targetDescription = target.description
+        scores = target.scores
+        topK = Self.topK(of: trace.output, task: model.task, count: options.topK)
+        attentionWeights = try model.attentionNode.map { try trace.activation($0).plain() }
+        seconds = Date().timeIntervalSince(started)
+    }
+
+    /// The `count` best classes of each row of an N × K output, with softmax probabilities.
+    static func topK(of output: Tensor, task: ExplainedModel.Task, count: Int) -> [[ClassScore]] {
+        guard case .classification = task, output.rank == 2 else { return [] }
+        let width = output.shape[1]
+        let scores = output.plain().scalars
+        let probabilities = Softmax.rows(scores, width: width)
+        return (0..<output.shape[0]).map { n in
+            (0..<width).sorted { scores[n * width + $0] > scores[n * width + $1] }.prefix(count).map {
+                ClassScore(class: $0, score: scores[n * width + $0], probability: probabilities[n * width + $0])
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import STCore
+
+/// An explanation method, by the name users type (`--method`, DESIGN §6).
+public enum Method: String, CaseIterable, Sendable, Codable {
+    case cam
+    case gradcam
+    case gradcamPlusPlus = "gradcam++"
+    case xgradcam
+    case layercam
+    case hirescam
+    case saliency
+    case guidedBackprop = "guided-backprop"
+    case deconvnet
+    case guidedGradcam = "guided-gradcam"
+    case integratedGradients = "integrated-gradients"
+    case smoothgrad
+    case occlusion
+
+    /// Methods that weight a layer's activations (their `map` has the layer's resolution).
+    public var isCAM: Bool { camWeighting != nil }
+
+    /// The weighting of a CAM-family method; nil for the others.
+    public var camWeighting: (any CAMWeighting)? {
+        switch self {
+        case .cam: CAM()
+        case .gradcam: GradCAM()
+        case .gradcamPlusPlus: GradCAMPlusPlus()
+        case .xgradcam: XGradCAM()
+        case .layercam: LayerCAM()
+        case .hirescam: HiResCAM()
+        default: nil
+        }
+    }
+
+    /// Methods that read a layer (the CAM family and guided Grad-CAM).
+    public var usesLayer: Bool { isCAM || self == .guidedGradcam }
+
+    /// Parses a method name, or throws listing the valid ones.
+    public init(named name: String) throws {
+        guard let method = Method(rawValue: name.lowercased()) else {
+            throw STError.invalidRequest("unknown method '\(name)'; methods: "
+                                         + Method.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self = method
+    }
+}

@@ -1,0 +1,93 @@
+import STCore
+
+/// Seed 000's per-class joint importance, accumulated over a dataset one batch at a time:
+///
+///     ψ_c = (1/M_c) · Σ_{m ∈ class c} (1/T_m) · Σ_{t < T_m} H_m(t, ·)
+///
+/// with H_m the joint × time heatmap of sample m (Grad-CAM at the last ST-GCN block, brought to
+/// the input's frames, persons averaged) and T_m its valid (non-padding) frames. `importance(of:)`
+/// min–max normalises ψ_c to [0, 1]. Only running sums are kept, so it scales to NTU-size sets,
+/// and two accumulators over disjoint shards `merge` into exactly the one over all samples.
+public struct JointImportance: Sendable, Equatable, Codable {
+    public let joints: Int
+    /// Σ over the samples of each class of their time-averaged heatmaps.
+    public private(set) var sums: [Int: [Double]] = [:]
+    /// M_c, the number of samples of each class.
+    public private(set) var counts: [Int: Int] = [:]
+
+    public init(joints: Int) {
+        self.joints = joints
+    }
+
+    /// Adds one sample's heatmap `T × V` (row-major) of which the first `validFrames` rows count.
+    public mutating func add(heatmap: ArraySlice<Float>, validFrames: Int, label: Int) {
+        let frames = max(validFrames, 1)
+        var mean = [Double](repeating: 0, count: joints)
+        let start = heatmap.startIndex
+        for t in 0..<frames {
+            for v in 0..<joints { mean[v] += Double(heatmap[start + t * joints + v]) / Double(frames) }
+        }
+        sums[label] = zip(sums[label] ?? Array(repeating: 0, count: joints), mean).map { $0 + $1 }
+        counts[label, default: 0] += 1
+    }
+
+    /// Adds every sample of a skeleton explanation's (N, T, V) attribution for `input`
+    /// (N, C, T, V, M) with ground-truth `labels`.
+    public mutating func add(_ explanation: Explanation, input: Tensor, labels: [Int]) throws {
+        let heatmaps = explanation.attribution
+        guard heatmaps.rank == 3, heatmaps.shape[0] == labels.count, heatmaps.shape[2] == joints else {
+            throw STError.invalidRequest("joint importance needs (N, T, \(joints)) heatmaps for \(labels.count) labels, "
+                                         + "got \(heatmaps.shape)")
+        }
+        let values = heatmaps.scalars
+        let size = heatmaps.shape[1] * joints
+        let valid = Self.validFrames(of: input)
+        for (n, label) in labels.enumerated() {
+            add(heatmap: values[(n * size)..<((n + 1) * size)], validFrames: valid[n], label: label)
+        }
+    }
+
+    /// Combines accumulators of disjoint sample sets.
+    public mutating func merge(_ other: JointImportance) throws {
+        guard other.joints == joints else {
+            throw STError.invalidRequest("cannot merge joint importance over \(other.joints) joints into \(joints)")
+        }
+        for (label, sum) in other.sums {
+            sums[label] = zip(sums[label] ?? Array(repeating: 0, count: joints), sum).map { $0 + $1 }
+            counts[label, default: 0] += other.counts[label] ?? 0
+        }
+    }
+
+    /// ψ_c min–max normalised to [0, 1] (all zeros when the joints tie); nil for an unseen class.
+    public func importance(of label: Int) -> [Float]? {
+        guard let sum = sums[label], let count = counts[label], count > 0 else { return nil }
+        let psi = sum.map { $0 / Double(count) }
+        let (low, high) = (psi.min()!, psi.max()!)
+        return psi.map { high > low ? Float(($0 - low) / (high - low)) : 0 }
+    }
+
+    /// Joints of class `label` from most to least important.
+    public func ranking(of label: Int) -> [Int]? {
+        guard let psi = importance(of: label) else { return nil }
+        return psi.indices.sorted { (psi[$0], $1) > (psi[$1], $0) }
+    }
+
+    /// Per sample, the number of frames up to the last one with any non-zero coordinate (NTU
+    /// clips are zero-padded after the recording ends).
+    public static func validFrames(of input: Tensor) -> [Int] {
+        let shape = input.shape
+        let (samples, channels, frames) = (shape[0], shape[1], shape[2])
+        let frameSize = shape.dropFirst(3).reduce(1, *)
+        let x = input.plain().scalars
+        return (0..<samples).map { n in
+            var last = 0
+            for c in 0..<channels {
+                for t in stride(from: frames - 1, through: last, by: -1) {
+                    let start = ((n * channels + c) * frames + t) * frameSize
+                    if x[start..<(start + frameSize)].contains(where: { $0 != 0 }) { last = max(last, t + 1); break }
+                }
+            }
+            return last
+        }
+    }
+}
