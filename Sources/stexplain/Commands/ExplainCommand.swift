@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import STCore
+import STExplain
+import STIO
+
+/// `stexplain explain`: one method on one input file, written as DESIGN §6 describes.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a model's output for an input.",
+        discussion: """
+            Writes OUT/map.npy (the raw map at the layer's resolution, or the channel-reduced \
+            input-level map), OUT/attribution.npy (input resolution) and OUT/summary.json.
+
+            Methods: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).
+
+            Examples:
+              stexplain explain --model models/r3d_small --input clip.npy --method gradcam --out out/r3d
+              stexplain explain --model r3d_18 --weights r3d_18.safetensors --input clip.npy --method gradcam++ --layer layer3 --out out
+              stexplain explain --model models/stgcn_small --input skeleton.npy --method gradcam --target 3 --out out/stgcn
+              stexplain explain --model models/posenet_small --input frames.npy --method gradcam --target loss:rotation --ground-truth pose.npy --out out/pose
+            """)
+
+    @Option(help: "Built-in architecture name, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
+    var model: String
+
+    @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
+    var weights: String?
+
+    @Flag(help: "Load weights whose keys or shapes do not all match, listing the differences as warnings.")
+    var nonStrict = false
+
+    @Flag(help: "Use freshly initialised weights (for timing and testing).")
+    var randomWeights = false
+
+    @Option(help: "Input tensor (.npy): N × C × T × H × W clips, N × C × H × W images, N × C × T × V × M skeletons.")
+    var input: String
+
+    @Option(help: "Method.")
+    var method: String = "gradcam"
+
+    @Option(help: "Layer for CAM methods and guided Grad-CAM (default: the architecture's last feature layer).")
+    var layer: String?
+
+    @Option(help: "top, a class index, prob[:class], attention:frame, output:i,j, translation, rotation, loss[:translation|rotation].")
+    var target = "top"
+
+    @Option(help: "Ground truth for --target loss (.npy of the model's output shape).")
+    var groundTruth: String?
+
+    @Option(help: "Integrated gradients: path points.")
+    var steps = 50
+
+    @Option(help: "Integrated gradients and occlusion: baseline value.")
+    var baseline: Float = 0
+
+    @Option(help: "Occlusion window over (T,H,W), (H,W) or (T,V), comma-separated.")
+    var window: String?
+
+    @Option(help: "Occlusion stride (default: the window).")
+    var stride: String?
+
+    @Option(help: "Inputs per forward pass for integrated gradients, SmoothGrad and occlusion.")
+    var batchSize = 16
+
+    @Option(help: "Output directory.")
+    var out: String
+
+    @Flag(help: "Print summary.json to standard output.")
+    var json = false
+
+    func run() throws {
+        let method = try Method(named: method)
+        let tensor = try NPY.read(path: input)
+        let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights)
+        let (explained, spec, warnings) = try loading.load(inputShape: tensor.shape, input: input)
+        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        let target = try TargetParsing.parse(self.target, groundTruth: groundTruth,
+                                             referenceFrames: max(spec.inputShape[1] / 3 - 1, 1))
+        var options = ExplainOptions(layer: layer)
+        options.steps = steps
+        options.baseline = baseline
+        options.occlusionWindow = try window.map { try Self.sizes($0, option: "--window") }
+        options.occlusionStride = try stride.map { try Self.sizes($0, option: "--stride") }
+        options.batchSize = batchSize
+        let progress = ProgressBar(label: method.rawValue)
+        options.progress = { done, total in progress.update(done, of: total) }
+
+        let explanation = try explain(tensor, model: explained, method: method, target: target, options: options, source: input)
+        progress.finish()
+        let summary = ExplanationSummary(explanation: explanation, inputShape: tensor.shape, model: model, input: input)
+        let summaryData = try JSONOutput.encode(summary)
+        try OutputDirectory.write(out, files: [
+            "map.npy": NPY.encode(explanation.map),
+            "attribution.npy": NPY.encode(explanation.attribution),
+            "summary.json": summaryData + Data("\n".utf8),
+        ])
+        if json { print(String(decoding: summaryData, as: UTF8.self)) }
+    }
+
+    private static func sizes(_ text: String, option: String) throws -> [Int] {
+        let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == text.split(separator: ",").count, values.allSatisfy({ $0 >= 1 }) else {
+            throw STError.invalidRequest("\(option) takes positive integers separated by commas, got '\(text)'")
+        }
+        return values
+    }
+}

@@ -1,0 +1,50 @@
+import STExplain
+
+/// `summary.json` (DESIGN §6). For one sample `target`, `score`, `topk` and `attention_weights`
+/// are a value, a number, a list and a list; for a batch of N each becomes a list of N of them.
+///
+///     method, layer (null for input-level methods), target (class index; null for regression),
+///     target_description, score (raw output for the target, before softmax),
+///     topk [{class, score, probability}], input_shape, map_shape, attribution_shape, seconds,
+///     model, input, attention_weights (attention models only)
+struct ExplanationSummary: Encodable {
+    let explanation: Explanation
+    let inputShape: [Int]
+    let model: String
+    let input: String
+
+    enum CodingKeys: String, CodingKey {
+        case method, layer, target, targetDescription = "target_description", score, topk
+        case inputShape = "input_shape", mapShape = "map_shape", attributionShape = "attribution_shape"
+        case seconds, model, input, attentionWeights = "attention_weights"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let samples = inputShape[0]
+        func perSample<T: Encodable>(_ values: [T], as key: CodingKeys) throws {
+            if samples == 1 { try container.encode(values[0], forKey: key) } else { try container.encode(values, forKey: key) }
+        }
+        try container.encode(explanation.method.rawValue, forKey: .method)
+        try container.encode(explanation.layer, forKey: .layer)
+        try perSample(explanation.targetClasses ?? Array(repeating: nil as Int?, count: samples), as: .target)
+        try container.encode(explanation.targetDescription, forKey: .targetDescription)
+        try perSample(explanation.scores, as: .score)
+        if explanation.topK.isEmpty {
+            try container.encode([Explanation.ClassScore](), forKey: .topk)
+        } else {
+            try perSample(explanation.topK, as: .topk)
+        }
+        try container.encode(inputShape, forKey: .inputShape)
+        try container.encode(explanation.map.shape, forKey: .mapShape)
+        try container.encode(explanation.attribution.shape, forKey: .attributionShape)
+        try container.encode(explanation.seconds, forKey: .seconds)
+        try container.encode(model, forKey: .model)
+        try container.encode(input, forKey: .input)
+        if let weights = explanation.attentionWeights {
+            let frames = weights.shape[1]
+            let rows = (0..<samples).map { Array(weights.scalars[($0 * frames)..<(($0 + 1) * frames)]) }
+            try perSample(rows, as: .attentionWeights)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import STCore
+import STIO
+
+/// Writes a command's output files into a directory, each atomically (a temporary name, then a
+/// rename), and only after everything was computed — a failed run leaves no partial output.
+enum OutputDirectory {
+    static func write(_ directory: String, files: [String: Data]) throws {
+        var isDirectory: ObjCBool = false
+        let existed = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        if existed && !isDirectory.boolValue {
+            throw STError.badInput(file: directory, reason: "exists and is not a directory")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw STError.badInput(file: directory, reason: "cannot create the output directory")
+        }
+        do {
+            for (name, data) in files.sorted(by: { $0.key < $1.key }) {
+                try AtomicFileWriter.write(data, to: "\(directory)/\(name)")
+            }
+        } catch {
+            if !existed { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
+        }
+    }
+}

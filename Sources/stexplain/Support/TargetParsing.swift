@@ -1,0 +1,47 @@
+import Foundation
+import STCore
+import STExplain
+import STIO
+
+/// `--target` on the command line:
+///
+///     top | <class> | prob | prob:<class> | attention:<frame>
+///     output:<i>[,<j>…] | translation | rotation          (regression outputs, PoseNet parts)
+///     loss | loss:translation | loss:rotation              (−MSE against --ground-truth)
+enum TargetParsing {
+    static func parse(_ text: String, groundTruth: String?, referenceFrames: Int) throws -> Target {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let (head, argument) = (parts.first ?? "", parts.count > 1 ? parts[1] : nil)
+        func integers(_ list: String) throws -> [Int] {
+            try list.split(separator: ",").map { item in
+                guard let value = Int(item.trimmingCharacters(in: .whitespaces)) else { throw invalid(text) }
+                return value
+            }
+        }
+        func pose(_ name: String) throws -> [Int] {
+            guard let part = Target.PosePart(rawValue: name) else { throw invalid(text) }
+            return Target.poseComponents(part, referenceFrames: referenceFrames)
+        }
+        switch (head, argument) {
+        case ("top", nil): return .topClass
+        case ("prob", nil): return .probability(nil)
+        case ("prob", let value?): return .probability(try integers(value).first)
+        case ("attention", let value?): return .attention(frame: try integers(value).first ?? 0)
+        case ("output", let value?): return .outputs(try integers(value))
+        case ("translation", nil), ("rotation", nil): return .outputs(try pose(head))
+        case ("loss", let part):
+            guard let groundTruth else {
+                throw STError.invalidRequest("--target \(text) needs --ground-truth (an .npy of the model's output shape)")
+            }
+            return .negativeLoss(groundTruth: try NPY.read(path: groundTruth), components: try part.map(pose))
+        default:
+            guard argument == nil, let index = Int(head) else { throw invalid(text) }
+            return .classIndex(index)
+        }
+    }
+
+    private static func invalid(_ text: String) -> STError {
+        .invalidRequest("unknown --target '\(text)'; use top, a class index, prob[:class], attention:frame, "
+                        + "output:i,j, translation, rotation, or loss[:translation|rotation]")
+    }
+}
