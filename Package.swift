@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "STData", targets: ["STData"]),
         .library(name: "STIO", targets: ["STIO"]),
         .library(name: "STExplain", targets: ["STExplain"]),
+        .library(name: "STMetrics", targets: ["STMetrics"]),
         .executable(name: "stexplain", targets: ["stexplain"]),
     ],
     dependencies: [
@@ -26,6 +27,7 @@ let package = Package(
         .target(name: "STData", dependencies: ["STCore", "STModels"]),
         .target(name: "STIO", dependencies: ["STCore"]),
         .target(name: "STExplain", dependencies: ["STCore", "STModels"]),
+        .target(name: "STMetrics", dependencies: ["STCore", "STExplain"]),
         .executableTarget(
             name: "stexplain",
             dependencies: [
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore"]),
         .testTarget(name: "STDataTests", dependencies: ["STData", "STModels", "STCore"]),
         .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore"]),
-        .testTarget(name: "STExplainTests", dependencies: ["STExplain", "STModels", "STData", "STCore"]),
+        .testTarget(name: "STExplainTests", dependencies: ["STExplain", "STMetrics", "STModels", "STData", "STIO", "STCore"]),
+        .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STCore"]),
     ]
 )
