@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed against the bare oneDNN kernels (and, later, the PyTorch peers).",
-        subcommands: [EngineBenchCommand.self])
+        subcommands: [EngineBenchCommand.self, ExplainBenchCommand.self])
 }
 
 struct EngineBenchCommand: ParsableCommand {
@@ -31,20 +31,62 @@ struct EngineBenchCommand: ParsableCommand {
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
-        guard inputShape?.count == 5 else { throw ValidationError("--input must be five positive integers N,C,T,H,W") }
-    }
-
-    private var inputShape: [Int]? {
-        let values = input.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return values.count == 5 && values.allSatisfy { $0 > 0 } ? values : nil
+        guard ClipShape.parse(input) != nil else { throw ValidationError("--input must be five positive integers N,C,T,H,W") }
     }
 
     func run() throws {
-        let result = try EngineBenchmark(runs: runs, inputShape: inputShape!).run()
+        let result = try EngineBenchmark(runs: runs, inputShape: ClipShape.parse(input)!).run()
         if json {
             try JSONOutput.print(result)
         } else {
             print(result.table)
         }
+    }
+}
+
+struct ExplainBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Time every explanation method on r3d_18 against forward and forward + backward passes.",
+        discussion: """
+            CAM methods at layer4 are compared with one inference forward pass (target ≤ 1.1×), \
+            gradient methods with forward + full backward to the input (target ≤ 1.0×), occlusion's \
+            clips/s with the batched forward throughput. Threads: STEXPLAIN_THREADS.
+
+            Example: stexplain bench explain --runs 3
+            """)
+
+    @Option(help: "Timed runs per measurement (the median is reported).")
+    var runs = 3
+
+    @Option(help: "Input clip shape N,C,T,H,W.")
+    var input = "1,3,16,112,112"
+
+    @Option(help: "Occluded clips per forward pass.")
+    var occlusionBatch = 8
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard runs >= 1, occlusionBatch >= 1 else { throw ValidationError("--runs and --occlusion-batch must be at least 1") }
+        guard ClipShape.parse(input) != nil else { throw ValidationError("--input must be five positive integers N,C,T,H,W") }
+    }
+
+    func run() throws {
+        let result = try ExplainBenchmark(runs: runs, inputShape: ClipShape.parse(input)!, occlusionBatch: occlusionBatch).run()
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            print(result.table)
+        }
+    }
+}
+
+/// `N,C,T,H,W` on the command line.
+enum ClipShape {
+    static func parse(_ text: String) -> [Int]? {
+        let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return values.count == 5 && values.allSatisfy { $0 > 0 } ? values : nil
     }
 }
