@@ -57,10 +57,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
             guard inputShape.count == 5 else {
                 throw STError.invalidRequest("st_gcn takes N × C × T × V × M inputs, got \(inputShape)")
             }
-            let layouts: [Int: SkeletonLayout] = [25: .ntuRGBD, 18: .openpose, 17: .coco]
-            guard let layout = layouts[inputShape[3]] else {
-                throw STError.invalidRequest("st_gcn has layouts for 25 (NTU), 18 (OpenPose) and 17 (COCO) joints, not \(inputShape[3])")
-            }
+            let layout = try SkeletonLayout.forJointCount(inputShape[3])
             return STGCN(classes: classes, layout: layout, channels: inputShape[1], frames: inputShape[2],
                          persons: inputShape[4], widthMultiplier: widthMultiplier)
         case "cnn_lstm", "cnn_lstm_attention":

@@ -62,6 +62,16 @@ public struct SkeletonLayout: Sendable {
 
     /// The 25 Kinect v2 joints of NTU RGB+D, with yysijie/st-gcn's `ntu-rgb+d` bones (its 1-based
     /// list shifted to 0-based) and center joint 20, "spine" (the 21st joint, at the shoulders).
+    /// The built-in layout with `joints` joints: 25 NTU RGB+D, 18 OpenPose, 17 COCO.
+    public static func forJointCount(_ joints: Int) throws -> SkeletonLayout {
+        switch joints {
+        case 25: return .ntuRGBD
+        case 18: return .openpose
+        case 17: return .coco
+        default: throw STError.invalidRequest("st_gcn has layouts for 25 (NTU), 18 (OpenPose) and 17 (COCO) joints, not \(joints)")
+        }
+    }
+
     public static let ntuRGBD = SkeletonLayout(
         builtIn: "ntu-rgb+d",
         jointNames: ["base of spine", "middle of spine", "neck", "head",

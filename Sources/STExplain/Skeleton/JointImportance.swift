@@ -19,31 +19,22 @@ public struct JointImportance: Sendable, Equatable, Codable {
         self.joints = joints
     }
 
-    /// Adds one sample's heatmap `T × V` (row-major) of which the first `validFrames` rows count.
-    public mutating func add(heatmap: ArraySlice<Float>, validFrames: Int, label: Int) {
-        let frames = max(validFrames, 1)
-        var mean = [Double](repeating: 0, count: joints)
-        let start = heatmap.startIndex
-        for t in 0..<frames {
-            for v in 0..<joints { mean[v] += Double(heatmap[start + t * joints + v]) / Double(frames) }
-        }
+    /// Adds one sample's time-averaged heatmap (one value per joint).
+    public mutating func add(timeAveraged mean: [Double], label: Int) {
         sums[label] = zip(sums[label] ?? Array(repeating: 0, count: joints), mean).map { $0 + $1 }
         counts[label, default: 0] += 1
     }
 
-    /// Adds every sample of a skeleton explanation's (N, T, V) attribution for `input`
-    /// (N, C, T, V, M) with ground-truth `labels`.
+    /// Adds every sample of a skeleton explanation for `input` (N, C, T, V, M) with ground-truth
+    /// `labels`: the (N, T, V) attribution of CAM methods, the (N, T, V) map of the others.
     public mutating func add(_ explanation: Explanation, input: Tensor, labels: [Int]) throws {
-        let heatmaps = explanation.attribution
+        let heatmaps = explanation.attribution.rank == 3 ? explanation.attribution : explanation.map
         guard heatmaps.rank == 3, heatmaps.shape[0] == labels.count, heatmaps.shape[2] == joints else {
             throw STError.invalidRequest("joint importance needs (N, T, \(joints)) heatmaps for \(labels.count) labels, "
                                          + "got \(heatmaps.shape)")
         }
-        let values = heatmaps.scalars
-        let size = heatmaps.shape[1] * joints
-        let valid = Self.validFrames(of: input)
-        for (n, label) in labels.enumerated() {
-            add(heatmap: values[(n * size)..<((n + 1) * size)], validFrames: valid[n], label: label)
+        for (mean, label) in zip(Self.timeAveraged(heatmaps, validFrames: Self.validFrames(of: input)), labels) {
+            add(timeAveraged: mean, label: label)
         }
     }
 
@@ -70,6 +61,20 @@ public struct JointImportance: Sendable, Equatable, Codable {
     public func ranking(of label: Int) -> [Int]? {
         guard let psi = importance(of: label) else { return nil }
         return psi.indices.sorted { (psi[$0], $1) > (psi[$1], $0) }
+    }
+
+    /// (1/T_m)·Σ_{t < T_m} H_m(t, ·) for each sample m of (N, T, V) heatmaps with T_m valid frames.
+    public static func timeAveraged(_ heatmaps: Tensor, validFrames: [Int]) -> [[Double]] {
+        let (frames, joints) = (heatmaps.shape[1], heatmaps.shape[2])
+        let values = heatmaps.plain().scalars
+        return validFrames.enumerated().map { n, valid in
+            let counted = min(max(valid, 1), frames)
+            var mean = [Double](repeating: 0, count: joints)
+            for t in 0..<counted {
+                for v in 0..<joints { mean[v] += Double(values[(n * frames + t) * joints + v]) / Double(counted) }
+            }
+            return mean
+        }
     }
 
     /// Per sample, the number of frames up to the last one with any non-zero coordinate (NTU

@@ -3,6 +3,7 @@ import Foundation
 import STCore
 import STExplain
 import STIO
+import STModels
 
 /// `stexplain explain`: one method on one input file, written as DESIGN §6 describes.
 struct ExplainCommand: ParsableCommand {
@@ -89,7 +90,11 @@ struct ExplainCommand: ParsableCommand {
 
         let explanation = try explain(tensor, model: explained, method: method, target: target, options: options, source: input)
         progress.finish()
-        let summary = ExplanationSummary(explanation: explanation, inputShape: tensor.shape, model: model, input: input)
+        var summary = ExplanationSummary(explanation: explanation, inputShape: tensor.shape, model: model, input: input)
+        if explained.inputKind == .skeleton {
+            let layout = try SkeletonLayout.forJointCount(tensor.shape[3])
+            summary.skeleton = .init(explanation: explanation, input: tensor, jointNames: layout.jointNames)
+        }
         let summaryData = try JSONOutput.encode(summary)
         try OutputDirectory.write(out, files: [
             "map.npy": NPY.encode(explanation.map),

@@ -1,3 +1,4 @@
+import STCore
 import STExplain
 
 /// `summary.json` (DESIGN §6). For one sample `target`, `score`, `topk` and `attention_weights`
@@ -6,17 +7,43 @@ import STExplain
 ///     method, layer (null for input-level methods), target (class index; null for regression),
 ///     target_description, score (raw output for the target, before softmax),
 ///     topk [{class, score, probability}], input_shape, map_shape, attribution_shape, seconds,
-///     model, input, attention_weights (attention models only)
+///     model, input, attention_weights (attention models only),
+///     valid_frames and joint_importance [{joint, importance}] (skeletons: the heatmap averaged
+///     over each sample's valid frames, min–max normalised, joints named as in the layout)
 struct ExplanationSummary: Encodable {
     let explanation: Explanation
     let inputShape: [Int]
     let model: String
     let input: String
+    var skeleton: SkeletonSummary?
+
+    /// Per-sample joint importance of a skeleton explanation.
+    struct SkeletonSummary {
+        let validFrames: [Int]
+        let jointImportance: [[JointScore]]
+
+        struct JointScore: Encodable {
+            let joint: String
+            let importance: Float
+        }
+
+        init(explanation: Explanation, input: Tensor, jointNames: [String]) {
+            let heatmaps = explanation.attribution.rank == 3 ? explanation.attribution : explanation.map
+            validFrames = JointImportance.validFrames(of: input)
+            jointImportance = JointImportance.timeAveraged(heatmaps, validFrames: validFrames).map { mean in
+                let (low, high) = (mean.min() ?? 0, mean.max() ?? 0)
+                return zip(jointNames, mean).map {
+                    JointScore(joint: $0, importance: high > low ? Float(($1 - low) / (high - low)) : 0)
+                }
+            }
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case method, layer, target, targetDescription = "target_description", score, topk
         case inputShape = "input_shape", mapShape = "map_shape", attributionShape = "attribution_shape"
         case seconds, model, input, attentionWeights = "attention_weights"
+        case validFrames = "valid_frames", jointImportance = "joint_importance"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -45,6 +72,10 @@ struct ExplanationSummary: Encodable {
             let frames = weights.shape[1]
             let rows = (0..<samples).map { Array(weights.scalars[($0 * frames)..<(($0 + 1) * frames)]) }
             try perSample(rows, as: .attentionWeights)
+        }
+        if let skeleton {
+            try perSample(skeleton.validFrames, as: .validFrames)
+            try perSample(skeleton.jointImportance, as: .jointImportance)
         }
     }
 }
