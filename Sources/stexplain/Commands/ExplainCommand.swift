@@ -53,6 +53,18 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Integrated gradients: path points.")
     var steps = 50
 
+    @Option(help: "Integrated gradients: quadrature (\(PathIntegration.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var integration = PathIntegration.gaussLegendre.rawValue
+
+    @Option(help: "SmoothGrad: noisy copies.")
+    var noiseSamples = 25
+
+    @Option(help: "SmoothGrad: noise σ as a fraction of the input's range.")
+    var noiseLevel: Float = 0.15
+
+    @Option(help: "SmoothGrad: noise seed.")
+    var seed: UInt64 = 0
+
     @Option(help: "Integrated gradients and occlusion: baseline value.")
     var baseline: Float = 0
 
@@ -61,6 +73,9 @@ struct ExplainCommand: ParsableCommand {
 
     @Option(help: "Occlusion stride (default: the window).")
     var stride: String?
+
+    @Option(help: "Occlusion of skeletons by joint sets over all frames, e.g. '8,9,10,11;4,5,6,7' (joint indices).")
+    var jointGroups: String?
 
     @Option(help: "Inputs per forward pass for integrated gradients, SmoothGrad and occlusion.")
     var batchSize = 16
@@ -85,6 +100,17 @@ struct ExplainCommand: ParsableCommand {
         options.occlusionWindow = try window.map { try Self.sizes($0, option: "--window") }
         options.occlusionStride = try stride.map { try Self.sizes($0, option: "--stride") }
         options.batchSize = batchSize
+        guard let quadrature = PathIntegration(rawValue: integration) else {
+            throw STError.invalidRequest("unknown --integration '\(integration)'; use "
+                                         + PathIntegration.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        options.integration = quadrature
+        options.noiseSamples = noiseSamples
+        options.noiseLevel = noiseLevel
+        options.seed = seed
+        options.jointGroups = try jointGroups.map { text in
+            try text.split(separator: ";").map { try Self.indices(String($0), option: "--joint-groups") }
+        }
         let progress = ProgressBar(label: method.rawValue)
         options.progress = { done, total in progress.update(done, of: total) }
 
@@ -105,9 +131,17 @@ struct ExplainCommand: ParsableCommand {
     }
 
     private static func sizes(_ text: String, option: String) throws -> [Int] {
-        let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == text.split(separator: ",").count, values.allSatisfy({ $0 >= 1 }) else {
+        let values = try indices(text, option: option)
+        guard values.allSatisfy({ $0 >= 1 }) else {
             throw STError.invalidRequest("\(option) takes positive integers separated by commas, got '\(text)'")
+        }
+        return values
+    }
+
+    private static func indices(_ text: String, option: String) throws -> [Int] {
+        let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count == text.split(separator: ",").count, values.allSatisfy({ $0 >= 0 }) else {
+            throw STError.invalidRequest("\(option) takes integers separated by commas, got '\(text)'")
         }
         return values
     }
