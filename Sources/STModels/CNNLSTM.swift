@@ -6,7 +6,8 @@ import STCore
 /// Input `N × C × T × H × W` (16 × 112 × 112 by default). As the PyTorch module
 ///
 ///     frames  = x.permute(0, 2, 1, 3, 4).reshape(N·T, C, H, W)      every frame on its own
-///     f       = flatten(avgpool(backbone(frames)), 1).view(N, T, F)   per-frame features
+///     f       = flatten(avgpool(backbone(frames)), 1).view(N, T, F)   per-frame features (avgpool to
+///                                                                     1 × 1, or 4 × 4 for the plain backbone)
 ///     h       = lstm(f)                                              N × T × hidden (batch_first)
 ///     last step:  context = h[:, -1]
 ///     attention:  s_t = attention.v(tanh(attention.W(h_t))),  a = softmax_t(s),  context = Σ_t a_t·h_t
@@ -38,8 +39,18 @@ public struct CNNLSTM: Architecture {
         case resnet18
         /// `SmallCAMNet`'s feature stages in 2D: per stage 3×3 convolution (no bias) → batch norm →
         /// ReLU, a 2×2 max pool between stages; nodes `backbone.0`, `backbone.1`, … as an
-        /// `nn.Sequential` numbers them.
+        /// `nn.Sequential` numbers them. Its `avgpool` keeps a 4 × 4 grid (`AdaptiveAvgPool2d(4)`),
+        /// so each frame's feature says roughly *where* things are and the LSTM can follow motion;
+        /// a globally pooled small CNN cannot tell left from right.
         case plain(stageChannels: [Int])
+
+        /// The per-frame pooling's output size: 1 × 1 for ResNet-18 (torchvision's), 4 × 4 for plain.
+        public var pooledSize: [Int?] {
+            switch self {
+            case .resnet18: [1, 1]
+            case .plain: [4, 4]
+            }
+        }
     }
 
     public var classes: Int
@@ -112,7 +123,7 @@ public struct CNNLSTM: Architecture {
                 "backbone", input: "frames", inChannels: channels,
                 stageChannels: stageChannels.map { NetworkBuilder.scaled($0, by: widthMultiplier) }, spatialRank: 2)
         }
-        try network.builder.add("avgpool", AdaptiveAveragePool.global(spatialRank: 2), inputs: [featureMaps])
+        try network.builder.add("avgpool", AdaptiveAveragePool(outputSize: backbone.pooledSize), inputs: [featureMaps])
         try network.builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
         let features = try network.outputShape(of: "flatten")[1]
         try network.builder.add("features", Reshape([-1, frames, features]), inputs: ["flatten"])

@@ -53,6 +53,14 @@ import STCore
         #expect(try graph.resolve(CNNLSTM(classes: 10).defaultLayer) == "backbone.layer4.1.relu")
     }
 
+    @Test func plainBackboneKeepsAFourByFourGridPerFrame() throws {
+        // 16 × 16 frames, one 2 × 2 max pool between the two stages: 16 channels of 8 × 8, pooled
+        // to 4 × 4 → 16 · 16 = 256 features per frame.
+        let (_, _, trace) = try Self.small.get()
+        #expect(try trace.activation("avgpool").shape == [10, 16, 4, 4])
+        #expect(try trace.activation("features").shape == [2, 5, 256])
+    }
+
     @Test func framesAreTheClipsFramesInOrder() throws {
         // frames[n·T + t, c] = x[n, c, t] for every pixel.
         let (_, input, trace) = try Self.small.get()
