@@ -30,7 +30,7 @@ public enum NPY {
     /// Throws `STError.badInput(file: path, reason:)` when the file is missing or unreadable, or
     /// for any reason `decode(_:source:)` gives.
     public static func read(path: String) throws -> Tensor {
-        try decode(mappedContents(of: path), source: path)
+        try decode(MappedFile.contents(of: path), source: path)
     }
 
     /// Decodes `.npy` bytes held in memory; `source` names them in errors.
@@ -144,21 +144,6 @@ public enum NPY {
                                        into: output, bigEndian: header.bigEndian)
         }
         return tensor
-    }
-
-    /// The contents of the file at `path`, memory-mapped; `badInput` naming `path` if it is
-    /// missing, a directory or unreadable.
-    static func mappedContents(of path: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw STError.badInput(file: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw STError.badInput(file: path, reason: "is a directory, not a file") }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw STError.badInput(file: path, reason: "cannot read the file")
-        }
     }
 }
 

@@ -18,7 +18,7 @@ public enum NPZ {
     /// not a zip archive, is truncated, holds a compressed, encrypted or non-`.npy` entry, an
     /// entry fails its CRC-32 check, a name appears twice, or an entry is not a valid `.npy` image.
     public static func read(path: String) throws -> [String: Tensor] {
-        let data = try NPY.mappedContents(of: path)
+        let data = try MappedFile.contents(of: path)
         do {
             return try data.withUnsafeBytes { try decode($0) }
         } catch let problem as FormatProblem {

@@ -90,18 +90,7 @@ public enum SafeTensors {
     /// leave gaps or disagree with dtype size × element count, a BOOL byte is not 0 or 1, or a
     /// floating-point tensor holds NaN or ±∞ (the reason names the tensor and element).
     public static func read(path: String) throws -> Contents {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw STError.badInput(file: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw STError.badInput(file: path, reason: "is a directory, not a file") }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw STError.badInput(file: path, reason: "cannot read the file")
-        }
-        return try decode(data, file: path)
+        try decode(try MappedFile.contents(of: path), file: path)
     }
 
     /// Validates and decodes safetensors bytes held in memory; `file` names them in errors.
