@@ -12,7 +12,7 @@ help:
 	@echo "  make deps   install missing Debian packages (scripts/install-deps.sh)"
 	@echo "  make build  release build of the stexplain executable"
 	@echo "  make test   debug build and the full test suite (SWIFT_TEST_FLAGS=... passed to swift test)"
-	@echo "  make demo   release build, then run the demo (currently: stexplain bench engine)"
+	@echo "  make demo   release build, then explain the demo models on held-out samples (demo-out/)"
 	@echo "  make bench  release build, then stexplain bench engine"
 	@echo "  make models retrain the demo models under models/ (minutes per model on 2 cores)"
 	@echo "  make clean  remove .build and .build-*"
@@ -27,9 +27,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 
-# For now the demo is the engine benchmark.
+# The demo explains the trained demo models; the HTML report comes later (scripts/demo.sh).
 demo: build
-	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" bench engine
+	scripts/demo.sh
 
 bench: build
 	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" bench engine
