@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore"]),
         .testTarget(name: "STExplainTests", dependencies: ["STExplain", "STMetrics", "STModels", "STData", "STIO", "STCore"]),
         .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STCore"]),
-        .testTarget(name: "CLITests", dependencies: ["stexplain", "STIO", "STCore"]),
+        .testTarget(name: "CLITests", dependencies: ["stexplain", "STIO", "STModels", "STCore"]),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import STCore
 import STIO
+import STModels
 
 /// `stexplain explain` end to end: files, summary fields, exit codes, and no output on errors.
 @Suite struct ExplainCommandTests {
@@ -64,5 +65,46 @@ import STIO
             #expect(result.error.contains(reason), "\(result.error)")
         }
         #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: notNPY)), as: UTF8.self) == "not numpy")
+    }
+}
+
+/// `--model ARCH --weights file.safetensors` with PyTorch-named weights and no metadata.
+@Suite struct PyTorchWeightsTests {
+    func writeWeights(_ directory: URL, extraKey: Bool) throws -> String {
+        let spec = try ModelSpec(architecture: "small_cam_net_3d", classes: 6, inputShape: [1, 3, 4, 16, 16])
+        var state = try spec.makeArchitecture().graph(seed: 4).stateDict
+        if extraKey { state["head.extra.weight"] = Tensor(zeros: [2]) }
+        let path = directory.appendingPathComponent("weights.safetensors").path
+        try SafeTensors.write(state, to: path)
+        return path
+    }
+
+    @Test func classCountComesFromTheHeadWeight() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let weights = try writeWeights(directory, extraKey: false)
+        let clip = directory.appendingPathComponent("clip.npy").path
+        try NPY.write(Tensor.randomNormal(shape: [1, 3, 4, 16, 16], seed: 2), to: clip)
+        let out = directory.appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--weights", weights,
+                                            "--input", clip, "--method", "cam", "--target", "5", "--out", out])
+        #expect(result.status == 0, "\(result.error)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        #expect(summary["target"] as? Int == 5)
+        #expect((summary["topk"] as? [Any])?.count == 5)
+    }
+
+    @Test func unexpectedKeysFailStrictlyAndWarnWhenNonStrict() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let weights = try writeWeights(directory, extraKey: true)
+        let clip = directory.appendingPathComponent("clip.npy").path
+        try NPY.write(Tensor.randomNormal(shape: [1, 3, 4, 16, 16], seed: 2), to: clip)
+        let arguments = ["explain", "--model", "small_cam_net_3d", "--weights", weights, "--input", clip,
+                         "--out", directory.appendingPathComponent("out").path]
+        let strict = try CommandRunner.run(arguments)
+        #expect(strict.status == 2)
+        #expect(strict.error.contains("unexpected: head.extra.weight"), "\(strict.error)")
+        let lenient = try CommandRunner.run(arguments + ["--non-strict"])
+        #expect(lenient.status == 0, "\(lenient.error)")
+        #expect(lenient.error.contains("warning: unexpected: head.extra.weight"), "\(lenient.error)")
     }
 }
