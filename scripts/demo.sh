@@ -25,7 +25,7 @@ explain() {  # name model input method [options...]
 
 echo "explanations (directory under $out/, seconds):"
 for method in gradcam gradcam++ xgradcam layercam hirescam saliency guided-backprop guided-gradcam; do
-  explain "r3d_small/$method" r3d_small clips "$method" --layer layer2
+  explain "r3d_small/$method" r3d_small clips "$method" --layer layer2 --target "labels:$work/clips/labels.npy"
 done
 explain "r3d_small/integrated-gradients" r3d_small clips integrated-gradients --steps 16
 explain "r3d_small/occlusion" r3d_small clips occlusion --window 4,8,8

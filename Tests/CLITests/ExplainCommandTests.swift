@@ -32,6 +32,19 @@ import STModels
         #expect(summary["seconds"] is Double)
     }
 
+    @Test func labelsFileGivesEachSampleItsOwnTarget() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let clip = try writeClip(directory)
+        let labels = directory.appendingPathComponent("labels.npy").path
+        try NPY.write(Tensor(shape: [2], scalars: [3, 0]), to: labels)
+        let out = directory.appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", clip,
+                                            "--target", "labels:" + labels, "--out", out])
+        #expect(result.status == 0, "\(result.error)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        #expect(summary["target"] as? [Int] == [3, 0])
+    }
+
     @Test(arguments: [
         (["--layer", "features.99"], "no layer named 'features.99'; nearest:"),
         (["--target", "10"], "target class 10 is out of range"),

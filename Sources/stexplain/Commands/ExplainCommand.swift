@@ -44,7 +44,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Layer for CAM methods and guided Grad-CAM (default: the architecture's last feature layer).")
     var layer: String?
 
-    @Option(help: "top, a class index, prob[:class], attention:frame, output:i,j, translation, rotation, loss[:translation|rotation].")
+    @Option(help: "top, a class index, labels:file.npy (one class per sample), prob[:class], attention:frame, output:i,j, translation, rotation, loss[:translation|rotation].")
     var target = "top"
 
     @Option(help: "Ground truth for --target loss (.npy of the model's output shape).")

@@ -5,7 +5,7 @@ import STIO
 
 /// `--target` on the command line:
 ///
-///     top | <class> | prob | prob:<class> | attention:<frame>
+///     top | <class> | labels:<file.npy> | prob | prob:<class> | attention:<frame>
 ///     output:<i>[,<j>…] | translation | rotation          (regression outputs, PoseNet parts)
 ///     loss | loss:translation | loss:rotation              (−MSE against --ground-truth)
 enum TargetParsing {
@@ -27,6 +27,12 @@ enum TargetParsing {
         case ("prob", nil): return .probability(nil)
         case ("prob", let value?): return .probability(try integers(value).first)
         case ("attention", let value?): return .attention(frame: try integers(value).first ?? 0)
+        case ("labels", let path?):
+            let labels = try NPY.read(path: path).scalars
+            guard labels.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
+                throw STError.badInput(file: path, reason: "class labels must be non-negative integers")
+            }
+            return .classIndices(labels.map { Int($0) })
         case ("output", let value?): return .outputs(try integers(value))
         case ("translation", nil), ("rotation", nil): return .outputs(try pose(head))
         case ("loss", let part):
@@ -41,7 +47,7 @@ enum TargetParsing {
     }
 
     private static func invalid(_ text: String) -> STError {
-        .invalidRequest("unknown --target '\(text)'; use top, a class index, prob[:class], attention:frame, "
+        .invalidRequest("unknown --target '\(text)'; use top, a class index, labels:file.npy, prob[:class], attention:frame, "
                         + "output:i,j, translation, rotation, or loss[:translation|rotation]")
     }
 }
