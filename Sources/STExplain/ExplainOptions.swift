@@ -23,6 +23,8 @@ public struct ExplainOptions: Sendable {
     /// Occlusion of skeletons by joint sets instead of a window (e.g. body parts), each set
     /// masked over all frames.
     public var jointGroups: [[Int]]?
+    /// LRP rules per layer kind (zennit's EpsilonPlus by default).
+    public var composite: LRPComposite = .epsilonPlus
     /// Inputs per forward pass for methods that evaluate many perturbed or scaled copies.
     public var batchSize: Int = 16
     /// Called with (done, total) as batched methods progress.

@@ -19,6 +19,7 @@ extension Method {
         case .guidedGradcam: return GuidedGradCAMExplainer()
         case .integratedGradients: return IntegratedGradientsExplainer()
         case .smoothgrad: return SmoothGradExplainer()
+        case .lrp: return LRPExplainer()
         default: return OcclusionExplainer()
         }
     }

@@ -15,6 +15,7 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     case integratedGradients = "integrated-gradients"
     case smoothgrad
     case occlusion
+    case lrp
 
     /// Methods that weight a layer's activations (their `map` has the layer's resolution).
     public var isCAM: Bool { camWeighting != nil }

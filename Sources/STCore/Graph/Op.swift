@@ -54,6 +54,21 @@ public struct OpRecord: Sendable {
     public var parameters: [Tensor]
     public var output: Tensor
     public var saved: (any Sendable)?
+
+    /// The record of one forward call, for running an op's backward outside a graph (LRP).
+    public init(inputs: [Tensor], parameters: [Tensor], output: OpOutput) {
+        self.inputs = inputs
+        self.parameters = parameters
+        self.output = output.value
+        saved = output.saved
+    }
+
+    init(inputs: [Tensor], parameters: [Tensor], output: Tensor, saved: (any Sendable)?) {
+        self.inputs = inputs
+        self.parameters = parameters
+        self.output = output
+        self.saved = saved
+    }
 }
 
 /// Gradients of the scalar objective with respect to an op's inputs and parameters

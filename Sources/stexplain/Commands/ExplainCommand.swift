@@ -74,6 +74,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Occlusion stride (default: the window).")
     var stride: String?
 
+    @Option(help: "LRP composite or rule: \(LRPComposite.names.joined(separator: ", ")).")
+    var composite = "epsilon-plus"
+
     @Option(help: "Occlusion of skeletons by joint sets over all frames, e.g. '8,9,10,11;4,5,6,7' (joint indices).")
     var jointGroups: String?
 
@@ -105,6 +108,7 @@ struct ExplainCommand: ParsableCommand {
                                          + PathIntegration.allCases.map(\.rawValue).joined(separator: ", "))
         }
         options.integration = quadrature
+        options.composite = try LRPComposite.named(composite)
         options.noiseSamples = noiseSamples
         options.noiseLevel = noiseLevel
         options.seed = seed

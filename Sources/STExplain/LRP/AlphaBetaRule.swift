@@ -1,0 +1,59 @@
+import STCore
+
+/// LRP-αβ with α − β = 1 (seed 002's rule for convolutions, zennit's sign convention):
+///
+///     R_i = Σ_j ( α·z⁺_ij / (Σ_i z⁺_ij + b⁺_j) − β·z⁻_ij / (Σ_i z⁻_ij + b⁻_j) ) · R_j
+///
+/// with z⁺_ij = x⁺_i·w⁺_ij + x⁻_i·w⁻_ij (the positive contributions) and z⁻_ij = x⁺_i·w⁻_ij + x⁻_i·w⁺_ij,
+/// the bias split into b⁺ and b⁻ in the two denominators. α = 1, β = 0 is z⁺ (`ZPlusRule`), where
+/// the bias is dropped as zennit's ZPlus does.
+public struct AlphaBetaRule: LRPRule {
+    public var alpha: Float
+    public var beta: Float
+    public var epsilon: Float { 1e-6 }
+    /// Whether the split bias enters the denominators (seed 002) or is left out.
+    public var includesBias: Bool
+
+    public init(alpha: Float = 2, beta: Float = 1, includesBias: Bool = true) {
+        self.alpha = alpha
+        self.beta = beta
+        self.includesBias = includesBias
+    }
+
+    public var name: String { "alpha\(Self.format(alpha))beta\(Self.format(beta))" }
+
+    public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
+        let (xPositive, xNegative) = (Elementwise.positive(x), Elementwise.negative(x))
+        func weights(_ transform: @escaping (Float) -> Float, bias: ((Float) -> Float)?) -> [Tensor] {
+            Elementwise.parameters(parameters, roles: roles, weight: transform, bias: includesBias ? bias : nil)
+        }
+        let positiveWeights = { (w: Float) in max(w, 0) }
+        let negativeWeights = { (w: Float) in min(w, 0) }
+        var groups = [LRPGroup(weight: alpha, terms: [
+            LRPTerm(input: xPositive, parameters: weights(positiveWeights, bias: positiveWeights)),
+            LRPTerm(input: xNegative, parameters: weights(negativeWeights, bias: nil)),
+        ])]
+        if beta != 0 {
+            groups.append(LRPGroup(weight: -beta, terms: [
+                LRPTerm(input: xPositive, parameters: weights(negativeWeights, bias: negativeWeights)),
+                LRPTerm(input: xNegative, parameters: weights(positiveWeights, bias: nil)),
+            ]))
+        }
+        return groups
+    }
+
+    private static func format(_ value: Float) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+/// LRP-z⁺ (Montavon et al. 2017): αβ with α = 1, β = 0 and no bias — R_i = Σ_j z⁺_ij / Σ_i z⁺_ij · R_j.
+public struct ZPlusRule: LRPRule {
+    public init() {}
+    public var name: String { "zplus" }
+    public var epsilon: Float { 1e-6 }
+
+    public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
+        AlphaBetaRule(alpha: 1, beta: 0, includesBias: false).groups(input: x, parameters: parameters, roles: roles)
+    }
+}

@@ -1,0 +1,111 @@
+import STCore
+
+/// Layer-wise relevance propagation over a `Graph` (Bach et al. 2015; zennit's semantics).
+///
+/// Relevance starts at the objective's node as output ⊙ seed (the class score y_c for a class
+/// target — zennit starts from 1 instead, so its maps are ours divided by y_c) and walks the
+/// nodes backwards, each step conserving Σ R up to what biases and ε absorb:
+/// - convolutions and linear layers: the composite's rule (`LRPRule`);
+/// - ReLU and dropout: relevance passes on unchanged (seed 002: R_k = R_j);
+/// - reshape, flatten, permute, slice, concat and max pooling: relevance is routed by the op's
+///   own backward (max pooling: the winner takes all, as zennit's gradient rule for it);
+/// - average pooling, adaptive pooling, means, sums
+///   (residual additions split in proportion to each branch), batch norm and the ST-GCN graph
+///   aggregation: R_i = x_i·∂z/∂x_i · R / (z + ε·sign z), relevance only to inputs that depend on
+///   the network input;
+/// - LSTM, products, softmax, sigmoid and tanh: not supported yet (an error names the node).
+public struct LRP: Sendable {
+    public var composite: LRPComposite
+    /// ε of the proportional steps.
+    public var epsilon: Float = 1e-6
+
+    public init(composite: LRPComposite) {
+        self.composite = composite
+    }
+
+    /// The relevance of the graph input, from `start` at node `from`, for a trace that kept
+    /// every activation (`ForwardOptions(observe: nil)`).
+    public func inputRelevance(trace: Trace, start: Tensor, from: String) throws -> Tensor {
+        let graph = trace.graph
+        var dependsOnInput = Set(graph.inputs.map(\.name))
+        for node in graph.nodes where node.inputs.contains(where: dependsOnInput.contains) {
+            dependsOnInput.insert(node.name)
+        }
+        var relevance = [try graph.resolve(from): start]
+        for node in graph.nodes.reversed() {
+            guard let output = relevance.removeValue(forKey: node.name) else { continue }
+            let flows = node.inputs.map(dependsOnInput.contains)
+            guard flows.contains(true) else { continue }
+            let inputs = try node.inputs.map { name -> Tensor in
+                guard let value = trace[name] else {
+                    throw STError.invalidRequest("LRP needs every activation; '\(name)' was not kept")
+                }
+                return value
+            }
+            let state = node.stateKeys.map { graph.parameters[$0] ?? graph.buffers[$0]! }
+            let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows)
+            for (name, share) in zip(node.inputs, shares) {
+                guard let share else { continue }
+                relevance[name] = relevance[name].map { Self.add($0, share) } ?? share
+            }
+        }
+        let input = graph.inputs[0].name
+        guard let result = relevance[input] else { return Tensor(zeros: try trace.activation(input).shape) }
+        return result
+    }
+
+    private func step(_ node: Node, inputs: [Tensor], state: [Tensor], relevance: Tensor,
+                      flows: [Bool]) throws -> [Tensor?] {
+        let op = node.op
+        if op is LSTM || op is Multiply || op is MatMul || op is Softmax || op is Sigmoid || op is Tanh {
+            throw STError.unsupported(op: "LRP through \(op.typeName) (node '\(node.name)')")
+        }
+        if op is ReLU || op is Dropout { return [relevance] }
+        if op is Reshape || op is Flatten || op is Permute || op is Slice || op is Concat
+            || (op as? Pooling)?.kind == .max {
+            let record = try Self.record(op, inputs: inputs, state: state)
+            return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs
+        }
+        if let rule = composite.rule(for: op) {
+            let roles = op.parameterRoles
+            var share = Tensor(zeros: inputs[0].shape)
+            for group in rule.groups(input: inputs[0], parameters: state, roles: roles) {
+                let records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
+                var z = Tensor(zeros: relevance.shape)
+                for (term, record) in zip(group.terms, records) { z = Self.add(z, record.output, scale: term.sign) }
+                let ratio = Self.divide(relevance, by: z, epsilon: rule.epsilon)
+                for (term, record) in zip(group.terms, records) {
+                    let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
+                    share = Self.add(share, Self.multiply(term.input, gradient), scale: group.weight * term.sign)
+                }
+            }
+            return [share]
+        }
+        let record = try Self.record(op, inputs: inputs, state: state)
+        let ratio = Self.divide(relevance, by: record.output, epsilon: epsilon)
+        let gradients = try op.backward(ratio, record: record, needInputs: flows, context: BackwardContext()).inputs
+        return zip(inputs, gradients).map { x, gradient in gradient.map { Self.multiply(x, $0) } }
+    }
+
+    private static func record(_ op: any Op, inputs: [Tensor], state: [Tensor]) throws -> OpRecord {
+        var context = ForwardContext()
+        return OpRecord(inputs: inputs, parameters: state, output: try op.forward(inputs, parameters: state, context: &context))
+    }
+
+    // Element-wise arithmetic on plain copies (relevance maps are read once per step).
+
+    static func add(_ a: Tensor, _ b: Tensor, scale: Float = 1) -> Tensor {
+        Tensor(shape: a.shape, scalars: zip(a.plain().scalars, b.plain().scalars).map { $0 + scale * $1 })
+    }
+
+    static func multiply(_ a: Tensor, _ b: Tensor) -> Tensor {
+        Tensor(shape: a.shape, scalars: zip(a.plain().scalars, b.plain().scalars).map { $0 * $1 })
+    }
+
+    /// R / (z + ε·sign z), sign 0 = +1.
+    static func divide(_ r: Tensor, by z: Tensor, epsilon: Float) -> Tensor {
+        Tensor(shape: r.shape, scalars: zip(r.plain().scalars, z.plain().scalars).map { r, z in
+            r / (z + (z >= 0 ? epsilon : -epsilon))
+        })
+    }
+}

@@ -1,0 +1,55 @@
+import STCore
+
+/// Which rule each layer with weights gets (zennit's composites map layer types to rules):
+/// convolutions and linear layers here; every other layer is handled by `LRP` itself (ReLU,
+/// dropout and reshapes pass relevance on; pooling, sums, means, batch norm and graph
+/// aggregation share it in proportion to their inputs' contributions).
+public struct LRPComposite: Sendable {
+    public let name: String
+    public let convolution: any LRPRule
+    public let linear: any LRPRule
+
+    public init(name: String, convolution: any LRPRule, linear: any LRPRule) {
+        self.name = name
+        self.convolution = convolution
+        self.linear = linear
+    }
+
+    /// zennit's EpsilonPlus: z⁺ for every convolution, ε = 10⁻⁶ for linear layers.
+    public static let epsilonPlus = LRPComposite(name: "epsilon-plus", convolution: ZPlusRule(), linear: EpsilonRule())
+    /// zennit's EpsilonAlpha2Beta1: α2β1 for every convolution, ε = 10⁻⁶ for linear layers.
+    public static let epsilonAlpha2Beta1 = LRPComposite(name: "epsilon-alpha2-beta1",
+                                                         convolution: AlphaBetaRule(alpha: 2, beta: 1),
+                                                         linear: EpsilonRule())
+
+    /// One rule for every layer with weights.
+    public static func uniform(_ rule: any LRPRule) -> LRPComposite {
+        LRPComposite(name: rule.name, convolution: rule, linear: rule)
+    }
+
+    /// The composites and single rules by the names `--composite` takes.
+    public static let names = ["epsilon-plus", "epsilon-alpha2-beta1", "epsilon", "zplus", "alpha1beta0",
+                               "alpha2beta1", "flat", "wsquare"]
+
+    public static func named(_ name: String) throws -> LRPComposite {
+        switch name {
+        case "epsilon-plus": return .epsilonPlus
+        case "epsilon-alpha2-beta1": return .epsilonAlpha2Beta1
+        case "epsilon": return .uniform(EpsilonRule())
+        case "zplus": return .uniform(ZPlusRule())
+        case "alpha1beta0": return .uniform(AlphaBetaRule(alpha: 1, beta: 0))
+        case "alpha2beta1": return .uniform(AlphaBetaRule(alpha: 2, beta: 1))
+        case "flat": return .uniform(FlatRule())
+        case "wsquare": return .uniform(WSquareRule())
+        default:
+            throw STError.invalidRequest("unknown composite '\(name)'; composites: " + names.joined(separator: ", "))
+        }
+    }
+
+    /// The rule for a node, if it is a layer with weights.
+    func rule(for op: any Op) -> (any LRPRule)? {
+        if op is Convolution { return convolution }
+        if op is Linear { return linear }
+        return nil
+    }
+}

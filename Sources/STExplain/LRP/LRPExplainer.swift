@@ -1,0 +1,23 @@
+import Foundation
+import STCore
+
+/// `lrp`: layer-wise relevance propagation with `options.composite`, from the target's output
+/// value. The attribution has the input's shape; Σ attribution ≈ the score (conservation, up to
+/// what biases and ε absorb); the map sums it over channels.
+struct LRPExplainer: Explainer {
+    var method: Method { .lrp }
+
+    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
+        let started = Date()
+        let trace = try model.graph.forward(input, options: ForwardOptions(observe: nil, differentiable: false))
+        let resolved = try target.resolve(in: trace, model: model)
+        let objective = try resolved.objective(Array(0..<input.shape[0]))
+        let node = objective.node ?? model.graph.output
+        let output = try trace.activation(node)
+        let start = LRP.multiply(output, try objective.seed(output))
+        let relevance = try LRP(composite: options.composite).inputRelevance(trace: trace, start: start, from: node)
+        return try Explanation(method: method, layer: nil, map: ChannelReduction.sum.reduce(relevance, kind: model.inputKind),
+                               attribution: relevance, target: resolved, trace: trace, model: model,
+                               options: options, started: started)
+    }
+}

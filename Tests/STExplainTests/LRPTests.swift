@@ -1,0 +1,95 @@
+import Testing
+import STCore
+@testable import STExplain
+
+@Suite struct LRPTests {
+    func linearModel(weight: Tensor, bias: Tensor?) throws -> ExplainedModel {
+        var builder = GraphBuilder(shape: [1, weight.shape[1]])
+        var parameters = ["weight": weight]
+        if let bias { parameters["bias"] = bias }
+        try builder.add("fc", Linear(bias: bias != nil), inputs: ["input"], parameters: parameters)
+        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
+                              task: .classification(classes: weight.shape[0]))
+    }
+
+    func relevance(_ model: ExplainedModel, _ input: Tensor, rule: any LRPRule, target: Target = .topClass) throws -> [Float] {
+        var options = ExplainOptions()
+        options.composite = .uniform(rule)
+        return try explain(input, model: model, method: .lrp, target: target, options: options).attribution.scalars
+    }
+
+    @Test func epsilonRuleSharesTheScoreByContribution() throws {
+        // x = (1, 2), W = [[1, −1], [2, 1]], no bias: y = (−1, 4), class 1 wins and R starts at 4.
+        // R_i = x_i·w_1i / z_1 · R_1 = (1·2, 2·1)/4 · 4 = (2, 2).
+        let model = try linearModel(weight: Tensor(shape: [2, 2], scalars: [1, -1, 2, 1]), bias: nil)
+        let r = try relevance(model, Tensor(shape: [1, 2], scalars: [1, 2]), rule: EpsilonRule())
+        #expect(zip(r, [2, 2]).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test func alphaBetaRuleSplitsTheBiasBetweenTheDenominators() throws {
+        // x = (1, −1), w = (2, 1), b = −0.5: y = 0.5 = R.
+        // z⁺ = x⁺w⁺ + x⁻w⁻ + b⁺ = (2, 0) + 0 → 2;  z⁻ = x⁺w⁻ + x⁻w⁺ + b⁻ = (0, −1) − 0.5 → −1.5.
+        // R = 2·(2, 0)/2·0.5 − 1·(0, −1)/(−1.5)·0.5 = (1, 0) − (0, 1/3) = (1, −1/3).
+        let model = try linearModel(weight: Tensor(shape: [1, 2], scalars: [2, 1]), bias: Tensor(shape: [1], scalars: [-0.5]))
+        let r = try relevance(model, Tensor(shape: [1, 2], scalars: [1, -1]), rule: AlphaBetaRule(alpha: 2, beta: 1))
+        #expect(zip(r, [1, -1.0 / 3]).allSatisfy { abs($0 - Float($1)) < 1e-5 }, "\(r)")
+    }
+
+    @Test func flatAndWSquareIgnoreTheInput() throws {
+        // Class 1 (y = 4): flat shares 4 equally (2, 2); w² by w²: (4, 1)/5 · 4 = (3.2, 0.8).
+        let model = try linearModel(weight: Tensor(shape: [2, 2], scalars: [1, -1, 2, 1]), bias: nil)
+        let x = Tensor(shape: [1, 2], scalars: [1, 2])
+        #expect(zip(try relevance(model, x, rule: FlatRule()), [2, 2]).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(zip(try relevance(model, x, rule: WSquareRule()), [3.2, 0.8]).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    /// A bias-free 3D network: conv → ReLU → max pool → conv → ReLU, a residual sum, global
+    /// average pool, linear. Every rule must conserve: Σ R_input = y_c.
+    func conservingModel() throws -> ExplainedModel {
+        var builder = GraphBuilder(shape: [1, 2, 4, 8, 8])
+        let geometry = ConvolutionGeometry(spatialRank: 3, padding: 1)
+        try builder.add("conv1", Convolution(geometry: geometry, bias: false), inputs: ["input"],
+                        parameters: ["weight": .randomNormal(shape: [4, 2, 3, 3, 3], std: 0.3, seed: 1)])
+        try builder.add("relu1", ReLU(), inputs: ["conv1"])
+        try builder.add("pool", Pooling(.max, geometry: PoolingGeometry(kernel: [2, 2, 2])), inputs: ["relu1"])
+        try builder.add("conv2", Convolution(geometry: geometry, bias: false), inputs: ["pool"],
+                        parameters: ["weight": .randomNormal(shape: [4, 4, 3, 3, 3], std: 0.3, seed: 2)])
+        try builder.add("relu2", ReLU(), inputs: ["conv2"])
+        try builder.add("sum", Add(), inputs: ["relu2", "pool"])
+        try builder.add("avgpool", AdaptiveAveragePool.global(spatialRank: 3), inputs: ["sum"])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
+        try builder.add("fc", Linear(bias: false), inputs: ["flatten"],
+                        parameters: ["weight": .randomNormal(shape: [3, 4], seed: 3)])
+        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu2",
+                              task: .classification(classes: 3))
+    }
+
+    @Test(arguments: ["epsilon-plus", "epsilon-alpha2-beta1", "zplus", "flat", "wsquare", "epsilon"])
+    func everyCompositeConservesRelevanceWithoutBiases(composite: String) throws {
+        let model = try conservingModel()
+        let input = Tensor.randomNormal(shape: [2, 2, 4, 8, 8], seed: 4)
+        var options = ExplainOptions()
+        options.composite = try LRPComposite.named(composite)
+        let explanation = try explain(input, model: model, method: .lrp, options: options)
+        #expect(explanation.attribution.shape == input.shape)
+        let perSample = explanation.attribution.count / 2
+        for n in 0..<2 {
+            let total = explanation.attribution.scalars[(n * perSample)..<((n + 1) * perSample)].reduce(0, +)
+            let score = explanation.scores[n]
+            #expect(abs(total - score) <= 1e-3 * max(abs(score), 1), "\(composite) sample \(n): Σ R = \(total), y = \(score)")
+        }
+    }
+
+    @Test func lstmIsNotSupportedYet() throws {
+        var builder = GraphBuilder(shape: [1, 3, 2])
+        try builder.add("lstm", LSTM(hiddenSize: 2), inputs: ["input"], parameters: [
+            "weight_ih_l0": .randomNormal(shape: [8, 2], seed: 1), "weight_hh_l0": .randomNormal(shape: [8, 2], seed: 2),
+            "bias_ih_l0": Tensor(zeros: [8]), "bias_hh_l0": Tensor(zeros: [8])])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["lstm"])
+        let model = ExplainedModel(graph: try builder.build(output: "flatten"), inputKind: .image, defaultLayer: "lstm",
+                                   task: .classification(classes: 6))
+        #expect(throws: STError.unsupported(op: "LRP through LSTM (node 'lstm')")) {
+            try explain(Tensor.randomNormal(shape: [1, 3, 2], seed: 3), model: model, method: .lrp)
+        }
+    }
+}
