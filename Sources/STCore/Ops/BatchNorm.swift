@@ -61,3 +61,28 @@ public struct BatchNorm: Op {
                            parameters: context.parameterGradients ? [result.scale, result.shift] : [])
     }
 }
+
+extension BatchNorm {
+    /// The weight and bias of a convolution or linear layer followed by this batch norm (in
+    /// inference), as one layer: with s_o = γ_o / √(σ²_o + ε),
+    ///
+    ///     W′[o, …] = s_o · W[o, …],    b′_o = (b_o − μ_o) · s_o + β_o
+    ///
+    /// so that W′x + b′ = BN(Wx + b) exactly up to rounding.
+    public func fold(weight: Tensor, bias: Tensor?, scale gamma: Tensor, shift beta: Tensor, mean: Tensor,
+                     variance: Tensor) -> (weight: Tensor, bias: Tensor) {
+        let (gamma, beta, mean, variance) = (gamma.scalars, beta.scalars, mean.scalars, variance.scalars)
+        let outputs = weight.shape[0]
+        let perOutput = weight.count / outputs
+        let scale = (0..<outputs).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
+        var folded = weight.plain()
+        folded.withUnsafeMutableBufferPointer { values in
+            for output in 0..<outputs {
+                for index in output * perOutput..<(output + 1) * perOutput { values[index] *= scale[output] }
+            }
+        }
+        let originalBias = bias?.scalars ?? Array(repeating: 0, count: outputs)
+        let foldedBias = (0..<outputs).map { (originalBias[$0] - mean[$0]) * scale[$0] + beta[$0] }
+        return (folded, Tensor(shape: [outputs], scalars: foldedBias))
+    }
+}

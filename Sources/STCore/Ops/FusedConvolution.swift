@@ -111,19 +111,7 @@ struct FusedConvolution: Op {
         guard let batchNorm else { return (weight, bias) }
         let norm = Array(parameters.suffix(4))
         return FoldedWeightCache.shared.folded(sources: [weight] + (bias.map { [$0] } ?? []) + norm) {
-            let (gamma, beta, mean, variance) = (norm[0].scalars, norm[1].scalars, norm[2].scalars, norm[3].scalars)
-            let outputs = weight.shape[0]
-            let perOutput = weight.count / outputs
-            let scale = (0..<outputs).map { gamma[$0] / (variance[$0] + batchNorm.epsilon).squareRoot() }
-            var folded = weight.plain()
-            folded.withUnsafeMutableBufferPointer { values in
-                for output in 0..<outputs {
-                    for index in output * perOutput..<(output + 1) * perOutput { values[index] *= scale[output] }
-                }
-            }
-            let originalBias = bias?.scalars ?? Array(repeating: 0, count: outputs)
-            let foldedBias = (0..<outputs).map { (originalBias[$0] - mean[$0]) * scale[$0] + beta[$0] }
-            return (folded, Tensor(shape: [outputs], scalars: foldedBias))
+            batchNorm.fold(weight: weight, bias: bias, scale: norm[0], shift: norm[1], mean: norm[2], variance: norm[3])
         }
     }
 }

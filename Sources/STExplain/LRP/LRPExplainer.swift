@@ -1,18 +1,20 @@
 import Foundation
 import STCore
 
-/// `lrp`: layer-wise relevance propagation with `options.composite`, from the target's output
-/// value. The attribution has the input's shape; Σ attribution ≈ the score (conservation, up to
-/// what biases and ε absorb); the map sums it over channels.
+/// `lrp`: layer-wise relevance propagation with `options.composite` on the model with its batch
+/// norms folded (`BatchNormFolding`), from the target's output value. The attribution has the
+/// input's shape; Σ attribution ≈ the score (conservation, up to what biases and ε absorb); the
+/// map sums it over channels.
 struct LRPExplainer: Explainer {
     var method: Method { .lrp }
 
     func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
         let started = Date()
-        let trace = try model.graph.forward(input, options: ForwardOptions(observe: nil, differentiable: false))
+        let graph = try BatchNormFolding.fold(model.graph)
+        let trace = try graph.forward(input, options: ForwardOptions(observe: nil, differentiable: false))
         let resolved = try target.resolve(in: trace, model: model)
         let objective = try resolved.objective(Array(0..<input.shape[0]))
-        let node = objective.node ?? model.graph.output
+        let node = objective.node ?? graph.output
         let output = try trace.activation(node)
         let start = LRP.multiply(output, try objective.seed(output))
         let relevance = try LRP(composite: options.composite).inputRelevance(trace: trace, start: start, from: node)
