@@ -29,6 +29,8 @@ for method in gradcam gradcam++ xgradcam layercam hirescam saliency guided-backp
 done
 explain "r3d_small/integrated-gradients" r3d_small clips integrated-gradients --steps 16
 explain "r3d_small/occlusion" r3d_small clips occlusion --window 4,8,8
+explain "r3d_small/lrp" r3d_small clips lrp --target "labels:$work/clips/labels.npy"
+explain "r3d_small/lrp-st" r3d_small clips lrp-st --target "labels:$work/clips/labels.npy"
 explain "c3d_small/gradcam" c3d_small clips gradcam --layer conv3b.relu
 explain "cnn_lstm_attention_small/gradcam" cnn_lstm_attention_small clips gradcam
 explain "cnn_lstm_attention_small/attention-frame-0" cnn_lstm_attention_small clips gradcam --target attention:0

@@ -20,6 +20,7 @@ extension Method {
         case .integratedGradients: return IntegratedGradientsExplainer()
         case .smoothgrad: return SmoothGradExplainer()
         case .lrp: return LRPExplainer()
+        case .lrpSpatioTemporal: return SpatioTemporalLRPExplainer()
         default: return OcclusionExplainer()
         }
     }
@@ -47,7 +48,17 @@ extension Explanation {
         scores = target.scores
         topK = Self.topK(of: trace.output, task: model.task, count: options.topK)
         attentionWeights = try model.attentionNode.map { try trace.activation($0).plain() }
+        spatialRelevance = nil
+        temporalRelevance = nil
         seconds = Date().timeIntervalSince(started)
+    }
+
+    /// The same explanation under another method name with the spatial/temporal split attached,
+    /// timed from `started`.
+    func with(method: Method, spatial: Tensor, temporal: Tensor, started: Date) -> Explanation {
+        Explanation(method: method, layer: layer, map: map, attribution: attribution, targetClasses: targetClasses,
+                    targetDescription: targetDescription, scores: scores, topK: topK, attentionWeights: attentionWeights,
+                    spatialRelevance: spatial, temporalRelevance: temporal, seconds: Date().timeIntervalSince(started))
     }
 
     /// The `count` best classes of each row of an N × K output, with softmax probabilities.

@@ -16,6 +16,7 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     case smoothgrad
     case occlusion
     case lrp
+    case lrpSpatioTemporal = "lrp-st"
 
     /// Methods that weight a layer's activations (their `map` has the layer's resolution).
     public var isCAM: Bool { camWeighting != nil }

@@ -10,11 +10,13 @@ enum DemoModels {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("models")
 
-    /// `models/NAME/model.safetensors` as an explainable model, built from the spec in its metadata.
-    static func load(_ name: String) throws -> ExplainedModel {
+    /// `models/NAME/model.safetensors` as an explainable model, built from the spec in its metadata
+    /// (for `inputShape`, batch of one, when given: e.g. fewer frames).
+    static func load(_ name: String, inputShape: [Int]? = nil) throws -> ExplainedModel {
         let path = directory.appendingPathComponent(name).appendingPathComponent("model.safetensors").path
         let contents = try SafeTensors.read(path: path)
-        let spec = try JSONDecoder().decode(ModelSpec.self, from: Data(contents.metadata["stexplain.model"]!.utf8))
+        var spec = try JSONDecoder().decode(ModelSpec.self, from: Data(contents.metadata["stexplain.model"]!.utf8))
+        if let inputShape { spec.inputShape = inputShape }
         var graph = try spec.makeArchitecture().graph(seed: 0)
         _ = try graph.load(stateDict: contents.tensors, source: path)
         return try ExplainedModel(spec: spec, graph: graph)

@@ -122,3 +122,50 @@ import STCore
         #expect(abs(total - explanation.scores[0]) <= 0.05 * abs(explanation.scores[0]), "Σ R = \(total), y = \(explanation.scores[0])")
     }
 }
+
+@Suite struct FreezeFrameDecompositionTests {
+    @Test func splitOfALinearClipModelMatchesTheFormula() throws {
+        // One pixel, two frames x = (a, b) = (2, 3); class 0 scores y = w·x with w = (1, 4) and no
+        // bias, so ε-LRP gives R = (a·w₀, b·w₁) = (2, 12).
+        // Freeze clip 0 = (a, a): relevance (a·w₀, a·w₁) = (2, 8), mean S₀ = 5; freeze clip 1 =
+        // (b, b): (3, 12), S₁ = 7.5. Temporal T = R − S = (−3, 4.5).
+        var builder = GraphBuilder(shape: [1, 1, 2, 1, 1])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["input"])
+        try builder.add("fc", Linear(bias: false), inputs: ["flatten"],
+                        parameters: ["weight": Tensor(shape: [2, 2], scalars: [1, 4, 0, 0])])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "flatten",
+                                   task: .classification(classes: 2))
+        var options = ExplainOptions()
+        options.composite = .uniform(EpsilonRule())
+        options.batchSize = 1
+        let explanation = try explain(Tensor(shape: [1, 1, 2, 1, 1], scalars: [2, 3]), model: model,
+                                      method: .lrpSpatioTemporal, target: .classIndex(0), options: options)
+        let close = { (a: [Float], b: [Float]) in zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 } }
+        #expect(close(explanation.attribution.scalars, [2, 12]))
+        #expect(close(try #require(explanation.spatialRelevance).scalars, [5, 7.5]))
+        #expect(close(try #require(explanation.temporalRelevance).scalars, [-3, 4.5]))
+    }
+
+    @Test func staticClipsTemporalRelevanceSumsToZeroOverTime() throws {
+        // Every frame equal: each freeze clip is the clip itself, so S_t = mean_k R_k for every t
+        // and Σ_t T_t = Σ_t R_t − T·mean_k R_k = 0 at every pixel and channel.
+        let (frames, pixels) = (8, 32 * 32)
+        let model = try DemoModels.load("r3d_small", inputShape: [1, 3, frames, 32, 32])
+        let frame = Tensor.randomNormal(shape: [3, 1, 32, 32], seed: 9).scalars
+        var clip = [Float](repeating: 0, count: 3 * frames * pixels)
+        for c in 0..<3 { for t in 0..<frames { for p in 0..<pixels { clip[(c * frames + t) * pixels + p] = frame[c * pixels + p] } } }
+        var options = ExplainOptions()
+        options.batchSize = 8
+        let explanation = try explain(Tensor(shape: [1, 3, frames, 32, 32], scalars: clip), model: model,
+                                      method: .lrpSpatioTemporal, options: options)
+        let temporal = try #require(explanation.temporalRelevance).scalars
+        let largest = explanation.attribution.scalars.map(abs).max()!
+        #expect(temporal.map(abs).max()! > 1e-3 * largest)
+        for c in 0..<3 {
+            for p in 0..<pixels {
+                let total = (0..<frames).reduce(Float(0)) { $0 + temporal[(c * frames + $1) * pixels + p] }
+                #expect(abs(total) <= 1e-4 * largest)
+            }
+        }
+    }
+}

@@ -12,7 +12,8 @@ struct ExplainCommand: ParsableCommand {
         abstract: "Explain a model's output for an input.",
         discussion: """
             Writes OUT/map.npy (the raw map at the layer's resolution, or the channel-reduced \
-            input-level map), OUT/attribution.npy (input resolution) and OUT/summary.json.
+            input-level map), OUT/attribution.npy (input resolution) and OUT/summary.json; lrp-st \
+            also writes OUT/spatial.npy and OUT/temporal.npy (seed 002's split).
 
             Methods: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).
 
@@ -126,11 +127,16 @@ struct ExplainCommand: ParsableCommand {
             summary.skeleton = .init(explanation: explanation, input: tensor, jointNames: layout.jointNames)
         }
         let summaryData = try JSONOutput.encode(summary)
-        try OutputDirectory.write(out, files: [
+        var files = [
             "map.npy": NPY.encode(explanation.map),
             "attribution.npy": NPY.encode(explanation.attribution),
             "summary.json": summaryData + Data("\n".utf8),
-        ])
+        ]
+        if let spatial = explanation.spatialRelevance, let temporal = explanation.temporalRelevance {
+            files["spatial.npy"] = NPY.encode(spatial)
+            files["temporal.npy"] = NPY.encode(temporal)
+        }
+        try OutputDirectory.write(out, files: files)
         if json { print(String(decoding: summaryData, as: UTF8.self)) }
     }
 

@@ -1,0 +1,84 @@
+import Foundation
+import STCore
+
+/// Seed 002's discriminative split of a clip's relevance into a spatial and a temporal part.
+///
+/// For a clip of n frames explained for class c with relevance R (N, C, n, H, W):
+/// - the freeze clip of frame t repeats it n times, [f_t]×n (repetition, never zero padding,
+///   which would add a false cut);
+/// - all n freeze clips of every sample are explained for the same class in batched passes;
+/// - spatial S_t = the freeze clip's relevance averaged over its n copies, a frame-sized map;
+/// - temporal T_t = R_t − S_t, the relevance the motion around frame t carries.
+public struct FreezeFrameDecomposition: Sendable {
+    /// R, the relevance of the clip itself.
+    public let original: Tensor
+    /// S, with the input's shape.
+    public let spatial: Tensor
+    /// R − S, with the input's shape.
+    public let temporal: Tensor
+
+    /// Splits `relevance` (of `input`, explained for `classes`, one per sample) with LRP under
+    /// `options.composite`.
+    static func compute(input: Tensor, relevance: Tensor, classes: [Int], model: ExplainedModel,
+                        options: ExplainOptions) throws -> FreezeFrameDecomposition {
+        guard model.inputKind == .video, input.rank == 5 else {
+            throw STError.invalidRequest("the spatial/temporal split needs N × C × T × H × W clips")
+        }
+        let (samples, channels, frames) = (input.shape[0], input.shape[1], input.shape[2])
+        let plane = input.shape[3] * input.shape[4]
+        let clipSize = channels * frames * plane
+        let x = input.plain().scalars
+        var spatial = [Float](repeating: 0, count: x.count)
+        let rows = samples * frames
+        var rowOptions = options
+        rowOptions.progress = nil
+        // Visits (element of frame t in sample n, the same element in each copy of the freeze clip
+        // of row n·T + t, stored at `offset` in a batch).
+        func pairs(row: Int, offset: Int, _ body: (Int, Int) -> Void) {
+            let (n, t) = (row / frames, row % frames)
+            for c in 0..<channels {
+                for copy in 0..<frames {
+                    let clipStart = n * clipSize + (c * frames + t) * plane
+                    let freezeStart = offset * clipSize + (c * frames + copy) * plane
+                    for p in 0..<plane { body(clipStart + p, freezeStart + p) }
+                }
+            }
+        }
+        for start in stride(from: 0, to: rows, by: max(1, options.batchSize)) {
+            let batchRows = Array(start..<min(start + max(1, options.batchSize), rows))
+            var freezeClips = [Float](repeating: 0, count: batchRows.count * clipSize)
+            for (offset, row) in batchRows.enumerated() {
+                pairs(row: row, offset: offset) { clipIndex, freezeIndex in freezeClips[freezeIndex] = x[clipIndex] }
+            }
+            let batch = Tensor(shape: [batchRows.count] + input.shape.dropFirst(), scalars: freezeClips)
+            let explanation = try LRPExplainer().explain(batch, model: model,
+                                                         target: .classIndices(batchRows.map { classes[$0 / frames] }),
+                                                         options: rowOptions)
+            let r = explanation.attribution.scalars
+            for (offset, row) in batchRows.enumerated() {
+                pairs(row: row, offset: offset) { clipIndex, freezeIndex in spatial[clipIndex] += r[freezeIndex] / Float(frames) }
+            }
+            options.progress?(batchRows.last! + 1, rows)
+        }
+        let original = relevance.plain().scalars
+        return FreezeFrameDecomposition(original: relevance, spatial: Tensor(shape: input.shape, scalars: spatial),
+                                        temporal: Tensor(shape: input.shape, scalars: zip(original, spatial).map { $0 - $1 }))
+    }
+}
+
+/// `lrp-st`: LRP of the clip, then its `FreezeFrameDecomposition` (attribution = the original
+/// relevance; `spatialRelevance` and `temporalRelevance` hold S and R − S).
+struct SpatioTemporalLRPExplainer: Explainer {
+    var method: Method { .lrpSpatioTemporal }
+
+    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
+        let started = Date()
+        let whole = try LRPExplainer().explain(input, model: model, target: target, options: options)
+        guard let classes = whole.targetClasses else {
+            throw STError.invalidRequest("the spatial/temporal split explains a class; give a class target")
+        }
+        let split = try FreezeFrameDecomposition.compute(input: input, relevance: whole.attribution, classes: classes,
+                                                          model: model, options: options)
+        return whole.with(method: method, spatial: split.spatial, temporal: split.temporal, started: started)
+    }
+}
