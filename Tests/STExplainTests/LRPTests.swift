@@ -169,3 +169,30 @@ import STCore
         }
     }
 }
+
+@Suite struct ZBetaRuleTests {
+    @Test func zBetaUsesTheInputBox() throws {
+        // x = (0.5, −0.5), w = (1, −2), no bias, box [−1, 1]: y = 0.5 + 1 = 1.5 = R.
+        // z_i = x_i·w_i − l·w⁺_i − h·w⁻_i = (0.5 + 1, 1 + 2) = (1.5, 3), Σ = 4.5, R = (1.5, 3)/4.5·1.5 = (0.5, 1).
+        var builder = GraphBuilder(shape: [1, 2])
+        try builder.add("fc", Linear(bias: false), inputs: ["input"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, -2])])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
+                                   task: .classification(classes: 1))
+        var options = ExplainOptions()
+        options.composite = try LRPComposite.named("deep-taylor", bounds: ([-1], [1]))
+        let r = try explain(Tensor(shape: [1, 2], scalars: [0.5, -0.5]), model: model, method: .lrp, options: options)
+            .attribution.scalars
+        #expect(zip(r, [0.5, 1]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(r)")
+    }
+
+    @Test func deepTaylorConservesOnTheBiasFreeNet() throws {
+        // zβ conserves whenever its denominator is positive, and z⁺ everywhere else.
+        let model = try LRPTests().conservingModel()
+        let input = Tensor.randomNormal(shape: [1, 2, 4, 8, 8], seed: 11)
+        var options = ExplainOptions()
+        options.composite = .deepTaylor(low: [-4], high: [4])
+        let explanation = try explain(input, model: model, method: .lrp, options: options)
+        let total = explanation.attribution.scalars.reduce(0, +)
+        #expect(abs(total - explanation.scores[0]) <= 1e-3 * max(abs(explanation.scores[0]), 1))
+    }
+}

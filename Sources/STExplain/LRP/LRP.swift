@@ -43,7 +43,8 @@ public struct LRP: Sendable {
                 return value
             }
             let state = node.stateKeys.map { graph.parameters[$0] ?? graph.buffers[$0]! }
-            let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows)
+            let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows,
+                                  graphInputs: graph.inputs.map(\.name))
             for (name, share) in zip(node.inputs, shares) {
                 guard let share else { continue }
                 relevance[name] = relevance[name].map { Self.add($0, share) } ?? share
@@ -55,7 +56,7 @@ public struct LRP: Sendable {
     }
 
     private func step(_ node: Node, inputs: [Tensor], state: [Tensor], relevance: Tensor,
-                      flows: [Bool]) throws -> [Tensor?] {
+                      flows: [Bool], graphInputs: [String]) throws -> [Tensor?] {
         let op = node.op
         if op is LSTM || op is Multiply || op is MatMul || op is Softmax || op is Sigmoid || op is Tanh {
             throw STError.unsupported(op: "LRP through \(op.typeName) (node '\(node.name)')")
@@ -66,7 +67,7 @@ public struct LRP: Sendable {
             let record = try Self.record(op, inputs: inputs, state: state)
             return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs
         }
-        if let rule = composite.rule(for: op) {
+        if let rule = composite.rule(for: op, isFirst: node.inputs == graphInputs) {
             let roles = op.parameterRoles
             var share = Tensor(zeros: inputs[0].shape)
             for group in rule.groups(input: inputs[0], parameters: state, roles: roles) {

@@ -8,11 +8,22 @@ public struct LRPComposite: Sendable {
     public let name: String
     public let convolution: any LRPRule
     public let linear: any LRPRule
+    /// The rule of the first layer with weights (the one reading the network input), if it differs.
+    public let first: (any LRPRule)?
 
-    public init(name: String, convolution: any LRPRule, linear: any LRPRule) {
+    public init(name: String, convolution: any LRPRule, linear: any LRPRule, first: (any LRPRule)? = nil) {
         self.name = name
         self.convolution = convolution
         self.linear = linear
+        self.first = first
+    }
+
+    /// Seed 002's deep Taylor decomposition (innvestigate's DeepTaylor): zβ with the input box
+    /// [low, high] per channel for the first layer, z⁺ (α = 1, β = 0) for every other convolution
+    /// and linear layer.
+    public static func deepTaylor(low: [Float], high: [Float]) -> LRPComposite {
+        LRPComposite(name: "deep-taylor", convolution: ZPlusRule(), linear: ZPlusRule(),
+                     first: ZBetaRule(low: low, high: high))
     }
 
     /// zennit's EpsilonPlus: z⁺ for every convolution, ε = 10⁻⁶ for linear layers.
@@ -28,11 +39,15 @@ public struct LRPComposite: Sendable {
     }
 
     /// The composites and single rules by the names `--composite` takes.
-    public static let names = ["epsilon-plus", "epsilon-alpha2-beta1", "epsilon", "zplus", "alpha1beta0",
+    public static let names = ["epsilon-plus", "epsilon-alpha2-beta1", "deep-taylor", "epsilon", "zplus", "alpha1beta0",
                                "alpha2beta1", "flat", "wsquare"]
 
-    public static func named(_ name: String) throws -> LRPComposite {
+    /// The composite called `name`; `deep-taylor` needs the input box `bounds` (per channel).
+    public static func named(_ name: String, bounds: (low: [Float], high: [Float])? = nil) throws -> LRPComposite {
         switch name {
+        case "deep-taylor":
+            guard let bounds else { throw STError.invalidRequest("the deep-taylor composite needs the input's bounds") }
+            return .deepTaylor(low: bounds.low, high: bounds.high)
         case "epsilon-plus": return .epsilonPlus
         case "epsilon-alpha2-beta1": return .epsilonAlpha2Beta1
         case "epsilon": return .uniform(EpsilonRule())
@@ -46,8 +61,10 @@ public struct LRPComposite: Sendable {
         }
     }
 
-    /// The rule for a node, if it is a layer with weights.
-    func rule(for op: any Op) -> (any LRPRule)? {
+    /// The rule for a node, if it is a layer with weights; `isFirst` for the one reading the input.
+    func rule(for op: any Op, isFirst: Bool) -> (any LRPRule)? {
+        guard op is Convolution || op is Linear else { return nil }
+        if isFirst, let first { return first }
         if op is Convolution { return convolution }
         if op is Linear { return linear }
         return nil

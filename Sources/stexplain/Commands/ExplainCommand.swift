@@ -78,6 +78,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "LRP composite or rule: \(LRPComposite.names.joined(separator: ", ")).")
     var composite = "epsilon-plus"
 
+    @Option(help: "deep-taylor: the input's box 'low,high' for zβ (default: each channel's minimum and maximum over the input).")
+    var bounds: String?
+
     @Option(help: "Occlusion of skeletons by joint sets over all frames, e.g. '8,9,10,11;4,5,6,7' (joint indices).")
     var jointGroups: String?
 
@@ -109,7 +112,7 @@ struct ExplainCommand: ParsableCommand {
                                          + PathIntegration.allCases.map(\.rawValue).joined(separator: ", "))
         }
         options.integration = quadrature
-        options.composite = try LRPComposite.named(composite)
+        options.composite = try LRPComposite.named(composite, bounds: try inputBounds(tensor))
         options.noiseSamples = noiseSamples
         options.noiseLevel = noiseLevel
         options.seed = seed
@@ -138,6 +141,25 @@ struct ExplainCommand: ParsableCommand {
         }
         try OutputDirectory.write(out, files: files)
         if json { print(String(decoding: summaryData, as: UTF8.self)) }
+    }
+
+    /// zβ's box: `--bounds low,high`, or each channel's range over the input.
+    private func inputBounds(_ tensor: Tensor) throws -> (low: [Float], high: [Float]) {
+        if let bounds {
+            let values = bounds.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.count == 2, values[0] < values[1] else {
+                throw STError.invalidRequest("--bounds takes 'low,high' with low < high, got '\(bounds)'")
+            }
+            return ([values[0]], [values[1]])
+        }
+        let (channels, inner) = (tensor.shape[1], tensor.shape.dropFirst(2).reduce(1, *))
+        var low = [Float](repeating: .infinity, count: channels), high = [Float](repeating: -.infinity, count: channels)
+        for (index, value) in tensor.scalars.enumerated() {
+            let c = (index / inner) % channels
+            low[c] = min(low[c], value)
+            high[c] = max(high[c], value)
+        }
+        return (low, high)
     }
 
     private static func sizes(_ text: String, option: String) throws -> [Int] {
