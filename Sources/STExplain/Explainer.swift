@@ -48,17 +48,16 @@ extension Explanation {
         scores = target.scores
         topK = Self.topK(of: trace.output, task: model.task, count: options.topK)
         attentionWeights = try model.attentionNode.map { try trace.activation($0).plain() }
-        spatialRelevance = nil
-        temporalRelevance = nil
+        freezeFrames = nil
         seconds = Date().timeIntervalSince(started)
     }
 
     /// The same explanation under another method name with the spatial/temporal split attached,
     /// timed from `started`.
-    func with(method: Method, spatial: Tensor, temporal: Tensor, started: Date) -> Explanation {
+    func with(method: Method, split: FreezeFrameDecomposition, started: Date) -> Explanation {
         Explanation(method: method, layer: layer, map: map, attribution: attribution, targetClasses: targetClasses,
                     targetDescription: targetDescription, scores: scores, topK: topK, attentionWeights: attentionWeights,
-                    spatialRelevance: spatial, temporalRelevance: temporal, seconds: Date().timeIntervalSince(started))
+                    freezeFrames: split, seconds: Date().timeIntervalSince(started))
     }
 
     /// The `count` best classes of each row of an N × K output, with softmax probabilities.

@@ -29,10 +29,9 @@ public struct Explanation: Sendable {
     public let topK: [[ClassScore]]
     /// Per-frame softmax attention weights (N × T), for models with temporal attention.
     public let attentionWeights: Tensor?
-    /// `lrp-st` only: the spatial relevance S (each frame's freeze clip) and the temporal
-    /// relevance R − S, both with the input's shape (seed 002).
-    public let spatialRelevance: Tensor?
-    public let temporalRelevance: Tensor?
+    /// `lrp-st` only: the spatial relevance S (each frame's freeze clip), the temporal relevance
+    /// R − S (both with the input's shape) and the freeze clips' predictions (seed 002).
+    public let freezeFrames: FreezeFrameDecomposition?
     /// Wall-clock time of the method, forward pass included.
     public let seconds: Double
 }

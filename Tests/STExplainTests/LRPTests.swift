@@ -142,8 +142,11 @@ import STCore
                                       method: .lrpSpatioTemporal, target: .classIndex(0), options: options)
         let close = { (a: [Float], b: [Float]) in zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 } }
         #expect(close(explanation.attribution.scalars, [2, 12]))
-        #expect(close(try #require(explanation.spatialRelevance).scalars, [5, 7.5]))
-        #expect(close(try #require(explanation.temporalRelevance).scalars, [-3, 4.5]))
+        let split = try #require(explanation.freezeFrames)
+        #expect(close(split.spatial.scalars, [5, 7.5]))
+        #expect(close(split.temporal.scalars, [-3, 4.5]))
+        // Freeze clips (2, 2) and (3, 3) score (10, 0) and (15, 0): class 0 both times.
+        #expect(split.freezeFramePredictions == [[0, 0]])
     }
 
     @Test func staticClipsTemporalRelevanceSumsToZeroOverTime() throws {
@@ -158,7 +161,7 @@ import STCore
         options.batchSize = 8
         let explanation = try explain(Tensor(shape: [1, 3, frames, 32, 32], scalars: clip), model: model,
                                       method: .lrpSpatioTemporal, options: options)
-        let temporal = try #require(explanation.temporalRelevance).scalars
+        let temporal = try #require(explanation.freezeFrames).temporal.scalars
         let largest = explanation.attribution.scalars.map(abs).max()!
         #expect(temporal.map(abs).max()! > 1e-3 * largest)
         for c in 0..<3 {
@@ -194,5 +197,74 @@ import STCore
         let explanation = try explain(input, model: model, method: .lrp, options: options)
         let total = explanation.attribution.scalars.reduce(0, +)
         #expect(abs(total - explanation.scores[0]) <= 1e-3 * max(abs(explanation.scores[0]), 1))
+    }
+}
+
+/// Every rule against its formula evaluated directly on the weight matrix of a random 5 → 3
+/// linear layer with a bias, relevance entering at all three outputs (R_j = y_j·s_j).
+@Suite struct LRPRuleFormulaTests {
+    let x: [Float] = [0.7, -1.2, 0.3, 2.0, -0.4]
+    let w = Tensor.randomNormal(shape: [3, 5], seed: 21).scalars
+    let b: [Float] = [0.3, -0.2, 0.1]
+    let s: [Float] = [1, -0.5, 2]
+
+    func viaLRP(_ rule: any LRPRule) throws -> [Float] {
+        var builder = GraphBuilder(shape: [1, 5])
+        try builder.add("fc", Linear(), inputs: ["input"], parameters: ["weight": Tensor(shape: [3, 5], scalars: w),
+                                                                         "bias": Tensor(shape: [3], scalars: b)])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
+                                   task: .classification(classes: 3))
+        var options = ExplainOptions()
+        options.composite = LRPComposite(name: "test", convolution: EpsilonRule(), linear: EpsilonRule(), nodes: ["fc": rule])
+        let target = Target.custom(.weighted(by: Tensor(shape: [1, 3], scalars: s)))
+        return try explain(Tensor(shape: [1, 5], scalars: x), model: model, method: .lrp, target: target, options: options)
+            .attribution.scalars
+    }
+
+    /// R_i = Σ_j c(i, j) / (Σ_i' c(i', j) + extra_j) · R_j for a contribution matrix c.
+    func direct(_ contribution: (Int, Int) -> Float, extra: (Int) -> Float = { _ in 0 }) -> [Float] {
+        let y = (0..<3).map { j in (0..<5).reduce(b[j]) { $0 + x[$1] * w[j * 5 + $1] } }
+        return (0..<5).map { i in
+            (0..<3).reduce(Float(0)) { sum, j in
+                let z = (0..<5).reduce(extra(j)) { $0 + contribution($1, j) }
+                return sum + contribution(i, j) / z * y[j] * s[j]
+            }
+        }
+    }
+
+    func expectClose(_ a: [Float], _ b: [Float], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(a) ≠ \(b)", sourceLocation: sourceLocation)
+    }
+
+    @Test func epsilon() throws {
+        expectClose(try viaLRP(EpsilonRule(epsilon: 0)), direct({ i, j in self.x[i] * self.w[j * 5 + i] }, extra: { self.b[$0] }))
+    }
+
+    @Test func zPlus() throws {
+        expectClose(try viaLRP(ZPlusRule()), direct { i, j in
+            let (xi, wij) = (self.x[i], self.w[j * 5 + i])
+            return max(xi, 0) * max(wij, 0) + min(xi, 0) * min(wij, 0)
+        })
+    }
+
+    @Test func alpha2Beta1() throws {
+        let positive = direct({ i, j in max(self.x[i], 0) * max(self.w[j * 5 + i], 0) + min(self.x[i], 0) * min(self.w[j * 5 + i], 0) },
+                              extra: { max(self.b[$0], 0) })
+        let negative = direct({ i, j in max(self.x[i], 0) * min(self.w[j * 5 + i], 0) + min(self.x[i], 0) * max(self.w[j * 5 + i], 0) },
+                              extra: { min(self.b[$0], 0) })
+        expectClose(try viaLRP(AlphaBetaRule(alpha: 2, beta: 1)), zip(positive, negative).map { 2 * $0 - $1 })
+    }
+
+    @Test func flatAndWSquare() throws {
+        expectClose(try viaLRP(FlatRule()), direct { _, _ in 1 })
+        expectClose(try viaLRP(WSquareRule()), direct { i, j in self.w[j * 5 + i] * self.w[j * 5 + i] })
+    }
+
+    @Test func zBeta() throws {
+        let (low, high): (Float, Float) = (-2, 3)
+        expectClose(try viaLRP(ZBetaRule(low: [low], high: [high])), direct({ i, j in
+            let wij = self.w[j * 5 + i]
+            return self.x[i] * wij - low * max(wij, 0) - high * min(wij, 0)
+        }, extra: { self.b[$0] }))
     }
 }

@@ -16,6 +16,9 @@ public struct FreezeFrameDecomposition: Sendable {
     public let spatial: Tensor
     /// R − S, with the input's shape.
     public let temporal: Tensor
+    /// The model's top class on each frame's freeze clip, per sample (N × T): seed 002 shows
+    /// the prediction changes once the motion is gone.
+    public let freezeFramePredictions: [[Int]]
 
     /// Splits `relevance` (of `input`, explained for `classes`, one per sample) with LRP under
     /// `options.composite`.
@@ -30,6 +33,7 @@ public struct FreezeFrameDecomposition: Sendable {
         let x = input.plain().scalars
         var spatial = [Float](repeating: 0, count: x.count)
         let rows = samples * frames
+        var predictions = [Int](repeating: 0, count: rows)
         var rowOptions = options
         rowOptions.progress = nil
         // Visits (element of frame t in sample n, the same element in each copy of the freeze clip
@@ -55,6 +59,7 @@ public struct FreezeFrameDecomposition: Sendable {
                                                          target: .classIndices(batchRows.map { classes[$0 / frames] }),
                                                          options: rowOptions)
             let r = explanation.attribution.scalars
+            for (offset, row) in batchRows.enumerated() { predictions[row] = explanation.topK[offset].first?.class ?? -1 }
             for (offset, row) in batchRows.enumerated() {
                 pairs(row: row, offset: offset) { clipIndex, freezeIndex in spatial[clipIndex] += r[freezeIndex] / Float(frames) }
             }
@@ -62,12 +67,13 @@ public struct FreezeFrameDecomposition: Sendable {
         }
         let original = relevance.plain().scalars
         return FreezeFrameDecomposition(original: relevance, spatial: Tensor(shape: input.shape, scalars: spatial),
-                                        temporal: Tensor(shape: input.shape, scalars: zip(original, spatial).map { $0 - $1 }))
+                                        temporal: Tensor(shape: input.shape, scalars: zip(original, spatial).map { $0 - $1 }),
+                                        freezeFramePredictions: (0..<samples).map { Array(predictions[($0 * frames)..<(($0 + 1) * frames)]) })
     }
 }
 
 /// `lrp-st`: LRP of the clip, then its `FreezeFrameDecomposition` (attribution = the original
-/// relevance; `spatialRelevance` and `temporalRelevance` hold S and R − S).
+/// relevance; `freezeFrames` holds S, R − S and the freeze clips' predictions).
 struct SpatioTemporalLRPExplainer: Explainer {
     var method: Method { .lrpSpatioTemporal }
 
@@ -79,6 +85,6 @@ struct SpatioTemporalLRPExplainer: Explainer {
         }
         let split = try FreezeFrameDecomposition.compute(input: input, relevance: whole.attribution, classes: classes,
                                                           model: model, options: options)
-        return whole.with(method: method, spatial: split.spatial, temporal: split.temporal, started: started)
+        return whole.with(method: method, split: split, started: started)
     }
 }

@@ -67,7 +67,7 @@ public struct LRP: Sendable {
             let record = try Self.record(op, inputs: inputs, state: state)
             return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs
         }
-        if let rule = composite.rule(for: op, isFirst: node.inputs == graphInputs) {
+        if let rule = composite.rule(for: node, isFirst: node.inputs == graphInputs) {
             let roles = op.parameterRoles
             var share = Tensor(zeros: inputs[0].shape)
             for group in rule.groups(input: inputs[0], parameters: state, roles: roles) {

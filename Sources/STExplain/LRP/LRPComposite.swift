@@ -10,12 +10,16 @@ public struct LRPComposite: Sendable {
     public let linear: any LRPRule
     /// The rule of the first layer with weights (the one reading the network input), if it differs.
     public let first: (any LRPRule)?
+    /// Rules for particular layers by node name, ahead of everything else (user-defined maps).
+    public var nodes: [String: any LRPRule]
 
-    public init(name: String, convolution: any LRPRule, linear: any LRPRule, first: (any LRPRule)? = nil) {
+    public init(name: String, convolution: any LRPRule, linear: any LRPRule, first: (any LRPRule)? = nil,
+                nodes: [String: any LRPRule] = [:]) {
         self.name = name
         self.convolution = convolution
         self.linear = linear
         self.first = first
+        self.nodes = nodes
     }
 
     /// Seed 002's deep Taylor decomposition (innvestigate's DeepTaylor): zβ with the input box
@@ -62,8 +66,10 @@ public struct LRPComposite: Sendable {
     }
 
     /// The rule for a node, if it is a layer with weights; `isFirst` for the one reading the input.
-    func rule(for op: any Op, isFirst: Bool) -> (any LRPRule)? {
+    func rule(for node: Node, isFirst: Bool) -> (any LRPRule)? {
+        let op = node.op
         guard op is Convolution || op is Linear else { return nil }
+        if let rule = nodes[node.name] { return rule }
         if isFirst, let first { return first }
         if op is Convolution { return convolution }
         if op is Linear { return linear }

@@ -135,9 +135,9 @@ struct ExplainCommand: ParsableCommand {
             "attribution.npy": NPY.encode(explanation.attribution),
             "summary.json": summaryData + Data("\n".utf8),
         ]
-        if let spatial = explanation.spatialRelevance, let temporal = explanation.temporalRelevance {
-            files["spatial.npy"] = NPY.encode(spatial)
-            files["temporal.npy"] = NPY.encode(temporal)
+        if let split = explanation.freezeFrames {
+            files["spatial.npy"] = NPY.encode(split.spatial)
+            files["temporal.npy"] = NPY.encode(split.temporal)
         }
         try OutputDirectory.write(out, files: files)
         if json { print(String(decoding: summaryData, as: UTF8.self)) }

@@ -8,6 +8,7 @@ import STExplain
 ///     target_description, score (raw output for the target, before softmax),
 ///     topk [{class, score, probability}], input_shape, map_shape, attribution_shape, seconds,
 ///     model, input, attention_weights (attention models only),
+///     freeze_frame_predictions (lrp-st: the top class of each frame's freeze clip),
 ///     valid_frames and joint_importance [{joint, importance}] (skeletons: the heatmap averaged
 ///     over each sample's valid frames, min–max normalised, joints named as in the layout)
 struct ExplanationSummary: Encodable {
@@ -44,6 +45,7 @@ struct ExplanationSummary: Encodable {
         case inputShape = "input_shape", mapShape = "map_shape", attributionShape = "attribution_shape"
         case seconds, model, input, attentionWeights = "attention_weights"
         case validFrames = "valid_frames", jointImportance = "joint_importance"
+        case freezeFramePredictions = "freeze_frame_predictions"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -72,6 +74,9 @@ struct ExplanationSummary: Encodable {
             let frames = weights.shape[1]
             let rows = (0..<samples).map { Array(weights.scalars[($0 * frames)..<(($0 + 1) * frames)]) }
             try perSample(rows, as: .attentionWeights)
+        }
+        if let split = explanation.freezeFrames {
+            try perSample(split.freezeFramePredictions, as: .freezeFramePredictions)
         }
         if let skeleton {
             try perSample(skeleton.validFrames, as: .validFrames)
