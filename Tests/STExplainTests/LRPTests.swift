@@ -268,3 +268,40 @@ import STCore
         }, extra: { self.b[$0] }))
     }
 }
+
+@Suite struct LRPTheoryTests {
+    @Test func zPlusEqualsGradientTimesInputOnAPositiveReLUNet() throws {
+        // With x ≥ 0 and w ≥ 0 every z⁺ is the plain pre-activation, and a bias-free ReLU net is
+        // positively homogeneous, so z⁺-LRP = ε-LRP (ε → 0) = x ⊙ ∂y/∂x.
+        var builder = GraphBuilder(shape: [1, 2, 4, 6, 6])
+        let geometry = ConvolutionGeometry(spatialRank: 3, padding: 1)
+        let positive = { (shape: [Int], seed: UInt64) in Tensor(shape: shape, scalars: Tensor.randomNormal(shape: shape, seed: seed).scalars.map(abs)) }
+        try builder.add("conv", Convolution(geometry: geometry, bias: false), inputs: ["input"],
+                        parameters: ["weight": positive([3, 2, 3, 3, 3], 1)])
+        try builder.add("relu", ReLU(), inputs: ["conv"])
+        try builder.add("pool", AdaptiveAveragePool.global(spatialRank: 3), inputs: ["relu"])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["pool"])
+        try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": positive([2, 3], 2)])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu",
+                                   task: .classification(classes: 2))
+        let input = positive([1, 2, 4, 6, 6], 3)
+        var options = ExplainOptions()
+        options.composite = .uniform(ZPlusRule())
+        let relevance = try explain(input, model: model, method: .lrp, options: options).attribution.scalars
+        let gradient = try explain(input, model: model, method: .saliency).attribution.scalars
+        let expected = zip(input.scalars, gradient).map { $0 * $1 }
+        let largest = expected.max()!
+        #expect(zip(relevance, expected).allSatisfy { abs($0 - $1) <= 1e-4 * largest })
+    }
+
+    @Test func deepTaylorNearlyConservesOnTheC3DDemoModel() throws {
+        // C3D has no batch norm; only its small conv biases can absorb relevance under zβ/z⁺.
+        let model = try DemoModels.load("c3d_small")
+        let input = Tensor.randomNormal(shape: [1, 3, 16, 32, 32], seed: 12)
+        var options = ExplainOptions()
+        options.composite = .deepTaylor(low: [-3], high: [3])
+        let explanation = try explain(input, model: model, method: .lrp, options: options)
+        let total = explanation.attribution.scalars.reduce(0, +)
+        #expect(abs(total - explanation.scores[0]) <= 0.01 * abs(explanation.scores[0]), "Σ R = \(total), y = \(explanation.scores[0])")
+    }
+}

@@ -96,17 +96,26 @@ public struct LRP: Sendable {
     // Element-wise arithmetic on plain copies (relevance maps are read once per step).
 
     static func add(_ a: Tensor, _ b: Tensor, scale: Float = 1) -> Tensor {
-        Tensor(shape: a.shape, scalars: zip(a.plain().scalars, b.plain().scalars).map { $0 + scale * $1 })
+        combine(a, b) { $0 + scale * $1 }
     }
 
     static func multiply(_ a: Tensor, _ b: Tensor) -> Tensor {
-        Tensor(shape: a.shape, scalars: zip(a.plain().scalars, b.plain().scalars).map { $0 * $1 })
+        combine(a, b) { $0 * $1 }
     }
 
     /// R / (z + ε·sign z), sign 0 = +1.
     static func divide(_ r: Tensor, by z: Tensor, epsilon: Float) -> Tensor {
-        Tensor(shape: r.shape, scalars: zip(r.plain().scalars, z.plain().scalars).map { r, z in
-            r / (z + (z >= 0 ? epsilon : -epsilon))
-        })
+        combine(r, z) { r, z in r / (z + (z >= 0 ? epsilon : -epsilon)) }
+    }
+
+    private static func combine(_ a: Tensor, _ b: Tensor, _ operation: (Float, Float) -> Float) -> Tensor {
+        var result = a.plain()
+        let other = b.plain()
+        result.withUnsafeMutableBufferPointer { values in
+            other.withUnsafeBufferPointer { operands in
+                for index in values.indices { values[index] = operation(values[index], operands[index]) }
+            }
+        }
+        return result
     }
 }
