@@ -53,25 +53,34 @@ struct ExplainBenchmark {
         let model = try ExplainedModel(spec: spec, graph: graph)
         let input = Tensor.randomNormal(shape: inputShape, seed: 2)
 
-        let forward = try medianSeconds(runs: runs) {
+        let forwardPass = {
             _ = try graph.forward(input, options: ForwardOptions(observe: [], differentiable: false))
         }
-        let forwardBackward = try medianSeconds(runs: runs) {
+        let forwardBackwardPass = {
             let trace = try graph.forward(input, options: ForwardOptions(observe: []))
             _ = try trace.gradient(of: .logits([0]), at: ["input"])
         }
+        let forward = try medianSeconds(runs: runs, forwardPass)
+        let forwardBackward = try medianSeconds(runs: runs, forwardBackwardPass)
         var measurements: [Measurement] = []
-        func measure(_ method: Method, reference: String, referenceSeconds: Double, target: String,
-                     options: ExplainOptions = ExplainOptions()) throws {
-            let seconds = try medianSeconds(runs: runs) { _ = try explain(input, model: model, method: method, options: options) }
+        // Each method alternates with its reference run for run, so that drifting clocks and
+        // neighbours on the machine affect both alike.
+        func measure(_ method: Method, reference: String, referencePass: () throws -> Void, target: String) throws {
+            var methodSeconds: [Double] = [], referenceSeconds: [Double] = []
+            for _ in 0..<runs {
+                referenceSeconds.append(try medianSeconds(runs: 1, referencePass))
+                methodSeconds.append(try medianSeconds(runs: 1) { _ = try explain(input, model: model, method: method) })
+            }
+            let seconds = methodSeconds.sorted()[runs / 2]
             measurements.append(Measurement(method: method.rawValue, seconds: seconds, forwardRatio: seconds / forward,
-                                            reference: reference, referenceRatio: seconds / referenceSeconds, target: target))
+                                            reference: reference,
+                                            referenceRatio: seconds / referenceSeconds.sorted()[runs / 2], target: target))
         }
         for method in [Method.cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam] {
-            try measure(method, reference: "forward", referenceSeconds: forward, target: "≤ 1.1")
+            try measure(method, reference: "forward", referencePass: forwardPass, target: "≤ 1.1")
         }
         for method in [Method.saliency, .guidedBackprop, .deconvnet, .guidedGradcam] {
-            try measure(method, reference: "forward + backward", referenceSeconds: forwardBackward, target: "≤ 1.0")
+            try measure(method, reference: "forward + backward", referencePass: forwardBackwardPass, target: "≤ 1.0")
         }
 
         let batch = Tensor.randomNormal(shape: [occlusionBatch] + inputShape.dropFirst(), seed: 3)
