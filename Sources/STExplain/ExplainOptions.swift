@@ -25,6 +25,8 @@ public struct ExplainOptions: Sendable {
     public var jointGroups: [[Int]]?
     /// LRP rules per layer kind (zennit's EpsilonPlus by default).
     public var composite: LRPComposite = .epsilonPlus
+    /// LRP through average pooling: uniform R/N (seed 002) instead of in proportion to the inputs.
+    public var averagePoolingUniform = false
     /// Inputs per forward pass for methods that evaluate many perturbed or scaled copies.
     public var batchSize: Int = 16
     /// Called with (done, total) as batched methods progress.

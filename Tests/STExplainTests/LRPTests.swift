@@ -64,7 +64,7 @@ import STCore
                               task: .classification(classes: 3))
     }
 
-    @Test(arguments: ["epsilon-plus", "epsilon-alpha2-beta1", "zplus", "flat", "wsquare", "epsilon"])
+    @Test(arguments: ["epsilon-plus", "epsilon-alpha2-beta1", "zplus", "gamma", "flat", "wsquare", "epsilon"])
     func everyCompositeConservesRelevanceWithoutBiases(composite: String) throws {
         let model = try conservingModel()
         let input = Tensor.randomNormal(shape: [2, 2, 4, 8, 8], seed: 4)
@@ -260,6 +260,13 @@ import STCore
         expectClose(try viaLRP(WSquareRule()), direct { i, j in self.w[j * 5 + i] * self.w[j * 5 + i] })
     }
 
+    @Test func gamma() throws {
+        let gamma: Float = 0.25
+        let boost = { (value: Float) in value + gamma * max(value, 0) }
+        expectClose(try viaLRP(GammaRule(gamma: gamma)), direct({ i, j in self.x[i] * boost(self.w[j * 5 + i]) },
+                                                               extra: { boost(self.b[$0]) }))
+    }
+
     @Test func zBeta() throws {
         let (low, high): (Float, Float) = (-2, 3)
         expectClose(try viaLRP(ZBetaRule(low: [low], high: [high])), direct({ i, j in
@@ -303,5 +310,25 @@ import STCore
         let explanation = try explain(input, model: model, method: .lrp, options: options)
         let total = explanation.attribution.scalars.reduce(0, +)
         #expect(abs(total - explanation.scores[0]) <= 0.01 * abs(explanation.scores[0]), "Σ R = \(total), y = \(explanation.scores[0])")
+    }
+}
+
+@Suite struct AveragePoolingRelevanceTests {
+    @Test func proportionalOrUniform() throws {
+        // x = (1, 3) pooled to their mean 2, y = 2·2 = 4. In proportion: (1, 3)/4 · 4 = (1, 3);
+        // seed 002's R/N: (2, 2).
+        var builder = GraphBuilder(shape: [1, 1, 1, 2])
+        try builder.add("pool", AdaptiveAveragePool.global(spatialRank: 2), inputs: ["input"])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["pool"])
+        try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": Tensor(shape: [1, 1], scalars: [2])])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "pool",
+                                   task: .classification(classes: 1))
+        let input = Tensor(shape: [1, 1, 1, 2], scalars: [1, 3])
+        var options = ExplainOptions()
+        let proportional = try explain(input, model: model, method: .lrp, options: options).attribution.scalars
+        #expect(zip(proportional, [1, 3]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(proportional)")
+        options.averagePoolingUniform = true
+        let uniform = try explain(input, model: model, method: .lrp, options: options).attribution.scalars
+        #expect(zip(uniform, [2, 2]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(uniform)")
     }
 }

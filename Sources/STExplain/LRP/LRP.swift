@@ -9,7 +9,9 @@ import STCore
 /// - ReLU and dropout: relevance passes on unchanged (seed 002: R_k = R_j);
 /// - reshape, flatten, permute, slice, concat and max pooling: relevance is routed by the op's
 ///   own backward (max pooling: the winner takes all, as zennit's gradient rule for it);
-/// - average pooling, adaptive pooling, means, sums
+/// - average pooling and adaptive pooling: in proportion to the inputs, or R/N per input with
+///   `averagePoolingUniform` (seed 002);
+/// - means, sums
 ///   (residual additions split in proportion to each branch), batch norm and the ST-GCN graph
 ///   aggregation: R_i = x_i·∂z/∂x_i · R / (z + ε·sign z), relevance only to inputs that depend on
 ///   the network input;
@@ -18,6 +20,9 @@ public struct LRP: Sendable {
     public var composite: LRPComposite
     /// ε of the proportional steps.
     public var epsilon: Float = 1e-6
+    /// Average pooling shares relevance in proportion to the inputs (zennit), or uniformly,
+    /// R_k = R_j / N_j (seed 002's variant).
+    public var averagePoolingUniform = false
 
     public init(composite: LRPComposite) {
         self.composite = composite
@@ -64,6 +69,10 @@ public struct LRP: Sendable {
         if op is ReLU || op is Dropout { return [relevance] }
         if op is Reshape || op is Flatten || op is Permute || op is Slice || op is Concat
             || (op as? Pooling)?.kind == .max {
+            let record = try Self.record(op, inputs: inputs, state: state)
+            return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs
+        }
+        if averagePoolingUniform, op is AdaptiveAveragePool || (op as? Pooling).map({ $0.kind != .max }) == true {
             let record = try Self.record(op, inputs: inputs, state: state)
             return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs
         }

@@ -37,21 +37,33 @@ public struct LRPComposite: Sendable {
                                                          convolution: AlphaBetaRule(alpha: 2, beta: 1),
                                                          linear: EpsilonRule())
 
+    /// zennit's EpsilonGammaBox: zβ with the box [low, high] on the first layer, γ = 0.25 for the
+    /// other convolutions, ε = 10⁻⁶ for linear layers.
+    public static func epsilonGammaBox(low: [Float], high: [Float]) -> LRPComposite {
+        LRPComposite(name: "epsilon-gamma-box", convolution: GammaRule(gamma: 0.25), linear: EpsilonRule(),
+                     first: ZBetaRule(low: low, high: high))
+    }
+
     /// One rule for every layer with weights.
     public static func uniform(_ rule: any LRPRule) -> LRPComposite {
         LRPComposite(name: rule.name, convolution: rule, linear: rule)
     }
 
     /// The composites and single rules by the names `--composite` takes.
-    public static let names = ["epsilon-plus", "epsilon-alpha2-beta1", "deep-taylor", "epsilon", "zplus", "alpha1beta0",
-                               "alpha2beta1", "flat", "wsquare"]
+    public static let names = ["epsilon-plus", "epsilon-alpha2-beta1", "deep-taylor", "epsilon-gamma-box", "epsilon",
+                               "zplus", "alpha1beta0", "alpha2beta1", "gamma", "flat", "wsquare"]
 
-    /// The composite called `name`; `deep-taylor` needs the input box `bounds` (per channel).
+    /// The composite called `name`; `deep-taylor` and `epsilon-gamma-box` need the input box
+    /// `bounds` (per channel).
     public static func named(_ name: String, bounds: (low: [Float], high: [Float])? = nil) throws -> LRPComposite {
         switch name {
         case "deep-taylor":
             guard let bounds else { throw STError.invalidRequest("the deep-taylor composite needs the input's bounds") }
             return .deepTaylor(low: bounds.low, high: bounds.high)
+        case "epsilon-gamma-box":
+            guard let bounds else { throw STError.invalidRequest("the epsilon-gamma-box composite needs the input's bounds") }
+            return .epsilonGammaBox(low: bounds.low, high: bounds.high)
+        case "gamma": return .uniform(GammaRule())
         case "epsilon-plus": return .epsilonPlus
         case "epsilon-alpha2-beta1": return .epsilonAlpha2Beta1
         case "epsilon": return .uniform(EpsilonRule())

@@ -17,7 +17,9 @@ struct LRPExplainer: Explainer {
         let node = objective.node ?? graph.output
         let output = try trace.activation(node)
         let start = LRP.multiply(output, try objective.seed(output))
-        let relevance = try LRP(composite: options.composite).inputRelevance(trace: trace, start: start, from: node)
+        var lrp = LRP(composite: options.composite)
+        lrp.averagePoolingUniform = options.averagePoolingUniform
+        let relevance = try lrp.inputRelevance(trace: trace, start: start, from: node)
         return try Explanation(method: method, layer: nil, map: ChannelReduction.sum.reduce(relevance, kind: model.inputKind),
                                attribution: relevance, target: resolved, trace: trace, model: model,
                                options: options, started: started)

@@ -78,7 +78,10 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "LRP composite or rule: \(LRPComposite.names.joined(separator: ", ")).")
     var composite = "epsilon-plus"
 
-    @Option(help: "deep-taylor: the input's box 'low,high' for zβ (default: each channel's minimum and maximum over the input).")
+    @Flag(help: "LRP through average pooling: R/N to every input (seed 002) instead of in proportion to them.")
+    var uniformAveragePooling = false
+
+    @Option(help: "deep-taylor and epsilon-gamma-box: the input's box 'low,high' for zβ (default: each channel's minimum and maximum over the input).")
     var bounds: String?
 
     @Option(help: "Occlusion of skeletons by joint sets over all frames, e.g. '8,9,10,11;4,5,6,7' (joint indices).")
@@ -113,6 +116,7 @@ struct ExplainCommand: ParsableCommand {
         }
         options.integration = quadrature
         options.composite = try LRPComposite.named(composite, bounds: try inputBounds(tensor))
+        options.averagePoolingUniform = uniformAveragePooling
         options.noiseSamples = noiseSamples
         options.noiseLevel = noiseLevel
         options.seed = seed
