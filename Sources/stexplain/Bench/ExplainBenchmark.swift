@@ -63,18 +63,20 @@ struct ExplainBenchmark {
         let forward = try medianSeconds(runs: runs, forwardPass)
         let forwardBackward = try medianSeconds(runs: runs, forwardBackwardPass)
         var measurements: [Measurement] = []
-        // Each method alternates with its reference run for run, so that drifting clocks and
-        // neighbours on the machine affect both alike.
+        // After one warm-up call, each method alternates with its reference run for run, so that
+        // drifting clocks and neighbours on the machine affect both alike.
         func measure(_ method: Method, reference: String, referencePass: () throws -> Void, target: String) throws {
+            let methodPass = { _ = try explain(input, model: model, method: method) }
+            try methodPass()
             var methodSeconds: [Double] = [], referenceSeconds: [Double] = []
             for _ in 0..<runs {
-                referenceSeconds.append(try medianSeconds(runs: 1, referencePass))
-                methodSeconds.append(try medianSeconds(runs: 1) { _ = try explain(input, model: model, method: method) })
+                referenceSeconds.append(try wallSeconds(referencePass))
+                methodSeconds.append(try wallSeconds(methodPass))
             }
-            let seconds = methodSeconds.sorted()[runs / 2]
+            let seconds = median(methodSeconds)
             measurements.append(Measurement(method: method.rawValue, seconds: seconds, forwardRatio: seconds / forward,
-                                            reference: reference,
-                                            referenceRatio: seconds / referenceSeconds.sorted()[runs / 2], target: target))
+                                            reference: reference, referenceRatio: seconds / median(referenceSeconds),
+                                            target: target))
         }
         for method in [Method.cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam] {
             try measure(method, reference: "forward", referencePass: forwardPass, target: "≤ 1.1")
