@@ -86,7 +86,9 @@ struct ExplainBenchCommand: ParsableCommand {
 /// `N,C,T,H,W` on the command line.
 enum ClipShape {
     static func parse(_ text: String) -> [Int]? {
-        let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return values.count == 5 && values.allSatisfy { $0 > 0 } ? values : nil
+        guard let values = CommaSeparated.values(text, as: Int.self), values.count == 5, values.allSatisfy({ $0 > 0 }) else {
+            return nil
+        }
+        return values
     }
 }

@@ -150,8 +150,7 @@ struct ExplainCommand: ParsableCommand {
     /// zβ's box: `--bounds low,high`, or each channel's range over the input.
     private func inputBounds(_ tensor: Tensor) throws -> (low: [Float], high: [Float]) {
         if let bounds {
-            let values = bounds.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
-            guard values.count == 2, values[0] < values[1] else {
+            guard let values = CommaSeparated.values(bounds, as: Float.self), values.count == 2, values[0] < values[1] else {
                 throw STError.invalidRequest("--bounds takes 'low,high' with low < high, got '\(bounds)'")
             }
             return ([values[0]], [values[1]])
@@ -175,8 +174,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     private static func indices(_ text: String, option: String) throws -> [Int] {
-        let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.count == text.split(separator: ",").count, values.allSatisfy({ $0 >= 0 }) else {
+        guard let values = CommaSeparated.values(text, as: Int.self), !values.isEmpty, values.allSatisfy({ $0 >= 0 }) else {
             throw STError.invalidRequest("\(option) takes integers separated by commas, got '\(text)'")
         }
         return values

@@ -13,10 +13,8 @@ enum TargetParsing {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         let (head, argument) = (parts.first ?? "", parts.count > 1 ? parts[1] : nil)
         func integers(_ list: String) throws -> [Int] {
-            try list.split(separator: ",").map { item in
-                guard let value = Int(item.trimmingCharacters(in: .whitespaces)) else { throw invalid(text) }
-                return value
-            }
+            guard let values = CommaSeparated.values(list, as: Int.self) else { throw invalid(text) }
+            return values
         }
         func pose(_ name: String) throws -> [Int] {
             guard let part = Target.PosePart(rawValue: name) else { throw invalid(text) }
