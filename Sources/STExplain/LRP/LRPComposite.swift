@@ -54,14 +54,17 @@ public struct LRPComposite: Sendable {
                                "zplus", "alpha1beta0", "alpha2beta1", "gamma", "flat", "wsquare"]
 
     /// The composite called `name`; `deep-taylor` and `epsilon-gamma-box` need the input box
-    /// `bounds` (per channel).
-    public static func named(_ name: String, bounds: (low: [Float], high: [Float])? = nil) throws -> LRPComposite {
+    /// `bounds` (per channel), which is evaluated only for them.
+    public static func named(_ name: String,
+                             bounds: @autoclosure () throws -> (low: [Float], high: [Float])? = nil) throws -> LRPComposite {
         switch name {
         case "deep-taylor":
-            guard let bounds else { throw STError.invalidRequest("the deep-taylor composite needs the input's bounds") }
+            guard let bounds = try bounds() else { throw STError.invalidRequest("the deep-taylor composite needs the input's bounds") }
             return .deepTaylor(low: bounds.low, high: bounds.high)
         case "epsilon-gamma-box":
-            guard let bounds else { throw STError.invalidRequest("the epsilon-gamma-box composite needs the input's bounds") }
+            guard let bounds = try bounds() else {
+                throw STError.invalidRequest("the epsilon-gamma-box composite needs the input's bounds")
+            }
             return .epsilonGammaBox(low: bounds.low, high: bounds.high)
         case "gamma": return .uniform(GammaRule())
         case "epsilon-plus": return .epsilonPlus
