@@ -36,6 +36,7 @@ public struct LRP: Sendable {
         for node in graph.nodes where node.inputs.contains(where: dependsOnInput.contains) {
             dependsOnInput.insert(node.name)
         }
+        let graphInputs = graph.inputs.map(\.name)
         var relevance = [try graph.resolve(from): start]
         for node in graph.nodes.reversed() {
             guard let output = relevance.removeValue(forKey: node.name) else { continue }
@@ -49,10 +50,10 @@ public struct LRP: Sendable {
             }
             let state = node.stateKeys.map { graph.parameters[$0] ?? graph.buffers[$0]! }
             let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows,
-                                  graphInputs: graph.inputs.map(\.name))
+                                  graphInputs: graphInputs)
             for (name, share) in zip(node.inputs, shares) {
                 guard let share else { continue }
-                relevance[name] = relevance[name].map { Self.add($0, share) } ?? share
+                relevance[name] = relevance[name].map { Elementwise.add($0, share) } ?? share
             }
         }
         let input = graph.inputs[0].name
@@ -82,49 +83,23 @@ public struct LRP: Sendable {
             for group in rule.groups(input: inputs[0], parameters: state, roles: roles) {
                 let records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
                 var z = Tensor(zeros: relevance.shape)
-                for (term, record) in zip(group.terms, records) { z = Self.add(z, record.output, scale: term.sign) }
-                let ratio = Self.divide(relevance, by: z, epsilon: rule.epsilon)
+                for (term, record) in zip(group.terms, records) { z = Elementwise.add(z, record.output, scale: term.sign) }
+                let ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
                 for (term, record) in zip(group.terms, records) {
                     let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
-                    share = Self.add(share, Self.multiply(term.input, gradient), scale: group.weight * term.sign)
+                    share = Elementwise.add(share, Elementwise.multiply(term.input, gradient), scale: group.weight * term.sign)
                 }
             }
             return [share]
         }
         let record = try Self.record(op, inputs: inputs, state: state)
-        let ratio = Self.divide(relevance, by: record.output, epsilon: epsilon)
+        let ratio = Elementwise.divide(relevance, by: record.output, epsilon: epsilon)
         let gradients = try op.backward(ratio, record: record, needInputs: flows, context: BackwardContext()).inputs
-        return zip(inputs, gradients).map { x, gradient in gradient.map { Self.multiply(x, $0) } }
+        return zip(inputs, gradients).map { x, gradient in gradient.map { Elementwise.multiply(x, $0) } }
     }
 
     private static func record(_ op: any Op, inputs: [Tensor], state: [Tensor]) throws -> OpRecord {
         var context = ForwardContext()
         return OpRecord(inputs: inputs, parameters: state, output: try op.forward(inputs, parameters: state, context: &context))
-    }
-
-    // Element-wise arithmetic on plain copies (relevance maps are read once per step).
-
-    static func add(_ a: Tensor, _ b: Tensor, scale: Float = 1) -> Tensor {
-        combine(a, b) { $0 + scale * $1 }
-    }
-
-    static func multiply(_ a: Tensor, _ b: Tensor) -> Tensor {
-        combine(a, b) { $0 * $1 }
-    }
-
-    /// R / (z + ε·sign z), sign 0 = +1.
-    static func divide(_ r: Tensor, by z: Tensor, epsilon: Float) -> Tensor {
-        combine(r, z) { r, z in r / (z + (z >= 0 ? epsilon : -epsilon)) }
-    }
-
-    private static func combine(_ a: Tensor, _ b: Tensor, _ operation: (Float, Float) -> Float) -> Tensor {
-        var result = a.plain()
-        let other = b.plain()
-        result.withUnsafeMutableBufferPointer { values in
-            other.withUnsafeBufferPointer { operands in
-                for index in values.indices { values[index] = operation(values[index], operands[index]) }
-            }
-        }
-        return result
     }
 }

@@ -35,26 +35,3 @@ public protocol LRPRule: Sendable {
     /// The groups for a layer with input x and parameters θ (roles `roles`).
     func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup]
 }
-
-/// Element-wise helpers the rules use on plain tensors.
-enum Elementwise {
-    static func map(_ x: Tensor, _ transform: (Float) -> Float) -> Tensor {
-        Tensor(shape: x.shape, scalars: x.plain().scalars.map(transform))
-    }
-
-    static func positive(_ x: Tensor) -> Tensor { map(x) { max($0, 0) } }
-    static func negative(_ x: Tensor) -> Tensor { map(x) { min($0, 0) } }
-
-    /// The parameters with `transform` applied to the weight and the bias replaced by `bias`
-    /// (nil drops it to zero).
-    static func parameters(_ parameters: [Tensor], roles: [String], weight transform: (Float) -> Float,
-                           bias: ((Float) -> Float)?) -> [Tensor] {
-        zip(roles, parameters).map { role, value in
-            switch role {
-            case "weight": map(value, transform)
-            case "bias": map(value, bias ?? { _ in 0 })
-            default: value
-            }
-        }
-    }
-}
