@@ -17,6 +17,7 @@ public enum BatchNormFolding {
                   consumers[layer.name] == 1, layer.name != graph.output else { continue }
             foldedInto[layer.name] = node
         }
+        guard !foldedInto.isEmpty else { return graph }
 
         var builder = GraphBuilder(inputs: graph.inputs)
         var renamed: [String: String] = [:]

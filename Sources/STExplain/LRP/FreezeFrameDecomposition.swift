@@ -73,18 +73,21 @@ public struct FreezeFrameDecomposition: Sendable {
 }
 
 /// `lrp-st`: LRP of the clip, then its `FreezeFrameDecomposition` (attribution = the original
-/// relevance; `freezeFrames` holds S, R − S and the freeze clips' predictions).
+/// relevance; `freezeFrames` holds S, R − S and the freeze clips' predictions). Batch norms are
+/// folded once for the clip and all its freeze-clip batches.
 struct SpatioTemporalLRPExplainer: Explainer {
     var method: Method { .lrpSpatioTemporal }
 
     func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
         let started = Date()
-        let whole = try LRPExplainer().explain(input, model: model, target: target, options: options)
+        var folded = model
+        folded.graph = try BatchNormFolding.fold(model.graph)
+        let whole = try LRPExplainer().explain(input, model: folded, target: target, options: options)
         guard let classes = whole.targetClasses else {
             throw STError.invalidRequest("the spatial/temporal split explains a class; give a class target")
         }
         let split = try FreezeFrameDecomposition.compute(input: input, relevance: whole.attribution, classes: classes,
-                                                          model: model, options: options)
+                                                          model: folded, options: options)
         return whole.with(method: method, split: split, started: started)
     }
 }
