@@ -7,22 +7,6 @@ public enum InputKind: Sendable, Equatable, Codable {
     /// `N × C × T × V × M` skeleton sequences (V joints, M persons).
     case skeleton
 
-    /// Number of axes after the channel axis that maps keep (H, W / T, H, W / T, V).
-    public var mapRank: Int {
-        switch self {
-        case .image: 2
-        case .video, .skeleton: 3
-        }
-    }
-
-    /// Input rank, batch and channel axes included.
-    public var inputRank: Int {
-        switch self {
-        case .image: 4
-        case .video, .skeleton: 5
-        }
-    }
-
     /// The map axes of an input shape: (H, W), (T, H, W) or (T, V) — persons are averaged.
     public func mapShape(ofInput shape: [Int]) -> [Int] {
         switch self {

@@ -34,9 +34,6 @@ public enum Method: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Methods that read a layer (the CAM family and guided Grad-CAM).
-    public var usesLayer: Bool { isCAM || self == .guidedGradcam }
-
     /// Parses a method name, or throws listing the valid ones.
     public init(named name: String) throws {
         guard let method = Method(rawValue: name.lowercased()) else {
