@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "STIO", targets: ["STIO"]),
         .library(name: "STExplain", targets: ["STExplain"]),
         .library(name: "STMetrics", targets: ["STMetrics"]),
+        .library(name: "STRender", targets: ["STRender"]),
         .executable(name: "stexplain", targets: ["stexplain"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "STIO", dependencies: ["STCore"]),
         .target(name: "STExplain", dependencies: ["STCore", "STModels"]),
         .target(name: "STMetrics", dependencies: ["STCore", "STExplain"]),
+        .target(name: "STRender", dependencies: ["STCore"]),
         .executableTarget(
             name: "stexplain",
             dependencies: [
@@ -36,6 +38,8 @@ let package = Package(
                 "STData",
                 "STIO",
                 "STExplain",
+                "STMetrics",
+                "STRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,7 +49,8 @@ let package = Package(
         .testTarget(name: "STDataTests", dependencies: ["STData", "STModels", "STCore"]),
         .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore"]),
         .testTarget(name: "STExplainTests", dependencies: ["STExplain", "STMetrics", "STModels", "STData", "STIO", "STCore"]),
-        .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STCore"]),
+        .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STExplain", "STCore"]),
+        .testTarget(name: "STRenderTests", dependencies: ["STRender", "STCore"]),
         .testTarget(name: "CLITests", dependencies: ["stexplain", "STIO", "STModels", "STCore"]),
     ]
 )

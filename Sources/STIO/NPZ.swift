@@ -52,7 +52,7 @@ public enum NPZ {
                     throw STError.badInput(file: path, reason: "array '\(key)' (\(contents.count) bytes at offset \(offset)) "
                                            + "needs Zip64, which this writer does not produce")
                 }
-                let record = EntryRecord(name: name, crc: contents.withUnsafeBytes(crc32), size: UInt32(contents.count),
+                let record = EntryRecord(name: name, crc: CRC32.checksum(contents), size: UInt32(contents.count),
                                          offset: UInt32(offset))
                 let localHeader = record.localHeader
                 try output.write(localHeader)
@@ -75,21 +75,6 @@ public enum NPZ {
             end += [0, 0]  // comment length
             try output.write(end)
         }
-    }
-
-    /// CRC-32 as zip uses it (ISO 3309, reflected polynomial 0xEDB88320, initial value and final
-    /// XOR 0xFFFFFFFF): `crc32("123456789") = 0xCBF43926`.
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: UInt32 = 0xffff_ffff
-        for byte in bytes {
-            crc = crcTable[Int((crc ^ UInt32(byte)) & 0xff)] ^ (crc >> 8)
-        }
-        return ~crc
-    }
-
-    /// `crcTable[n]` is the CRC register after shifting the byte n through it eight times.
-    private static let crcTable: [UInt32] = (0..<256).map { index in
-        (0..<8).reduce(UInt32(index)) { crc, _ in crc & 1 == 1 ? 0xedb8_8320 ^ (crc >> 1) : crc >> 1 }
     }
 
     // MARK: - Zip records
@@ -174,7 +159,7 @@ public enum NPZ {
                                     + ".npz archives (np.savez) are supported")
             }
             let contents = try storedContents(of: entry, in: file)
-            let computed = crc32(contents)
+            let computed = CRC32.checksum(contents)
             guard computed == entry.crc else {
                 throw FormatProblem("entry '\(entry.name)' fails its CRC-32 check (stored " + hex(entry.crc)
                                     + ", computed " + hex(computed) + "): the archive is corrupt")

@@ -1,0 +1,49 @@
+import Testing
+@testable import STRender
+
+@Suite struct BitmapFontTests {
+    @Test func textWidthCountsAdvancesWithoutTheLastGap() {
+        // n characters: 6n − 1 pixels at scale 1. "Hi" → 11, at scale 2 → 22.
+        #expect(BitmapFont.textWidth("Hi") == 11)
+        #expect(BitmapFont.textWidth("Hi", scale: 2) == 22)
+        #expect(BitmapFont.textWidth("") == 0)
+        #expect(BitmapFont.textHeight(scale: 3) == 21)
+    }
+
+    @Test func everyPrintableCharacterHasAGlyph() {
+        #expect(BitmapFont.glyphs.count == 95)
+        #expect(BitmapFont.glyphs.allSatisfy { $0.count == 7 && $0.allSatisfy { $0 < 32 } })
+        // Space is blank; every other printable character sets at least one pixel.
+        #expect(BitmapFont.glyph(for: " ").allSatisfy { $0 == 0 })
+        #expect(BitmapFont.glyphs.dropFirst().allSatisfy { $0.contains { $0 != 0 } })
+        // Characters outside ASCII 32…126 fall back to '?'.
+        #expect(BitmapFont.glyph(for: "é") == BitmapFont.glyph(for: "?"))
+    }
+
+    @Test func drawingCapitalIInksElevenPixels() {
+        // 'I' = .###. / ..#.. ×5 / .###.: 3 + 5 + 3 = 11 pixels.
+        var image = RGBImage(width: 5, height: 7)
+        image.drawText("I", at: (0, 0), colour: .black)
+        let inked = image.pixels.enumerated().filter { $0.offset % 3 == 0 && $0.element == 0 }.count
+        #expect(inked == 11)
+        #expect(image[x: 2, y: 3] == .black && image[x: 0, y: 3] == .white && image[x: 1, y: 0] == .black)
+    }
+
+    @Test func scaleTurnsPixelsIntoBlocks() {
+        var image = RGBImage(width: 10, height: 14)
+        image.drawText("I", at: (0, 0), colour: .black, scale: 2)
+        let inked = image.pixels.enumerated().filter { $0.offset % 3 == 0 && $0.element == 0 }.count
+        #expect(inked == 44)  // 11 font pixels × 2×2
+    }
+
+    @Test func rotatedTextRunsBottomToTop() {
+        // Rotated, "I" occupies a 7-wide, 5-tall box; font pixel (column c, row r) lands at
+        // x = r, y = 5 − 1 − c. Row 0's pixels at columns 1…3 go to x = 0, y = 3…1.
+        var image = RGBImage(width: 7, height: 5)
+        image.drawText("I", at: (0, 0), colour: .black, rotated: true)
+        #expect(image[x: 0, y: 1] == .black && image[x: 0, y: 3] == .black && image[x: 0, y: 0] == .white)
+        // The stem (column 2, rows 1…5) becomes row y = 2, x = 1…5.
+        #expect((1...5).allSatisfy { image[x: $0, y: 2] == .black })
+        #expect(image[x: 3, y: 1] == .white)
+    }
+}

@@ -1,0 +1,93 @@
+import Testing
+import STCore
+@testable import STRender
+
+@Suite struct RGBImageTests {
+    /// The coordinates of every pixel that is not `background`, row by row.
+    func painted(_ image: RGBImage, background: RGBColour = .white) -> [[Int]] {
+        (0..<image.height).flatMap { y in
+            (0..<image.width).compactMap { x in image[x: x, y: y] == background ? nil : [x, y] }
+        }
+    }
+
+    @Test func pixelsAreInterleavedRowMajor() throws {
+        var image = RGBImage(width: 3, height: 2, colour: .black)
+        image[x: 2, y: 1] = RGBColour(1, 2, 3)
+        // Pixel (2, 1) starts at 3·(1·3 + 2) = 15.
+        #expect(Array(image.pixels[15..<18]) == [1, 2, 3])
+        #expect(throws: STError.self) { try RGBImage(width: 2, height: 2, pixels: [0, 0, 0]) }
+    }
+
+    @Test func bresenhamLineVisitsTheExpectedPixels() {
+        // (0,0)→(4,2): dx = 4, dy = −2, err = 2. Steps: e2 = 4 moves x and y → (1,1), err 4;
+        // e2 = 8 moves x → (2,1), err 2; e2 = 4 moves both → (3,2), err 4; e2 = 8 moves x → (4,2).
+        var image = RGBImage(width: 5, height: 3)
+        image.drawLine(from: (0, 0), to: (4, 2), colour: .black)
+        #expect(painted(image) == [[0, 0], [1, 1], [2, 1], [3, 2], [4, 2]])
+    }
+
+    @Test func thickLinesStampSquaresAndClip() {
+        // Thickness 2 stamps a 2×2 square with its top-left at the path point (offset (2−1)/2 = 0):
+        // the horizontal path (0,0)…(2,0) covers rows 0–1, columns 0–3; column 3 falls outside.
+        var image = RGBImage(width: 3, height: 3)
+        image.drawLine(from: (0, 0), to: (2, 0), colour: .black, thickness: 2)
+        #expect(painted(image) == [[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 1]])
+    }
+
+    @Test func filledCircleOfRadiusTwoHas21Pixels() {
+        // dx² + dy² ≤ r² + r = 6 keeps the 5×5 square except its four corners (8 > 6): 25 − 4 = 21.
+        var image = RGBImage(width: 7, height: 7)
+        image.fillCircle(centre: (3, 3), radius: 2, colour: .black)
+        #expect(painted(image).count == 21)
+        #expect(image[x: 1, y: 1] == .white && image[x: 2, y: 1] == .black)
+    }
+
+    @Test func rectanglesClipToTheImage() {
+        // (−1, −1) with size 3×3 covers columns and rows −1…1, of which 0…1 are inside.
+        var image = RGBImage(width: 4, height: 4)
+        image.fillRectangle(x: -1, y: -1, width: 3, height: 3, colour: .black)
+        #expect(painted(image) == [[0, 0], [1, 0], [0, 1], [1, 1]])
+    }
+
+    @Test func horizontalConcatenationPadsAndSpaces() {
+        let red = RGBImage(width: 2, height: 1, colour: .red)
+        let blue = RGBImage(width: 1, height: 2, colour: .blue)
+        // Width 2 + 1 (spacing) + 1 = 4, height max(1, 2) = 2.
+        let row = RGBImage.horizontallyConcatenated([red, blue], spacing: 1, padding: .black)
+        #expect(row.width == 4 && row.height == 2)
+        #expect(row[x: 1, y: 0] == .red)
+        #expect(row[x: 0, y: 1] == .black)  // below the shorter red image
+        #expect(row[x: 2, y: 0] == .black)  // the spacing column
+        #expect(row[x: 3, y: 1] == .blue)
+    }
+
+    @Test func verticalConcatenationPadsAndSpaces() {
+        let red = RGBImage(width: 2, height: 1, colour: .red)
+        let blue = RGBImage(width: 1, height: 2, colour: .blue)
+        // Width max(2, 1) = 2, height 1 + 2 (spacing) + 2 = 5.
+        let column = RGBImage.verticallyConcatenated([red, blue], spacing: 2, padding: .black)
+        #expect(column.width == 2 && column.height == 5)
+        #expect(column[x: 1, y: 0] == .red)
+        #expect(column[x: 0, y: 2] == .black)
+        #expect(column[x: 0, y: 4] == .blue && column[x: 1, y: 4] == .black)
+    }
+
+    @Test func nearestNeighbourScalingRepeatsPixels() {
+        var image = RGBImage(width: 2, height: 1)
+        image[x: 0, y: 0] = .red
+        image[x: 1, y: 0] = .blue
+        let scaled = image.scaled(by: 2)
+        #expect(scaled.width == 4 && scaled.height == 2)
+        #expect(scaled[x: 1, y: 1] == .red && scaled[x: 2, y: 0] == .blue && scaled[x: 3, y: 1] == .blue)
+    }
+
+    @Test func blendingImagesMixesEveryPixel() throws {
+        // Black over white at α = 0.5: 0.5·0 + 0.5·255 = 127.5 → 128.
+        let mixed = try RGBImage(width: 2, height: 2, colour: .black)
+            .blended(over: RGBImage(width: 2, height: 2, colour: .white), alpha: 0.5)
+        #expect(mixed.pixels.allSatisfy { $0 == 128 })
+        #expect(throws: STError.self) {
+            try RGBImage(width: 1, height: 1).blended(over: RGBImage(width: 2, height: 1), alpha: 0.5)
+        }
+    }
+}
