@@ -10,6 +10,9 @@ public enum BaselinePreset: String, Sendable, CaseIterable {
     /// The sample's mean over time (clips: the mean frame; skeletons: the mean pose), so a masked
     /// element keeps its static look and loses its motion.
     case mean
+    /// The first frame (clips) or pose (skeletons) repeated over time — seed 002's freeze frame:
+    /// a masked element keeps the look of the clip's start and loses all motion.
+    case freeze
     /// Each frame blurred by a (2r+1)² box filter (r = max(1, min(H, W)/16)), clamped at the
     /// borders (images and clips only): masked regions keep their coarse colour.
     case blur
@@ -23,6 +26,9 @@ public enum BaselinePreset: String, Sendable, CaseIterable {
         case .mean:
             guard kind != .image else { throw STError.invalidRequest("the 'mean' baseline averages over time; images have none") }
             return .tensor(Self.temporalMean(inputs))
+        case .freeze:
+            guard kind != .image else { throw STError.invalidRequest("the 'freeze' baseline repeats the first frame; images have none") }
+            return .tensor(Self.firstFrameRepeated(inputs))
         case .blur:
             guard kind != .skeleton else { throw STError.invalidRequest("the 'blur' baseline blurs frames; skeletons have none") }
             return .tensor(Self.boxBlurred(inputs))
@@ -40,6 +46,20 @@ public enum BaselinePreset: String, Sendable, CaseIterable {
                 var sum: Float = 0
                 for t in 0..<frames { sum += x[(o * frames + t) * inner + i] }
                 for t in 0..<frames { result[(o * frames + t) * inner + i] = sum / Float(frames) }
+            }
+        }
+        return Tensor(shape: shape, scalars: result)
+    }
+
+    /// Every (n, c) series replaced by its value at index 0 of axis 2, broadcast over that axis.
+    static func firstFrameRepeated(_ inputs: Tensor) -> Tensor {
+        let shape = inputs.shape
+        let (outer, frames, inner) = (shape[0] * shape[1], shape[2], shape.dropFirst(3).reduce(1, *))
+        let x = inputs.plain().scalars
+        var result = [Float](repeating: 0, count: x.count)
+        for o in 0..<outer {
+            for t in 0..<frames {
+                for i in 0..<inner { result[(o * frames + t) * inner + i] = x[o * frames * inner + i] }
             }
         }
         return Tensor(shape: shape, scalars: result)

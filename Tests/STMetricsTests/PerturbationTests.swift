@@ -12,6 +12,13 @@ import STExplain
         #expect(baseline == .tensor(Tensor(shape: [1, 2, 3, 1, 1], scalars: [3, 3, 3, 1, 1, 1])))
     }
 
+    /// The freeze baseline repeats frame 0 of each channel: (1, 2, 6) → (1, 1, 1), (0, 0, 3) → (0, 0, 0).
+    @Test func freezeBaselineRepeatsTheFirstFrame() throws {
+        let clip = Tensor(shape: [1, 2, 3, 1, 1], scalars: [1, 2, 6, 0, 0, 3])
+        let baseline = try BaselinePreset.freeze.baseline(for: clip, kind: .video)
+        #expect(baseline == .tensor(Tensor(shape: [1, 2, 3, 1, 1], scalars: [1, 1, 1, 0, 0, 0])))
+    }
+
     /// A 16 × 16 frame blurs with r = 1 (3 × 3 box): a constant frame stays constant, and a single
     /// 9 at the centre spreads to 9/9 = 1 on its 3 × 3 neighbourhood.
     @Test func blurBaselineAveragesAThreeByThreeBox() throws {
