@@ -32,6 +32,24 @@ import STModels
         #expect(summary["seconds"] is Double)
     }
 
+    /// Pictures of the first sample: the input and overlay rows, one PNG per frame; lrp-st adds
+    /// seed 002's figure.
+    @Test func writesOverlayPicturesAndTheSplitFigure() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let clip = try writeClip(directory)
+        for method in ["gradcam", "lrp-st"] {
+            let out = directory.appendingPathComponent(method).path
+            let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", clip,
+                                                "--method", method, "--out", out])
+            #expect(result.status == 0, "\(result.error)")
+            let png = try Data(contentsOf: URL(fileURLWithPath: out + "/overlay.png"))
+            #expect(png.prefix(8) == Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/frames").sorted()
+                    == ["0000.png", "0001.png", "0002.png", "0003.png"])
+            #expect(FileManager.default.fileExists(atPath: out + "/figure.png") == (method == "lrp-st"))
+        }
+    }
+
     @Test func labelsFileGivesEachSampleItsOwnTarget() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let clip = try writeClip(directory)

@@ -13,7 +13,10 @@ struct ExplainCommand: ParsableCommand {
         discussion: """
             Writes OUT/map.npy (the raw map at the layer's resolution, or the channel-reduced \
             input-level map), OUT/attribution.npy (input resolution) and OUT/summary.json; lrp-st \
-            also writes OUT/spatial.npy and OUT/temporal.npy (seed 002's split).
+            also writes OUT/spatial.npy and OUT/temporal.npy (seed 002's split). Pictures of the \
+            first sample: OUT/overlay.png and OUT/frames/NNNN.png for clips and images, \
+            OUT/figure.png (input, relevance, spatial, temporal) for lrp-st, OUT/joint_time.png \
+            for skeletons.
 
             Methods: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).
 
@@ -139,6 +142,7 @@ struct ExplainCommand: ParsableCommand {
             "attribution.npy": NPY.encode(explanation.attribution),
             "summary.json": summaryData + Data("\n".utf8),
         ]
+        files.merge(try ExplanationImages.files(explanation, method: method, input: tensor, kind: explained.inputKind)) { $1 }
         if let split = explanation.freezeFrames {
             files["spatial.npy"] = NPY.encode(split.spatial)
             files["temporal.npy"] = NPY.encode(split.temporal)

@@ -18,7 +18,12 @@ enum OutputDirectory {
         }
         do {
             for (name, data) in files.sorted(by: { $0.key < $1.key }) {
-                try AtomicFileWriter.write(data, to: "\(directory)/\(name)")
+                let path = "\(directory)/\(name)"
+                if name.contains("/") {
+                    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                            withIntermediateDirectories: true)
+                }
+                try AtomicFileWriter.write(data, to: path)
             }
         } catch {
             if !existed { try? FileManager.default.removeItem(atPath: directory) }

@@ -1,0 +1,101 @@
+import Foundation
+import STCore
+import STExplain
+import STModels
+import STRender
+
+/// The pictures `stexplain explain` writes beside the arrays, for the first sample:
+/// - clips and images: `overlay.png` (the input frames above the map laid over them) and
+///   `frames/NNNN.png` (each overlaid frame);
+/// - `lrp-st`: `figure.png`, seed 002's rows of input, relevance, spatial and temporal parts;
+/// - skeletons: `joint_time.png`, the joint × time heatmap with the joints named.
+/// Signed maps (CAM, HiResCAM, integrated gradients, occlusion, LRP) are drawn red (+) / white /
+/// blue (−), the others in jet.
+enum ExplanationImages {
+    static func files(_ explanation: Explanation, method: Method, input: Tensor, kind: InputKind) throws -> [String: Data] {
+        switch kind {
+        case .skeleton:
+            return ["joint_time.png": try jointTime(explanation, method: method).pngData()]
+        case .video, .image:
+            let clip = kind == .image ? input.reshaped([input.shape[0], input.shape[1], 1] + input.shape.dropFirst(2)) : input
+            let display = Self.firstChannels(clip)
+            let frames = try ClipFigure.displayFrames(display, sample: 0)
+            let scale = max(1, 128 / max(frames[0].height, 1))
+            let maps = Self.firstSampleFrames(method.isCAM ? explanation.attribution : explanation.map, frames: frames.count)
+            let signed = Self.isSigned(method)
+            var files: [String: Data] = [
+                "overlay.png": try ClipFigure.render(frames: frames, rows: [
+                    .init(name: "input"), .init(name: method.rawValue, maps: maps, signed: signed),
+                ], scale: scale).pngData(),
+            ]
+            let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
+            for (t, cell) in cells.enumerated() {
+                files[String(format: "frames/%04d.png", t)] = cell.scaled(by: scale).pngData()
+            }
+            if let split = explanation.freezeFrames {
+                let channelSum = { (tensor: Tensor) in Self.firstSampleFrames(Self.channelSum(tensor), frames: frames.count) }
+                files["figure.png"] = try ClipFigure.render(frames: frames, rows: [
+                    .init(name: "input"),
+                    .init(name: "relevance", maps: channelSum(split.original), signed: true),
+                    .init(name: "spatial", maps: channelSum(split.spatial), signed: true),
+                    .init(name: "temporal", maps: channelSum(split.temporal), signed: true),
+                ], scale: scale).pngData()
+            }
+            return files
+        }
+    }
+
+    static func isSigned(_ method: Method) -> Bool {
+        [.cam, .hirescam, .integratedGradients, .occlusion, .lrp, .lrpSpatioTemporal].contains(method)
+    }
+
+    /// The frames of sample 0 of (N, T, H, W) maps, each row-major H × W.
+    static func firstSampleFrames(_ maps: Tensor, frames: Int) -> [[Float]] {
+        let size = maps.count / maps.shape[0] / frames
+        let values = maps.plain().scalars
+        return (0..<frames).map { Array(values[($0 * size)..<(($0 + 1) * size)]) }
+    }
+
+    /// (N, C, T, H, W) summed over C → (N, T, H, W).
+    static func channelSum(_ tensor: Tensor) -> Tensor {
+        let (samples, channels) = (tensor.shape[0], tensor.shape[1])
+        let inner = tensor.count / (samples * channels)
+        let values = tensor.plain().scalars
+        var result = [Float](repeating: 0, count: samples * inner)
+        for n in 0..<samples {
+            for c in 0..<channels {
+                for i in 0..<inner { result[n * inner + i] += values[(n * channels + c) * inner + i] }
+            }
+        }
+        return Tensor(shape: [samples] + tensor.shape.dropFirst(2), scalars: result)
+    }
+
+    /// The first three channels of (N, C, T, H, W) when C > 3 (e.g. PoseNet's stacked frames).
+    static func firstChannels(_ clip: Tensor) -> Tensor {
+        guard clip.shape[1] > 3 else { return clip }
+        let (samples, channels) = (clip.shape[0], clip.shape[1])
+        let inner = clip.count / (samples * channels)
+        let values = clip.plain().scalars
+        var kept: [Float] = []
+        for n in 0..<samples { kept += values[(n * channels * inner)..<((n * channels + 3) * inner)] }
+        return Tensor(shape: [samples, 3] + clip.shape.dropFirst(2), scalars: kept)
+    }
+
+    /// Joints as rows (named), frames as columns, 8 × 8 pixels a cell, jet over the sample's range.
+    static func jointTime(_ explanation: Explanation, method: Method) throws -> RGBImage {
+        let maps = explanation.attribution.rank == 3 ? explanation.attribution : explanation.map
+        let (frames, joints) = (maps.shape[1], maps.shape[2])
+        let sample = Array(maps.plain().scalars.prefix(frames * joints))
+        let transposed = (0..<(joints * frames)).map { i in sample[(i % frames) * joints + i / frames] }
+        let normalised = isSigned(method) ? Colormap.normalisedSymmetric(transposed) : Colormap.normalisedMinMax(transposed)
+        let heat = try Overlay.heatmap(normalised, width: frames, height: joints, colormap: isSigned(method) ? .redWhiteBlue : .jet)
+            .scaled(by: 8)
+        let names = joints == 25 ? SkeletonLayout.ntuRGBD.jointNames : (0..<joints).map { "joint \($0)" }
+        let labelWidth = (names.map { BitmapFont.textWidth($0) }.max() ?? 0) + 8
+        var image = RGBImage(width: labelWidth + heat.width, height: heat.height + 16)
+        for (v, name) in names.enumerated() { image.drawText(name, at: (x: 2, y: v * 8), colour: .black) }
+        image.paste(heat, x: labelWidth, y: 0)
+        image.drawText("time ->", at: (x: labelWidth, y: heat.height + 4), colour: .black)
+        return image
+    }
+}
