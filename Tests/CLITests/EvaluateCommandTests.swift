@@ -33,6 +33,46 @@ import STIO
         #expect(FileManager.default.fileExists(atPath: out + "/metrics.md"))
     }
 
+    /// An NTU RGB+D file: `frames` frames of one body whose 25 joints sway with the frame index.
+    static func ntuSkeleton(frames: Int, phase: Float) -> String {
+        var lines = ["\(frames)"]
+        for t in 0..<frames {
+            lines += ["1", "72057594037931101 0 1 1 1 1 0 0.1 0.2 2", "25"]
+            for v in 0..<25 {
+                let x = Float(v % 5) * 0.1 + 0.05 * sin(Float(t) * 0.4 + phase), y = Float(v / 5) * 0.2, z = 3.0
+                lines.append("\(x) \(y) \(z) 250 200 900 500 0 0 0 1 2")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A folder of NTU files is labelled by the action code of each name (A003 → class 2) and a
+    /// manifest of `path,label` lines gives the same samples (the same numbers, timings aside).
+    @Test func readsNTUFoldersAndManifests() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let folder = directory.appendingPathComponent("nturgbd")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let names = ["S001C001P001R001A003.skeleton", "S001C001P001R001A007.skeleton"]
+        for (index, name) in names.enumerated() {
+            try Self.ntuSkeleton(frames: 20, phase: Float(index)).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let manifest = directory.appendingPathComponent("m.csv")
+        try "path,label\nnturgbd/\(names[0]),2\nnturgbd/\(names[1]),6\n".write(to: manifest, atomically: true, encoding: .utf8)
+        var outputs: [String] = []
+        for source in [["--ntu", folder.path], ["--manifest", manifest.path]] {
+            let out = directory.appendingPathComponent("out-\(outputs.count)").path
+            let result = try CommandRunner.run(["evaluate", "--model", Self.stgcn, "--frames", "32", "--metrics", "masking,deletion",
+                                                "--out", out] + source)
+            #expect(result.status == 0, "\(result.error)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))) as! [String: Any]
+            let method = try #require((json["methods"] as? [[String: Any]])?.first)
+            #expect(method["samples"] as? Int == 2)
+            let rows = try String(contentsOfFile: out + "/metrics.csv", encoding: .utf8).split(separator: "\n")
+            outputs.append(rows.filter { !$0.contains("second") }.joined(separator: "\n"))
+        }
+        #expect(outputs[0] == outputs[1])
+    }
+
     @Test(arguments: [
         (["--data", "skeleton-actions", "--manifest", "m.csv"], "give exactly one of --data, --manifest and --ntu"),
         (["--data", "skeleton-actions", "--metrics", "masking,accuracy"], "unknown --metrics 'accuracy'"),
