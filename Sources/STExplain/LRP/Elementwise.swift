@@ -6,6 +6,11 @@ enum Elementwise {
         Tensor(shape: x.shape, scalars: x.plain().scalars.map(transform))
     }
 
+    /// Whether every element is 0.
+    static func isZero(_ x: Tensor) -> Bool {
+        x.plain().withUnsafeBufferPointer { values in !values.contains { $0 != 0 } }
+    }
+
     static func positive(_ x: Tensor) -> Tensor { map(x) { max($0, 0) } }
     static func negative(_ x: Tensor) -> Tensor { map(x) { min($0, 0) } }
 
@@ -37,6 +42,7 @@ enum Elementwise {
         combine(r, z) { r, z in r / (z + (z >= 0 ? epsilon : -epsilon)) }
     }
 
+    @inline(__always)
     private static func combine(_ a: Tensor, _ b: Tensor, _ operation: (Float, Float) -> Float) -> Tensor {
         var result = a.plain()
         let other = b.plain()

@@ -81,11 +81,13 @@ public struct LRP: Sendable {
             let roles = op.parameterRoles
             var share = Tensor(zeros: inputs[0].shape)
             for group in rule.groups(input: inputs[0], parameters: state, roles: roles) {
-                let records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
+                // A term on an all-zero input (x⁻ after a ReLU) adds nothing to z or to R_in.
+                let terms = group.terms.filter { !Elementwise.isZero($0.input) }
+                let records = try terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
                 var z = Tensor(zeros: relevance.shape)
-                for (term, record) in zip(group.terms, records) { z = Elementwise.add(z, record.output, scale: term.sign) }
+                for (term, record) in zip(terms, records) { z = Elementwise.add(z, record.output, scale: term.sign) }
                 let ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
-                for (term, record) in zip(group.terms, records) {
+                for (term, record) in zip(terms, records) {
                     let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
                     share = Elementwise.add(share, Elementwise.multiply(term.input, gradient), scale: group.weight * term.sign)
                 }
