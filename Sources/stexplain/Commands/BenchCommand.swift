@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed against the bare oneDNN kernels (and, later, the PyTorch peers).",
-        subcommands: [EngineBenchCommand.self, ExplainBenchCommand.self])
+        subcommands: [EngineBenchCommand.self, ExplainBenchCommand.self, LRPBenchCommand.self])
 }
 
 struct EngineBenchCommand: ParsableCommand {
@@ -75,6 +75,47 @@ struct ExplainBenchCommand: ParsableCommand {
 
     func run() throws {
         let result = try ExplainBenchmark(runs: runs, inputShape: ClipShape.parse(input)!, occlusionBatch: occlusionBatch).run()
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            print(result.table)
+        }
+    }
+}
+
+struct LRPBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lrp",
+        abstract: "Time LRP and the spatial/temporal split on r3d_18 against a forward pass.",
+        discussion: """
+            LRP under --composite is compared with one inference forward pass (target ≤ 3×); the \
+            split's T freeze clips explained in batches of T with the 1 + T sequential LRP passes \
+            (target ≥ 1.3× their throughput). Threads: STEXPLAIN_THREADS.
+
+            Example: stexplain bench lrp --runs 3
+            """)
+
+    @Option(help: "Timed runs per measurement (the median is reported).")
+    var runs = 3
+
+    @Option(help: "Input clip shape N,C,T,H,W (N = 1).")
+    var input = "1,3,16,112,112"
+
+    @Option(help: "LRP composite.")
+    var composite = "epsilon-alpha2-beta1"
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        guard let shape = ClipShape.parse(input), shape[0] == 1 else {
+            throw ValidationError("--input must be five positive integers 1,C,T,H,W")
+        }
+    }
+
+    func run() throws {
+        let result = try LRPBenchmark(runs: runs, inputShape: ClipShape.parse(input)!, composite: composite).run()
         if json {
             try JSONOutput.print(result)
         } else {

@@ -1,0 +1,102 @@
+import Foundation
+import STCore
+import STExplain
+import STModels
+
+/// `stexplain bench lrp`: LRP under a composite on r3d_18 (random weights, one clip) against one
+/// inference forward pass, and seed 002's spatial/temporal split as one batched pass against the
+/// 1 + T sequential LRP passes it replaces — all measured in the same run.
+struct LRPBenchmark {
+    var runs: Int
+    var inputShape: [Int]
+    var composite: String
+
+    struct Result: Codable {
+        var cpu: String
+        var threads: Int
+        var inputShape: [Int]
+        var composite: String
+        var forwardSeconds: Double
+        var lrpSeconds: Double
+        var splitSeconds: Double
+        var sequentialSplitSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case cpu, threads, composite
+            case inputShape = "input_shape"
+            case forwardSeconds = "forward_s"
+            case lrpSeconds = "lrp_s"
+            case splitSeconds = "split_batched_s"
+            case sequentialSplitSeconds = "split_sequential_s"
+        }
+    }
+
+    func run() throws -> Result {
+        let spec = try ModelSpec(architecture: "r3d_18", classes: 400, inputShape: inputShape)
+        let graph = try spec.makeArchitecture().graph(seed: 1)
+        let model = try ExplainedModel(spec: spec, graph: graph)
+        let input = Tensor.randomNormal(shape: inputShape, seed: 2)
+        var options = ExplainOptions()
+        options.composite = try LRPComposite.named(composite, bounds: ([-3], [3]))
+        options.batchSize = inputShape[2]
+        let forwardPass = { _ = try graph.forward(input, options: ForwardOptions(observe: [], differentiable: false)) }
+        let lrpPass = { _ = try explain(input, model: model, method: .lrp, options: options) }
+        try lrpPass()
+        var forwardSeconds: [Double] = [], lrpSeconds: [Double] = []
+        for _ in 0..<runs {
+            forwardSeconds.append(try wallSeconds(forwardPass))
+            lrpSeconds.append(try wallSeconds(lrpPass))
+        }
+        let split = try medianSeconds(runs: max(1, runs / 2)) {
+            _ = try explain(input, model: model, method: .lrpSpatioTemporal, options: options)
+        }
+        let freezeClips = FreezeClips.all(of: input)
+        let sequential = try medianSeconds(runs: max(1, runs / 2)) {
+            try lrpPass()
+            for clip in freezeClips { _ = try explain(clip, model: model, method: .lrp, options: options) }
+        }
+        return Result(cpu: SystemInfo.cpuModel, threads: ConvolutionFloor.threadCount, inputShape: inputShape,
+                      composite: composite, forwardSeconds: median(forwardSeconds), lrpSeconds: median(lrpSeconds),
+                      splitSeconds: split, sequentialSplitSeconds: sequential)
+    }
+}
+
+/// The freeze clips of sample 0 of a clip (1, C, T, H, W): frame t repeated T times, for each t.
+enum FreezeClips {
+    static func all(of clip: Tensor) -> [Tensor] {
+        let (channels, frames, plane) = (clip.shape[1], clip.shape[2], clip.shape[3] * clip.shape[4])
+        let values = clip.plain().scalars
+        return (0..<frames).map { t in
+            var scalars = [Float](repeating: 0, count: channels * frames * plane)
+            for c in 0..<channels {
+                let source = (c * frames + t) * plane
+                for copy in 0..<frames {
+                    let target = (c * frames + copy) * plane
+                    scalars[target..<(target + plane)] = values[source..<(source + plane)]
+                }
+            }
+            return Tensor(shape: [1, channels, frames] + clip.shape.dropFirst(3), scalars: scalars)
+        }
+    }
+}
+
+extension LRPBenchmark.Result {
+    /// The human-readable table.
+    var table: String {
+        let f = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
+        let frames = inputShape[2]
+        let rows = [
+            ["forward (inference)", f(forwardSeconds, 3), "1.00", "", ""],
+            ["lrp \(composite)", f(lrpSeconds, 3), f(lrpSeconds / forwardSeconds, 2), "× forward", "≤ 3"],
+            ["split, \(frames) freeze clips in batches", f(splitSeconds, 3), f(splitSeconds / forwardSeconds, 2),
+             f(sequentialSplitSeconds / splitSeconds, 2) + "× the throughput of \(frames + 1) sequential LRP passes", "≥ 1.3"],
+            ["\(frames + 1) sequential LRP passes", f(sequentialSplitSeconds, 3), f(sequentialSplitSeconds / forwardSeconds, 2), "", ""],
+        ]
+        return ([
+            "LRP benchmark: r3d_18 (random weights), input \(inputShape)",
+            "cpu: \(cpu), \(threads) threads",
+            "",
+        ] + [TextTable(header: ["measurement", "seconds", "× forward", "comparison", "target"], rows: rows).rendered])
+            .joined(separator: "\n")
+    }
+}
