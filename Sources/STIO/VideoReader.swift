@@ -1,0 +1,99 @@
+import Foundation
+import STCore
+
+/// Decodes video files into model inputs by running `ffprobe` (see `VideoProbe`) and then
+///
+///     ffmpeg -v error -nostdin [-ss START] -i file:<path> -map 0:v:0
+///            -vf [select=not(mod(n\,STRIDE)) | fps=fps=RATE,][scale=W:H:flags=bilinear,]format=rgb24[,crop=w:h:x:y]
+///            -vsync passthrough [-frames:v COUNT] -f rawvideo -pix_fmt rgb24 pipe:1
+///
+/// `-vsync passthrough` hands over exactly the frames the filters keep (the default for raw
+/// output would duplicate frames to fill the gaps a stride leaves). Rotation tags are applied
+/// (ffmpeg's autorotate), so frames come out as displayed.
+///
+/// ```swift
+/// let clip = try VideoReader.read("jump.mp4", clip: ClipSelection(frameCount: 16), preprocessing: .kinetics)
+/// clip.tensor.shape  // [1, 3, 16, 112, 112]
+/// let windows = try VideoReader.readWindows("long.mp4", length: 16, hop: 8, preprocessing: .kinetics)
+/// windows.tensor.shape  // [N, 3, 16, 112, 112]
+/// ```
+///
+/// Errors are `STError.badInput(file: path, reason:)`: those of `VideoProbe.probe`; `ffmpeg
+/// failed: <its first error line>` when ffmpeg exits with an error; `no video frames decoded`
+/// when the selection holds no frame (e.g. a start past the end); `ffmpeg did not finish within
+/// … s and was stopped`. An inconsistent request (stride 0, a crop larger than the resized
+/// frame, …) is `STError.invalidRequest`. A damaged file may also decode partially without an
+/// error: fewer frames, the clip padded and `decodedFrameCount` saying so.
+public enum VideoReader {
+    /// One clip as a tensor (1, 3, T, H, W): T = `clip.frameCount` (padded by repeating the last
+    /// frame when the video has fewer, see `VideoClip.decodedFrameCount`), or every frame of the
+    /// selection when `clip.frameCount` is `nil`; H×W the preprocessing's output size (the crop,
+    /// else the resize, else the video's displayed size).
+    public static func read(_ path: String, clip: ClipSelection = ClipSelection(),
+                            preprocessing: VideoPreprocessing = .none, tools: FFmpegTools = FFmpegTools()) throws -> VideoClip {
+        let decoded = try decode(path, clip: clip, preprocessing: preprocessing, tools: tools)
+        let length = clip.frameCount ?? decoded.frames.count
+        return VideoClip(tensor: preprocessing.tensor(of: decoded.frames, windowStarts: [0], length: length),
+                         windowStarts: [0], decodedFrameCount: decoded.frames.count, info: decoded.info)
+    }
+
+    /// Sliding windows of `length` frames, `hop` frames apart, over the frames `clip` selects:
+    /// a tensor (N, 3, length, H, W) whose window n starts at decoded frame n·hop.
+    ///
+    /// Only complete windows are kept, N = ⌊(F − length) / hop⌋ + 1 for F ≥ `length` decoded
+    /// frames (torchvision's `VideoClips` convention; frames after the last complete window are
+    /// not covered). A video shorter than one window gives one window padded by repeating its
+    /// last frame (`VideoClip.isPadded`). The whole selection is decoded into memory: limit it
+    /// with `clip.startSeconds`/`clip.frameCount` for very long videos.
+    ///
+    /// - Throws: `STError.invalidRequest` when `length` or `hop` is below 1, and the errors of
+    ///   `read`.
+    public static func readWindows(_ path: String, length: Int, hop: Int, clip: ClipSelection = ClipSelection(),
+                                   preprocessing: VideoPreprocessing = .none,
+                                   tools: FFmpegTools = FFmpegTools()) throws -> VideoClip {
+        guard length >= 1, hop >= 1 else {
+            throw STError.invalidRequest("sliding windows need a length and a hop of at least 1 frame, got \(length) and \(hop)")
+        }
+        let decoded = try decode(path, clip: clip, preprocessing: preprocessing, tools: tools)
+        let count = decoded.frames.count
+        let starts = count >= length ? Array(stride(from: 0, through: count - length, by: hop)) : [0]
+        return VideoClip(tensor: preprocessing.tensor(of: decoded.frames, windowStarts: starts, length: length),
+                         windowStarts: starts, decodedFrameCount: count, info: decoded.info)
+    }
+
+    /// The selected frames as RGB bytes after the preprocessing's resize and crop (its channel
+    /// order and normalisation are not applied) — e.g. the pictures to draw an explanation on.
+    public static func frames(_ path: String, clip: ClipSelection = ClipSelection(),
+                              preprocessing: VideoPreprocessing = .none, tools: FFmpegTools = FFmpegTools()) throws -> [VideoFrame] {
+        try decode(path, clip: clip, preprocessing: preprocessing, tools: tools).frames
+    }
+
+    /// Probes `path`, runs ffmpeg for the selection and geometry, and splits its output into
+    /// frames (a trailing partial frame, which only a killed decoder leaves, is dropped).
+    private static func decode(_ path: String, clip: ClipSelection, preprocessing: VideoPreprocessing,
+                               tools: FFmpegTools) throws -> (frames: [VideoFrame], info: VideoInfo) {
+        let selection = try clip.ffmpegTerms()
+        let info = try VideoProbe.probe(path, tools: tools)
+        let geometry = try preprocessing.geometry(sourceWidth: info.width, sourceHeight: info.height)
+        let filters = (selection.filter.map { [$0] } ?? []) + geometry.filters
+        let run = try tools.run(.ffmpeg, ["-v", "error", "-nostdin"] + selection.seek
+            + ["-i", FFmpegTools.fileArgument(path), "-map", "0:v:0", "-vf", filters.joined(separator: ","),
+               "-vsync", "passthrough"] + selection.limit + ["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], file: path)
+        guard run.succeeded else { throw STError.badInput(file: path, reason: run.failureReason(.ffmpeg)) }
+        let width = geometry.output.width, height = geometry.output.height
+        let frameBytes = width * height * 3
+        let count = run.output.count / frameBytes
+        guard count > 0 else {
+            let position = clip.startSeconds > 0
+                ? " from \(FFmpegProcess.formatSeconds(clip.startSeconds)) s on (the video lasts \(FFmpegProcess.formatSeconds(info.durationSeconds)) s)"
+                : ""
+            throw STError.badInput(file: path, reason: "no video frames decoded\(position)")
+        }
+        let frames = try run.output.withUnsafeBytes { bytes in
+            try (0..<count).map { index in
+                try VideoFrame(width: width, height: height, pixels: Array(bytes[index * frameBytes ..< (index + 1) * frameBytes]))
+            }
+        }
+        return (frames, info)
+    }
+}
