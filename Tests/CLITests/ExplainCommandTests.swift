@@ -50,6 +50,36 @@ import STModels
         }
     }
 
+    /// A video goes through ffmpeg with the Kinetics preset (128×171 → 112×112 crop): the input
+    /// is 1 × 3 × 8 × 112 × 112, and the overlays come out as pictures, MP4 and GIF. A file that is
+    /// not a video is one error line, exit 2, and no output.
+    @Test func explainsAVideoFileAndRefusesACorruptOne() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let video = directory.appendingPathComponent("clip.mp4").path
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        ffmpeg.arguments = ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "2", video]
+        try ffmpeg.run()
+        ffmpeg.waitUntilExit()
+        let out = directory.appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", video,
+                                            "--frames", "8", "--out", out])
+        #expect(result.status == 0, "\(result.error)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        #expect(summary["input_shape"] as? [Int] == [1, 3, 8, 112, 112])
+        for file in ["overlay.png", "overlay.mp4", "overlay.gif", "frames/0007.png"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let corrupt = directory.appendingPathComponent("corrupt.mp4").path
+        try Data(repeating: 7, count: 300).write(to: URL(fileURLWithPath: corrupt))
+        let bad = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", corrupt,
+                                         "--out", directory.appendingPathComponent("bad").path])
+        #expect(bad.status == 2)
+        #expect(bad.error.hasPrefix("error: \(corrupt): "))
+        #expect(bad.error.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("bad").path))
+    }
+
     @Test func labelsFileGivesEachSampleItsOwnTarget() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let clip = try writeClip(directory)

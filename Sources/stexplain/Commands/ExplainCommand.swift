@@ -14,7 +14,8 @@ struct ExplainCommand: ParsableCommand {
             Writes OUT/map.npy (the raw map at the layer's resolution, or the channel-reduced \
             input-level map), OUT/attribution.npy (input resolution) and OUT/summary.json; lrp-st \
             also writes OUT/spatial.npy and OUT/temporal.npy (seed 002's split). Pictures of the \
-            first sample: OUT/overlay.png and OUT/frames/NNNN.png for clips and images, \
+            first sample: OUT/overlay.png and OUT/frames/NNNN.png for clips and images, OUT/overlay.mp4 \
+            and OUT/overlay.gif for clips, \
             OUT/figure.png (input, relevance, spatial, temporal) for lrp-st, OUT/joint_time.png \
             for skeletons.
 
@@ -22,6 +23,7 @@ struct ExplainCommand: ParsableCommand {
 
             Examples:
               stexplain explain --model models/r3d_small --input clip.npy --method gradcam --out out/r3d
+              stexplain explain --model r3d_18 --weights r3d_18.safetensors --input video.mp4 --start 2 --frames 16 --method gradcam --out out/video
               stexplain explain --model r3d_18 --weights r3d_18.safetensors --input clip.npy --method gradcam++ --layer layer3 --out out
               stexplain explain --model models/stgcn_small --input skeleton.npy --method gradcam --target 3 --out out/stgcn
               stexplain explain --model models/posenet_small --input frames.npy --method gradcam --target loss:rotation --ground-truth pose.npy --out out/pose
@@ -39,8 +41,20 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Use freshly initialised weights (for timing and testing).")
     var randomWeights = false
 
-    @Option(help: "Input tensor (.npy): N × C × T × H × W clips, N × C × H × W images, N × C × T × V × M skeletons.")
+    @Option(help: "Input: a video (any format ffmpeg reads), an NTU .skeleton file, or a .npy tensor (N × C × T × H × W clips, N × C × H × W images, N × C × T × V × M skeletons).")
     var input: String
+
+    @Option(help: "Videos and .skeleton files: frames to read.")
+    var frames = 16
+
+    @Option(help: "Videos: start time in seconds.")
+    var start: Double = 0
+
+    @Option(help: "Videos: keep every n-th frame.")
+    var frameStride = 1
+
+    @Option(help: "Videos: preprocessing preset (kinetics: 128×171 → 112 crop, mean/std; c3d: 128×171 → 112, BGR mean subtraction; none: RGB in [0, 1]).")
+    var preset = "kinetics"
 
     @Option(help: "Method.")
     var method: String = "gradcam"
@@ -101,7 +115,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let method = try Method(named: method)
-        let tensor = try NPY.read(path: input)
+        let tensor = try InputLoading(frames: frames, start: start, stride: frameStride, preset: preset).load(input)
         let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights)
         let (explained, spec, warnings) = try loading.load(inputShape: tensor.shape, input: input)
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }

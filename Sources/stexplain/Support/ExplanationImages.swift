@@ -1,12 +1,14 @@
 import Foundation
 import STCore
 import STExplain
+import STIO
 import STModels
 import STRender
 
 /// The pictures `stexplain explain` writes beside the arrays, for the first sample:
 /// - clips and images: `overlay.png` (the input frames above the map laid over them) and
-///   `frames/NNNN.png` (each overlaid frame);
+///   `frames/NNNN.png` (each overlaid frame); clips also `overlay.mp4` and `overlay.gif` (input |
+///   map side by side, 8 frames per second);
 /// - `lrp-st`: `figure.png`, seed 002's rows of input, relevance, spatial and temporal parts;
 /// - skeletons: `joint_time.png`, the joint × time heatmap with the joints named.
 /// Signed maps (CAM, HiResCAM, integrated gradients, occlusion, LRP) are drawn red (+) / white /
@@ -32,6 +34,13 @@ enum ExplanationImages {
             for (t, cell) in cells.enumerated() {
                 files[String(format: "frames/%04d.png", t)] = cell.scaled(by: scale).pngData()
             }
+            if kind == .video, frames.count > 1 {
+                let sideBySide = zip(frames, cells).map { frame, cell in
+                    RGBImage.horizontallyConcatenated([frame.scaled(by: scale), cell.scaled(by: scale)], spacing: 2)
+                }
+                files["overlay.mp4"] = try encodedVideo(sideBySide, format: .mp4)
+                files["overlay.gif"] = try encodedVideo(sideBySide, format: .gif)
+            }
             if let split = explanation.freezeFrames {
                 let channelSum = { (tensor: Tensor) in Self.firstSampleFrames(Self.channelSum(tensor), frames: frames.count) }
                 files["figure.png"] = try ClipFigure.render(frames: frames, rows: [
@@ -43,6 +52,15 @@ enum ExplanationImages {
             }
             return files
         }
+    }
+
+    /// Frames encoded by ffmpeg at 8 frames per second, through a temporary file.
+    static func encodedVideo(_ images: [RGBImage], format: VideoWriter.Format) throws -> Data {
+        let path = NSTemporaryDirectory() + "stexplain-\(UUID().uuidString).\(format == .gif ? "gif" : "mp4")"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let frames = try images.map { try VideoFrame(width: $0.width, height: $0.height, pixels: $0.pixels) }
+        try VideoWriter.write(frames, to: path, framesPerSecond: 8, format: format)
+        return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 
     static func isSigned(_ method: Method) -> Bool {
