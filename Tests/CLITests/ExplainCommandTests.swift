@@ -67,7 +67,7 @@ import STModels
         #expect(result.status == 0, "\(result.error)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
         #expect(summary["input_shape"] as? [Int] == [1, 3, 8, 112, 112])
-        for file in ["overlay.png", "overlay.mp4", "overlay.gif", "frames/0007.png"] {
+        for file in ["overlay.png", "overlay.mp4", "overlay.gif", "frames/0007.png", "frame_importance.png"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }
         let corrupt = directory.appendingPathComponent("corrupt.mp4").path

@@ -8,7 +8,7 @@ import STRender
 /// The pictures `stexplain explain` writes beside the arrays, for the first sample:
 /// - clips and images: `overlay.png` (the input frames above the map laid over them) and
 ///   `frames/NNNN.png` (each overlaid frame); clips also `overlay.mp4` and `overlay.gif` (input |
-///   map side by side, 8 frames per second);
+///   map side by side, 8 frames per second) and `frame_importance.png` (each frame's share of |map|);
 /// - `lrp-st`: `figure.png`, seed 002's rows of input, relevance, spatial and temporal parts;
 /// - skeletons: `joint_time.png`, the joint × time heatmap with the joints named.
 /// Signed maps (CAM, HiResCAM, integrated gradients, occlusion, LRP) are drawn red (+) / white /
@@ -35,6 +35,7 @@ enum ExplanationImages {
                 files[String(format: "frames/%04d.png", t)] = cell.scaled(by: scale).pngData()
             }
             if kind == .video, frames.count > 1 {
+                files["frame_importance.png"] = try frameImportance(maps, method: method).pngData()
                 let sideBySide = zip(frames, cells).map { frame, cell in
                     RGBImage.horizontallyConcatenated([frame.scaled(by: scale), cell.scaled(by: scale)], spacing: 2)
                 }
@@ -61,6 +62,18 @@ enum ExplanationImages {
         let frames = try images.map { try VideoFrame(width: $0.width, height: $0.height, pixels: $0.pixels) }
         try VideoWriter.write(frames, to: path, framesPerSecond: 8, format: format)
         return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    /// Per-frame importance: each frame's share of the clip's total |map|, as bars.
+    static func frameImportance(_ maps: [[Float]], method: Method) throws -> RGBImage {
+        let totals = maps.map { $0.reduce(0) { $0 + Double(abs($1)) } }
+        let sum = totals.reduce(0, +)
+        var chart = BarChart(title: "Frame importance (\(method.rawValue))", xLabel: "frame", yLabel: "share of |map|",
+                             categories: totals.indices.map(String.init),
+                             series: [BarChart.Series(name: method.rawValue, values: totals.map { sum > 0 ? $0 / sum : 0 })])
+        chart.showsValueLabels = false
+        chart.height = 320
+        return try chart.render()
     }
 
     static func isSigned(_ method: Method) -> Bool {
