@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Explains the demo models (models/) on held-out synthetic samples and writes everything under
-# demo-out/: one directory per model and method with map.npy, attribution.npy and summary.json.
+# demo-out/: one directory per model and method with map.npy, attribution.npy, summary.json and
+# the pictures (overlay.png, frames/, overlay.mp4/.gif, figure.png for lrp-st, joint_time.png), and
+# the evaluations under demo-out/evaluate/ (seed 000's masking table on ST-GCN, a methods ×
+# metrics table on MovingShapes).
 # Needs a release build. The HTML report comes with the report issue; until then the summary
 # printed at the end says what each run found.
 set -euo pipefail
@@ -39,6 +42,17 @@ explain "stgcn_small/occlusion-joints" stgcn_small skeletons occlusion
 explain "posenet_small/gradcam-translation" posenet_small odometry gradcam --target translation
 explain "posenet_small/gradcam-rotation" posenet_small odometry gradcam --target rotation
 
+echo
+echo "seed 000's masking table on stgcn_small (270 test skeletons, per-class joint importance):"
+"$bin" evaluate --model models/stgcn_small --data skeleton-actions --count 270 --methods gradcam \
+  --metrics masking --importance class --out "$work/evaluate/stgcn_small" | sed -n '/^## Masking/,/^## Methods/p' | grep -v '^## Methods'
+echo
+echo "methods × metrics on MovingShapes (r3d_small, 32 test clips, Grad-CAM family at layer2):"
+"$bin" evaluate --model models/r3d_small --data moving-shapes --count 32 --layer layer2 \
+  --methods gradcam,gradcam++,layercam,guided-backprop,lrp \
+  --metrics masking,deletion,insertion,pointing-game,relevance-mass,relevance-rank \
+  --out "$work/evaluate/r3d_small" | sed -n '/Methods × metrics/,$p'
+
 rm -rf "$out"
 mv "$work" "$out"
-echo "wrote $out/ (inputs under clips/, skeletons/, odometry/; per run map.npy, attribution.npy, summary.json)"
+echo "wrote $out/ (inputs under clips/, skeletons/, odometry/; per run map.npy, attribution.npy, summary.json and pictures; evaluations under evaluate/)"
