@@ -37,29 +37,26 @@ public enum BaselinePreset: String, Sendable, CaseIterable {
 
     /// Every (n, c) series replaced by its mean over axis 2, broadcast back over that axis.
     static func temporalMean(_ inputs: Tensor) -> Tensor {
-        let shape = inputs.shape
-        let (outer, frames, inner) = (shape[0] * shape[1], shape[2], shape.dropFirst(3).reduce(1, *))
-        let x = inputs.plain().scalars
-        var result = [Float](repeating: 0, count: x.count)
-        for o in 0..<outer {
-            for i in 0..<inner {
-                var sum: Float = 0
-                for t in 0..<frames { sum += x[(o * frames + t) * inner + i] }
-                for t in 0..<frames { result[(o * frames + t) * inner + i] = sum / Float(frames) }
-            }
-        }
-        return Tensor(shape: shape, scalars: result)
+        constantOverTime(inputs) { series in series.reduce(0, +) / Float(series.count) }
     }
 
     /// Every (n, c) series replaced by its value at index 0 of axis 2, broadcast over that axis.
     static func firstFrameRepeated(_ inputs: Tensor) -> Tensor {
+        constantOverTime(inputs) { series in series[0] }
+    }
+
+    /// Each series along axis 2 (one per n, c and position) replaced by `value(series)` at every index.
+    private static func constantOverTime(_ inputs: Tensor, _ value: ([Float]) -> Float) -> Tensor {
         let shape = inputs.shape
         let (outer, frames, inner) = (shape[0] * shape[1], shape[2], shape.dropFirst(3).reduce(1, *))
         let x = inputs.plain().scalars
         var result = [Float](repeating: 0, count: x.count)
+        var series = [Float](repeating: 0, count: frames)
         for o in 0..<outer {
-            for t in 0..<frames {
-                for i in 0..<inner { result[(o * frames + t) * inner + i] = x[o * frames * inner + i] }
+            for i in 0..<inner {
+                for t in 0..<frames { series[t] = x[(o * frames + t) * inner + i] }
+                let constant = value(series)
+                for t in 0..<frames { result[(o * frames + t) * inner + i] = constant }
             }
         }
         return Tensor(shape: shape, scalars: result)

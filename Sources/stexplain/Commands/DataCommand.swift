@@ -35,10 +35,7 @@ struct DataCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let splits: [String: Split] = ["train": .train, "validation": .validation, "test": .test]
-        guard let chosen = splits[split] else {
-            throw STError.invalidRequest("unknown --split '\(split)'; use train, validation or test")
-        }
+        let chosen = try Split(named: split)
         let dataset = try DatasetCatalog.dataset(data, split: chosen, count: count, seed: seed)
         let batch = dataset.batch(indices: Array(0..<dataset.count))
         var files = ["inputs.npy": NPY.encode(batch.inputs),

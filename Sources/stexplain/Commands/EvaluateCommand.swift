@@ -179,10 +179,7 @@ struct EvaluateCommand: ParsableCommand {
     private func evaluationInputs() throws -> (EvaluationInputs, String) {
         switch (data, manifest, ntu) {
         case (let name?, nil, nil):
-            let splits: [String: Split] = ["train": .train, "validation": .validation, "test": .test]
-            guard let chosen = splits[split] else {
-                throw STError.invalidRequest("unknown --split '\(split)'; use train, validation or test")
-            }
+            let chosen = try Split(named: split)
             guard count >= 1 else { throw STError.invalidRequest("--count must be at least 1") }
             return (.dataset(try DatasetCatalog.dataset(name, split: chosen, count: count, seed: seed)),
                     "\(name) (\(split), \(count) samples, seed \(seed))")
