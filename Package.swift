@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
@@ -26,7 +27,7 @@ let package = Package(
         ),
         .target(name: "STModels", dependencies: ["STCore"]),
         .target(name: "STData", dependencies: ["STCore", "STModels"]),
-        .target(name: "STIO", dependencies: ["STCore"]),
+        .target(name: "STIO", dependencies: ["STCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "STExplain", dependencies: ["STCore", "STModels"]),
         .target(name: "STMetrics", dependencies: ["STCore", "STExplain"]),
         .target(name: "STRender", dependencies: ["STCore"]),
@@ -47,7 +48,7 @@ let package = Package(
         .testTarget(name: "STCoreTests", dependencies: ["STCore"]),
         .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore"]),
         .testTarget(name: "STDataTests", dependencies: ["STData", "STModels", "STCore"]),
-        .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore"]),
+        .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "STExplainTests", dependencies: ["STExplain", "STMetrics", "STModels", "STData", "STIO", "STCore"]),
         .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STExplain", "STCore"]),
         .testTarget(name: "STRenderTests", dependencies: ["STRender", "STCore"]),

@@ -1,0 +1,22 @@
+/// What converting one ONNX node can run into, before the importer turns it into an `STError`.
+enum ONNXImportIssue: Error {
+    /// Valid ONNX that the engine cannot express; it joins the importer's single list of
+    /// unsupported operators. `op` and `node` name another node than the one being converted
+    /// (a `Pad` whose padding cannot be folded into its consumer).
+    case unsupported(String, op: String? = nil, node: String? = nil)
+    /// The node itself is malformed (a missing input, an attribute of the wrong type).
+    case malformed(String)
+}
+
+/// One entry of the "unsupported operators" error: an op type, the first node that has it, and
+/// why it is unsupported when the op type itself is (sometimes) supported.
+struct UnsupportedOperator: Equatable {
+    let op: String
+    let node: String
+    let detail: String
+
+    /// `LeakyRelu (node /features/LeakyRelu)` or `Div (node /Div: the divisor is computed …)`.
+    var description: String {
+        detail.isEmpty ? "\(op) (node \(node))" : "\(op) (node \(node): \(detail))"
+    }
+}

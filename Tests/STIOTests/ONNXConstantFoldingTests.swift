@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import STCore
+@testable import STIO
+
+/// Folds one node with the given constant inputs.
+private func fold(_ op: String, _ inputs: [ONNXConstant?], _ attributes: [Onnx_AttributeProto] = [],
+                  opset: Int = 17) throws -> ONNXConstant {
+    var proto = Onnx_NodeProto()
+    proto.opType = op
+    proto.input = inputs.indices.map { "in\($0)" }
+    proto.output = ["out"]
+    proto.attribute = attributes
+    return try ONNXConstantFolding.evaluate(ONNXNode(proto, name: "/\(op)"), inputs: inputs, opset: opset,
+                                            decoding: ONNXTensorDecoding(source: "fold.onnx", externalDataDirectory: nil))
+}
+
+private func ints(_ values: [Int], shape: [Int]? = nil) -> ONNXConstant {
+    ONNXConstant(shape: shape ?? [values.count], ints: values)
+}
+
+@Suite("ONNX constant folding")
+struct ONNXConstantFoldingTests {
+    /// [0, 1, 2, 3, 4][−1 : −∞ : −2] = [4, 2, 0] (ONNX clamps the end to −1 for negative steps).
+    @Test func sliceWithANegativeStepWalksBackwards() throws {
+        let result = try fold("Slice", [ints([0, 1, 2, 3, 4]), ints([-1]), ints([Int(Int64.min)]), ints([0]), ints([-2])])
+        #expect(result == ints([4, 2, 0]))
+    }
+
+    /// Columns 1 and 0 of [[1, 2, 3], [4, 5, 6]]: [[2, 1], [5, 4]].
+    @Test func gatherAlongAxisOne() throws {
+        let result = try fold("Gather", [ints([1, 2, 3, 4, 5, 6], shape: [2, 3]), ints([1, 0])], [intAttribute("axis", 1)])
+        #expect(result == ints([2, 1, 5, 4], shape: [2, 2]))
+    }
+
+    /// Range(1, 7, 2) = [1, 3, 5]; Range(0, 1, 0.25) = [0, 0.25, 0.5, 0.75].
+    @Test func rangeOfIntegersAndFloats() throws {
+        #expect(try fold("Range", [ints([1], shape: []), ints([7], shape: []), ints([2], shape: [])]) == ints([1, 3, 5]))
+        let floats = try fold("Range", [ONNXConstant(shape: [], floats: [0]), ONNXConstant(shape: [], floats: [1]),
+                                        ONNXConstant(shape: [], floats: [0.25])])
+        #expect(floats == ONNXConstant(shape: [4], floats: [0, 0.25, 0.5, 0.75]))
+    }
+
+    /// torch's `expand` pattern: Where(shape == 1, −1… , shape): [2, 1, 3] == 1 → [0, 1, 0];
+    /// choosing 7 there gives [2, 7, 3].
+    @Test func equalAndWhereSelectPerElement() throws {
+        let mask = try fold("Equal", [ints([2, 1, 3]), ints([1])])
+        #expect(mask == ints([0, 1, 0]))
+        #expect(try fold("Where", [mask, ints([7, 7, 7]), ints([2, 1, 3])]) == ints([2, 7, 3]))
+    }
+
+    /// ConstantOfShape([2, 3]) with an int64 1 → ones; Expand([[1], [2]], [2, 3]) repeats columns.
+    @Test func constantOfShapeAndExpand() throws {
+        let ones = try fold("ConstantOfShape", [ints([2, 3])], [tensorAttribute("value", int64Tensor("", shape: [1], [1]))])
+        #expect(ones == ints(Array(repeating: 1, count: 6), shape: [2, 3]))
+        #expect(try fold("Expand", [ints([1, 2], shape: [2, 1]), ints([2, 3])]) == ints([1, 1, 1, 2, 2, 2], shape: [2, 3]))
+    }
+
+    /// Transpose of [[1, 2, 3], [4, 5, 6]] is [[1, 4], [2, 5], [3, 6]]; Concat of [1] and
+    /// [2, 3] is [1, 2, 3]; Unsqueeze before opset 13 reads its axes attribute.
+    @Test func transposeConcatUnsqueeze() throws {
+        #expect(try fold("Transpose", [ints([1, 2, 3, 4, 5, 6], shape: [2, 3])]) == ints([1, 4, 2, 5, 3, 6], shape: [3, 2]))
+        #expect(try fold("Concat", [ints([1]), ints([2, 3])], [intAttribute("axis", 0)]) == ints([1, 2, 3]))
+        #expect(try fold("Unsqueeze", [ints([5], shape: [])], [intsAttribute("axes", [0])], opset: 11) == ints([5]))
+    }
+
+    /// Integer division truncates ([7, −7] / 2 = [3, −3]); float division does not.
+    @Test func arithmeticKeepsIntegerAndFloatTypesApart() throws {
+        #expect(try fold("Div", [ints([7, -7]), ints([2], shape: [])]) == ints([3, -3]))
+        #expect(try fold("Div", [ONNXConstant(shape: [1], floats: [7]), ONNXConstant(shape: [1], floats: [2])])
+                == ONNXConstant(shape: [1], floats: [3.5]))
+        #expect(try fold("Mul", [ints([2, 3]), ints([4], shape: [])]) == ints([8, 12]))
+    }
+
+    @Test func modulePathsFollowTorchScopes() {
+        #expect(ONNXModuleAliases.modulePaths(ofNode: "/layer1/layer1.0/conv1/Conv") == ["layer1", "layer1.0", "layer1.0.conv1"])
+        #expect(ONNXModuleAliases.modulePaths(ofNode: "/stem/stem.0/Conv") == ["stem", "stem.0"])
+        #expect(ONNXModuleAliases.modulePaths(ofNode: "/Flatten") == nil)
+        #expect(ONNXModuleAliases.modulePaths(ofNode: "node_Conv_91") == nil)
+        let aliases = ONNXModuleAliases.aliases([("/layer1/layer1.0/conv1/Conv", "a"), ("/layer1/layer1.0/relu/Relu", "b")])
+        #expect(aliases == ["layer1": "b", "layer1.0": "b", "layer1.0.conv1": "a", "layer1.0.relu": "b"])
+    }
+}

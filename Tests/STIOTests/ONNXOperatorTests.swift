@@ -1,0 +1,237 @@
+import Foundation
+import Testing
+import STCore
+@testable import STIO
+
+private func output(of builder: ONNXModelBuilder, _ input: Tensor) throws -> Tensor {
+    try onnxOutput(try importONNXModel(builder), input)
+}
+
+/// The largest int64, which PyTorch writes as an open slice end.
+private let int64Max = Int(Int64.max)
+
+@Suite("ONNX operator conversion")
+struct ONNXOperatorTests {
+    /// y = (x − μ)/√(σ² + ε)·γ + β with ε = 1: channel 0 (1 − 1)/2·2 + 0 = 0, channel 1
+    /// (2 − 0)/1·1 + 1 = 3; Dropout and Identity pass it through in inference.
+    @Test func batchNormDropoutIdentity() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 2, 1, 1])
+        model.initializer("bn.weight", shape: [2], floats: [2, 1])
+        model.initializer("bn.bias", shape: [2], floats: [0, 1])
+        model.initializer("bn.running_mean", shape: [2], floats: [1, 0])
+        model.initializer("bn.running_var", shape: [2], floats: [3, 0])
+        model.initializer("ratio", shape: [], floats: [0.25])
+        model.node("BatchNormalization", ["x", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"], ["a"],
+                   name: "/bn/BatchNormalization", [floatAttribute("epsilon", 1), floatAttribute("momentum", 0.9)])
+        model.node("Dropout", ["a", "ratio"], ["b"], name: "/dropout/Dropout")
+        model.node("Identity", ["b"], ["y"], name: "/Identity")
+        model.output("y")
+        let imported = try importONNXModel(model)
+        expectClose(try output(of: model, Tensor(shape: [1, 2, 1, 1], scalars: [1, 2])), shape: [1, 2, 1, 1], [0, 3])
+        #expect(Set(imported.graph.parameters.keys) == ["bn.weight", "bn.bias"])
+        #expect(Set(imported.graph.buffers.keys) == ["bn.running_mean", "bn.running_var"])
+        let dropout = try imported.graph.node(named: "/dropout/Dropout").op as? Dropout
+        #expect(dropout?.probability == 0.25)
+        #expect(abs(((try imported.graph.node(named: "/bn/BatchNormalization").op as? BatchNorm)?.momentum ?? 0) - 0.1) < 1e-6)
+    }
+
+    /// x = [1, 2, 3]: x − offset (a trained initializer [1, 1, 1]) = [0, 1, 2]; / 2 = [0, 0.5, 1];
+    /// ReduceSum over axis 1 = 1.5; − 0.5 (a Constant node) = 1.
+    @Test func subDivReduceSumWithConstantsAndInitializers() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 3])
+        model.initializer("offset", shape: [3], floats: [1, 1, 1])
+        model.node("Constant", [], ["two"], [tensorAttribute("value", floatTensor("", shape: [], [2]))])
+        model.node("Constant", [], ["half"], [floatAttribute("value_float", 0.5)])
+        model.constant("axes", shape: [1], int64s: [1])
+        model.node("Sub", ["x", "offset"], ["a"], name: "/Sub")
+        model.node("Div", ["a", "two"], ["b"], name: "/Div")
+        model.node("ReduceSum", ["b", "axes"], ["c"], name: "/ReduceSum", [intAttribute("keepdims", 0)])
+        model.node("Sub", ["c", "half"], ["y"], name: "/Sub_1")
+        model.output("y")
+        expectClose(try output(of: model, Tensor(shape: [1, 3], scalars: [1, 2, 3])), shape: [1], [1])
+        #expect(try importONNXModel(model).graph.parameters.keys.sorted() == ["offset"])
+    }
+
+    /// x = ln [1, 2, 3, 4] as 1×2×2. Opset 11 Softmax(axis 1) normalises everything from axis 1
+    /// on: [1, 2, 3, 4]/10. Opset 13 normalises along axis 1 only: columns (1, 3) and (2, 4) give
+    /// [[1/4, 1/3], [3/4, 2/3]].
+    @Test(arguments: [(11, [0.1, 0.2, 0.3, 0.4]), (13, [0.25, 1.0 / 3, 0.75, 2.0 / 3])] as [(Int, [Float])])
+    func softmaxFollowsTheOpsetsAxisSemantics(opset: Int, expected: [Float]) throws {
+        var model = ONNXModelBuilder(opset: Int64(opset))
+        model.input("x", shape: [1, 2, 2])
+        model.node("Softmax", ["x"], ["y"], name: "/Softmax", [intAttribute("axis", 1)])
+        model.output("y")
+        expectClose(try output(of: model, Tensor(shape: [1, 2, 2], scalars: [1, 2, 3, 4].map { log(Float($0)) })),
+                    shape: [1, 2, 2], expected)
+    }
+
+    /// log softmax of [0, ln 3] = log [1/4, 3/4] = [−ln 4, ln 3/4].
+    @Test func logSoftmaxAlongTheLastAxis() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 2])
+        model.node("LogSoftmax", ["x"], ["y"], name: "/LogSoftmax")
+        model.output("y")
+        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [0, log(3)])), shape: [1, 2], [-log(4), log(0.75)])
+    }
+
+    /// x = [[1, 2], [3, 4], [5, 6]] (1×3×2). Transpose → [[1, 3, 5], [2, 4, 6]]; Gather(axis 2,
+    /// −1) → [5, 6]; Slice(axis 2, 0:3:2) → [[1, 5], [2, 6]], mean over axis 2 → [3, 4];
+    /// sum [8, 10]; Unsqueeze(0) then Squeeze(0) keep it; Flatten(0) → 1×2.
+    @Test func transposeGatherSliceReduceMeanSqueezeUnsqueezeFlatten() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 3, 2])
+        model.constant("last", shape: [], int64s: [-1])
+        model.constant("starts", shape: [1], int64s: [0])
+        model.constant("ends", shape: [1], int64s: [int64Max])
+        model.constant("axes", shape: [1], int64s: [2])
+        model.constant("steps", shape: [1], int64s: [2])
+        model.constant("zero", shape: [1], int64s: [0])
+        model.node("Transpose", ["x"], ["t"], name: "/Transpose", [intsAttribute("perm", [0, 2, 1])])
+        model.node("Gather", ["t", "last"], ["g"], name: "/Gather", [intAttribute("axis", 2)])
+        model.node("Slice", ["t", "starts", "ends", "axes", "steps"], ["s"], name: "/Slice")
+        model.node("ReduceMean", ["s"], ["m"], name: "/ReduceMean", [intsAttribute("axes", [2]), intAttribute("keepdims", 0)])
+        model.node("Add", ["g", "m"], ["a"], name: "/Add")
+        model.node("Unsqueeze", ["a", "zero"], ["u"], name: "/Unsqueeze")
+        model.node("Squeeze", ["u", "zero"], ["q"], name: "/Squeeze")
+        model.node("Flatten", ["q"], ["y"], name: "/Flatten", [intAttribute("axis", 0)])
+        model.output("y")
+        expectClose(try output(of: model, Tensor(shape: [1, 3, 2], scalars: [1, 2, 3, 4, 5, 6])), shape: [1, 2], [8, 10])
+    }
+
+    /// A zero Pad of one pixel all round feeding a 3×3 all-ones convolution becomes the
+    /// convolution's padding: each output sums the whole 2×2 input, 1 + 2 + 3 + 4 = 10.
+    @Test func zeroPadIsFoldedIntoTheFollowingConv() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 2, 2])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 1, 0, 0, 1, 1])
+        model.initializer("conv.weight", shape: [1, 1, 3, 3], floats: Array(repeating: 1, count: 9))
+        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
+        model.node("Conv", ["p", "conv.weight"], ["y"], name: "/conv/Conv")
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["/conv/Conv"])
+        #expect((imported.graph.nodes[0].op as? Convolution)?.geometry.padding == [1, 1])
+        expectClose(try output(of: model, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 2, 2], [10, 10, 10, 10])
+    }
+
+    /// x = 1…16 as 4×4. MaxPool 2×2 stride 2 → [[6, 8], [14, 16]] (sum 44). A 3×3 average pool
+    /// with padding 1 and stride 2 has one window covering all four: 44/9 counting the padding,
+    /// 44/4 = 11 without.
+    @Test func maxPoolThenAveragePoolWithAndWithoutCountingPadding() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 4, 4])
+        model.node("MaxPool", ["x"], ["m"], name: "/MaxPool", [intsAttribute("kernel_shape", [2, 2]), intsAttribute("strides", [2, 2])])
+        let average = [intsAttribute("kernel_shape", [3, 3]), intsAttribute("strides", [2, 2]), intsAttribute("pads", [1, 1, 1, 1])]
+        model.node("AveragePool", ["m"], ["counted"], name: "/AveragePool", average + [intAttribute("count_include_pad", 1)])
+        model.node("AveragePool", ["m"], ["uncounted"], name: "/AveragePool_1", average)
+        model.node("Concat", ["counted", "uncounted"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
+        model.output("y")
+        expectClose(try output(of: model, Tensor(shape: [1, 1, 4, 4], scalars: (1...16).map(Float.init))),
+                    shape: [1, 2, 1, 1], [44.0 / 9, 11])
+    }
+
+    /// Graph aggregation nkctv,kvw->nctw with x = [1, 2] over v and A = [[1, 2], [3, 4]]:
+    /// [1·1 + 2·3, 1·2 + 2·4] = [7, 10]; then ncti,ij->nctj with [[1], [−1]]: 7 − 10 = −3.
+    @Test func einsumGraphAggregationAndBatchedProduct() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 1, 1, 2])
+        model.initializer("A", shape: [1, 2, 2], floats: [1, 2, 3, 4])
+        model.initializer("W", shape: [2, 1], floats: [1, -1])
+        model.node("Einsum", ["x", "A"], ["a"], name: "/Einsum", [stringAttribute("equation", "nkctv,kvw->nctw")])
+        model.node("Einsum", ["a", "W"], ["y"], name: "/Einsum_1", [stringAttribute("equation", "ncti, ij -> nctj")])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(try imported.graph.node(named: "/Einsum").op is GraphAggregation)
+        #expect(try imported.graph.node(named: "/Einsum_1").op is MatMul)
+        expectClose(try output(of: model, Tensor(shape: [1, 1, 1, 1, 2], scalars: [1, 2])), shape: [1, 1, 1, 1], [-3])
+    }
+
+    /// [1, 2]·[[1, 0], [1, 1]] = [3, 2]; + [0.5, −0.5] = [3.5, 1.5]. Both initializers stay
+    /// trained parameters under their names, read through `ParameterValue` nodes.
+    @Test func matMulAndAddReadInitializersAsParameters() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 2])
+        model.initializer("proj.weight", shape: [2, 2], floats: [1, 0, 1, 1])
+        model.initializer("proj.bias", shape: [2], floats: [0.5, -0.5])
+        model.node("MatMul", ["x", "proj.weight"], ["a"], name: "/proj/MatMul")
+        model.node("Add", ["a", "proj.bias"], ["y"], name: "/proj/Add")
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["proj.weight", "/proj/MatMul", "proj.bias", "/proj/Add"])
+        #expect(imported.graph.parameters.keys.sorted() == ["proj.bias", "proj.weight"])
+        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 2], [3.5, 1.5])
+    }
+
+    /// Gemm without transB, α = 2, β = 0.5: 2·[1, 2]·[[1, 0, 1], [0, 1, 1]] + 0.5·[1, 1, 1] =
+    /// 2·[1, 2, 3] + 0.5 = [2.5, 4.5, 6.5]. The transposed, scaled weight is the node's own.
+    @Test func gemmTransposesAndScalesIntoLinear() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 2])
+        model.initializer("B", shape: [2, 3], floats: [1, 0, 1, 0, 1, 1])
+        model.initializer("C", shape: [3], floats: [1, 1, 1])
+        model.node("Gemm", ["x", "B", "C"], ["y"], name: "/Gemm", [floatAttribute("alpha", 2), floatAttribute("beta", 0.5)])
+        model.output("y")
+        #expect(try importONNXModel(model).graph.parameters.keys.sorted() == ["/Gemm.bias", "/Gemm.weight"])
+        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 3], [2.5, 4.5, 6.5])
+    }
+
+    /// One unit, input weight 1 on the cell gate only, forget/input gates σ(0) = 1/2 and output
+    /// gate σ(ln 3) = 3/4 (bias), R = 0. ONNX orders the gate blocks i, o, f, c, so W = [0, 0, 0, 1]
+    /// and W_b = [0, ln 3, 0, 0]. For x = 1, 2:
+    ///   c₁ = ½·tanh 1 = 0.3807971, h₁ = ¾·tanh c₁ = 0.2725496,
+    ///   c₂ = ½·c₁ + ½·tanh 2 = 0.6724123, h₂ = ¾·tanh c₂ = 0.4399234.
+    /// The output stacks Y (squeezed to T×N×H) and Y_h: [h₁, h₂, h₂].
+    @Test func lstmReordersGatesAndBuildsYAndYh() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [2, 1, 1])
+        model.initializer("W", shape: [1, 4, 1], floats: [0, 0, 0, 1])
+        model.initializer("R", shape: [1, 4, 1], floats: [0, 0, 0, 0])
+        model.initializer("B", shape: [1, 8], floats: [0, log(3), 0, 0, 0, 0, 0, 0])
+        model.constant("axis1", shape: [1], int64s: [1])
+        model.node("LSTM", ["x", "W", "R", "B"], ["Y", "Y_h"], name: "/lstm/LSTM", [intAttribute("hidden_size", 1)])
+        model.node("Squeeze", ["Y", "axis1"], ["sequence"], name: "/Squeeze")
+        model.node("Concat", ["sequence", "Y_h"], ["y"], name: "/Concat", [intAttribute("axis", 0)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.parameters.keys.sorted() == ["/lstm/LSTM.bias_hh_l0", "/lstm/LSTM.bias_ih_l0",
+                                                             "/lstm/LSTM.weight_hh_l0", "/lstm/LSTM.weight_ih_l0"])
+        expectClose(try output(of: model, Tensor(shape: [2, 1, 1], scalars: [1, 2])), shape: [3, 1, 1],
+                    [0.2725496, 0.4399234, 0.4399234])
+    }
+
+    /// Supported op types used in ways the engine cannot compute are listed with the reason.
+    @Test func supportedOpsBeyondTheEngineAreListedWithTheirReason() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 4, 4])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 1, 0, 0, 1, 1])
+        model.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
+        model.initializer("picks", shape: [2], int64s: [0, 2])
+        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
+        model.node("Relu", ["p"], ["a"], name: "/Relu")
+        model.node("Conv", ["x", "w"], ["b"], name: "/Conv", [intsAttribute("pads", [0, 0, 1, 1])])
+        model.node("Cast", ["x"], ["c"], name: "/Cast", [intAttribute("to", 7)])
+        model.node("Gather", ["x", "picks"], ["d"], name: "/Gather", [intAttribute("axis", 3)])
+        model.node("Einsum", ["x"], ["e"], name: "/Einsum", [stringAttribute("equation", "bcii->bci")])
+        model.node("Concat", ["a", "b", "c", "d", "e"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
+        model.output("y")
+        let error = badInput { _ = try importONNXModel(model) }
+        #expect(error?.reason == "unsupported operators: "
+                + "Pad (node /Pad: the engine has no padding op; only zero padding of spatial axes feeding a Conv or AveragePool is folded), "
+                + "Conv (node /Conv: asymmetric padding (begin [0, 0], end [1, 1]); the engine pads symmetrically), "
+                + "Cast (node /Cast: a cast of a computed tensor to int64; the engine computes in float32), "
+                + "Gather (node /Gather: indices [0, 2] of shape [2]; only one index or a contiguous range is imported), "
+                + "Einsum (node /Einsum: equation 'bcii->bci'; only two-operand equations with an explicit output are imported)")
+    }
+
+    @Test func operatorsOfOtherDomainsAreUnsupported() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 2])
+        model.node("Gelu", ["x"], ["y"], name: "/Gelu")
+        model.graph.node[0].domain = "com.microsoft"
+        model.output("y")
+        let error = badInput { _ = try importONNXModel(model) }
+        #expect(error?.reason == "unsupported operators: com.microsoft.Gelu (node /Gelu)")
+    }
+}
