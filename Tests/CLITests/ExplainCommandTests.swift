@@ -80,6 +80,33 @@ import STModels
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("bad").path))
     }
 
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/onnx")
+
+    /// The torch.onnx.export fixture (a tiny R3D): its top logit is PyTorch's 0.298907 for class 3,
+    /// and the default layer is the module before global pooling, `layer2`. A damaged file is
+    /// one error line and exit 2.
+    @Test func explainsAnONNXModelExportedByPyTorch() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let out = directory.appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", Self.fixtures.appendingPathComponent("tiny_r3d.onnx").path,
+                                            "--input", Self.fixtures.appendingPathComponent("tiny_r3d_input.npy").path,
+                                            "--method", "gradcam", "--out", out])
+        #expect(result.status == 0, "\(result.error)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        #expect(summary["layer"] as? String == "layer2")
+        #expect(summary["target"] as? Int == 3)
+        #expect(abs((summary["score"] as? Double ?? 0) - 0.29890695) < 1e-4)
+        let damaged = directory.appendingPathComponent("damaged.onnx")
+        try Data(try Data(contentsOf: Self.fixtures.appendingPathComponent("tiny_r3d.onnx")).prefix(500)).write(to: damaged)
+        let bad = try CommandRunner.run(["explain", "--model", damaged.path, "--input",
+                                         Self.fixtures.appendingPathComponent("tiny_r3d_input.npy").path,
+                                         "--out", directory.appendingPathComponent("bad").path])
+        #expect(bad.status == 2)
+        #expect(bad.error.hasPrefix("error: \(damaged.path): "), "\(bad.error)")
+        #expect(bad.error.split(separator: "\n").count == 1)
+    }
+
     @Test func labelsFileGivesEachSampleItsOwnTarget() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let clip = try writeClip(directory)

@@ -27,7 +27,7 @@ struct EvaluateCommand: ParsableCommand {
               stexplain evaluate --model st_gcn --weights w.safetensors --ntu nturgbd_skeletons/ --methods gradcam --metrics masking --out out/ntu
             """)
 
-    @Option(help: "Built-in architecture name, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
+    @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
     var model: String
 
     @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
@@ -122,7 +122,7 @@ struct EvaluateCommand: ParsableCommand {
         let (inputs, source) = try evaluationInputs()
         let first = try inputs.batch(0..<1)
         let loading = ModelLoading(model: model, weights: weights, strict: true, randomWeights: false)
-        let (explained, _, _) = try loading.load(inputShape: first.inputs.shape, input: source)
+        let (explained, _) = try loading.load(inputShape: first.inputs.shape, input: source)
         let evaluator = Evaluator(model: explained, settings: settings)
         _ = try evaluator.unit.axes(for: explained.inputKind)
         let usesClassImportance = importance == "class"

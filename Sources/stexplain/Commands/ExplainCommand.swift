@@ -29,7 +29,7 @@ struct ExplainCommand: ParsableCommand {
               stexplain explain --model models/posenet_small --input frames.npy --method gradcam --target loss:rotation --ground-truth pose.npy --out out/pose
             """)
 
-    @Option(help: "Built-in architecture name, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
+    @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
     var model: String
 
     @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
@@ -117,10 +117,10 @@ struct ExplainCommand: ParsableCommand {
         let method = try Method(named: method)
         let tensor = try InputLoading(frames: frames, start: start, stride: frameStride, preset: preset).load(input)
         let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights)
-        let (explained, spec, warnings) = try loading.load(inputShape: tensor.shape, input: input)
+        let (explained, warnings) = try loading.load(inputShape: tensor.shape, input: input)
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let target = try TargetParsing.parse(self.target, groundTruth: groundTruth,
-                                             referenceFrames: max(spec.inputShape[1] / 3 - 1, 1))
+                                             referenceFrames: max(tensor.shape[1] / 3 - 1, 1))
         var options = ExplainOptions(layer: layer)
         options.steps = steps
         options.baseline = baseline

@@ -9,8 +9,8 @@ import STModels
 /// `--model` is an architecture name (weights from `--weights`, PyTorch state_dict names, the
 /// number of classes read off the head's weight), a `.safetensors` file written by
 /// `stexplain train` (its metadata names the architecture and size), or a directory holding
-/// `model.safetensors` (the demo models under `models/`). The graph is built for the input's
-/// own shape (frames, joints, persons), with a batch of one.
+/// `model.safetensors` (the demo models under `models/`), or an ONNX file (`ONNXModel`). The
+/// graph is built for the input's own shape (frames, joints, persons), with a batch of one.
 struct ModelLoading {
     var model: String
     var weights: String?
@@ -19,9 +19,9 @@ struct ModelLoading {
 
     /// The model and the state keys a non-strict load could not match (to print as warnings).
     /// `input` names the input file in errors about its shape.
-    func load(inputShape: [Int], input: String) throws -> (model: ExplainedModel, spec: ModelSpec, warnings: [String]) {
+    func load(inputShape: [Int], input: String) throws -> (model: ExplainedModel, warnings: [String]) {
         if model.hasSuffix(".onnx") {
-            throw STError.badInput(file: model, reason: "ONNX models are not supported yet; use a built-in architecture with --weights")
+            return (try ONNXModel.explainable(path: model, inputShape: inputShape, input: input), [])
         }
         let weightsPath: String?
         var directory: ObjCBool = false
@@ -57,7 +57,7 @@ struct ModelLoading {
             let report = try graph.load(stateDict: checkpoint.tensors, strict: strict, source: weightsPath)
             warnings = report.warnings
         }
-        return (try ExplainedModel(spec: spec, graph: graph), spec, warnings)
+        return (try ExplainedModel(spec: spec, graph: graph), warnings)
     }
 
     /// The architecture and size: from a trained file's metadata, else from `--model` and the
