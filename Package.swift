@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "STIO", dependencies: ["STCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "STExplain", dependencies: ["STCore", "STModels"]),
         .target(name: "STMetrics", dependencies: ["STCore", "STExplain"]),
-        .target(name: "STRender", dependencies: ["STCore"]),
+        .target(name: "STRender", dependencies: ["STCore", "STIO"]),
         .executableTarget(
             name: "stexplain",
             dependencies: [

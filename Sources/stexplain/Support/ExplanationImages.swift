@@ -31,8 +31,8 @@ enum ExplanationImages {
                 ], scale: scale).pngData(),
             ]
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
-            for (t, cell) in cells.enumerated() {
-                files[String(format: "frames/%04d.png", t)] = cell.scaled(by: scale).pngData()
+            for (t, png) in try RGBImage.pngData(of: cells.map { $0.scaled(by: scale) }).enumerated() {
+                files[String(format: "frames/%04d.png", t)] = png
             }
             if kind == .video, frames.count > 1 {
                 files["frame_importance.png"] = try frameImportance(maps, method: method).pngData()
