@@ -79,19 +79,6 @@ import STCore
             #expect(abs(total - score) <= 1e-3 * max(abs(score), 1), "\(composite) sample \(n): Σ R = \(total), y = \(score)")
         }
     }
-
-    @Test func lstmIsNotSupportedYet() throws {
-        var builder = GraphBuilder(shape: [1, 3, 2])
-        try builder.add("lstm", LSTM(hiddenSize: 2), inputs: ["input"], parameters: [
-            "weight_ih_l0": .randomNormal(shape: [8, 2], seed: 1), "weight_hh_l0": .randomNormal(shape: [8, 2], seed: 2),
-            "bias_ih_l0": Tensor(zeros: [8]), "bias_hh_l0": Tensor(zeros: [8])])
-        try builder.add("flatten", Flatten(startDim: 1), inputs: ["lstm"])
-        let model = ExplainedModel(graph: try builder.build(output: "flatten"), inputKind: .image, defaultLayer: "lstm",
-                                   task: .classification(classes: 6))
-        #expect(throws: STError.unsupported(op: "LRP through LSTM (node 'lstm')")) {
-            try explain(Tensor.randomNormal(shape: [1, 3, 2], seed: 3), model: model, method: .lrp)
-        }
-    }
 }
 
 /// The batch-norm canonizer on the trained r3d_small (real running statistics).

@@ -59,14 +59,17 @@ public struct LSTM: Op {
     }
 
     /// One layer's parameters.
-    private struct Weights {
-        let inputHidden: Tensor
-        let hiddenHidden: Tensor
-        /// b_ih + b_hh, or nil without biases.
-        let bias: Tensor?
+    public struct Weights: Sendable {
+        /// W_ih `(4H, in_l)`.
+        public let inputHidden: Tensor
+        /// W_hh `(4H, H)`.
+        public let hiddenHidden: Tensor
+        /// b_ih + b_hh `(4H)`, or nil without biases.
+        public let bias: Tensor?
     }
 
-    private func weights(_ parameters: [Tensor], layer l: Int) -> Weights {
+    /// Layer `l`'s parameters out of the op's `parameters` (in `parameterRoles` order).
+    public func weights(_ parameters: [Tensor], layer l: Int) -> Weights {
         let base = l * parametersPerLayer
         let bias = hasBias
             ? Tensor(shape: [4 * hiddenSize], scalars: zip(parameters[base + 2].scalars, parameters[base + 3].scalars).map(+))
@@ -74,16 +77,21 @@ public struct LSTM: Op {
         return Weights(inputHidden: parameters[base], hiddenHidden: parameters[base + 1], bias: bias)
     }
 
-    /// What one layer's forward pass leaves for BPTT, row-major `(N, T, ·)`.
-    private struct LayerRecord: Sendable {
+    /// What one layer's forward pass leaves for BPTT (and LRP), row-major `(N, T, ·)`.
+    public struct LayerRecord: Sendable {
         /// The layer's input `(N, T, in_l)`.
-        let input: Tensor
+        public let input: Tensor
         /// Activated gates i, f, g, o `(N, T, 4H)`.
-        let gates: [Float]
+        public let gates: [Float]
         /// Cell states `(N, T, H)`.
-        let cells: [Float]
+        public let cells: [Float]
         /// Hidden states `(N, T, H)`: the layer's output.
-        let hidden: Tensor
+        public let hidden: Tensor
+    }
+
+    /// Every layer's states, lowest first, from the record of a `forward` call of this op.
+    public func layerRecords(_ record: OpRecord) -> [LayerRecord] {
+        record.saved as! [LayerRecord]
     }
 
     public func forward(_ inputs: [Tensor], parameters: [Tensor], context: inout ForwardContext) throws -> OpOutput {
@@ -135,7 +143,7 @@ public struct LSTM: Op {
 
     public func backward(_ gradOutput: Tensor, record: OpRecord, needInputs: [Bool],
                          context: BackwardContext) throws -> OpGradients {
-        let records = record.saved as! [LayerRecord]
+        let records = layerRecords(record)
         var gradHidden = gradOutput.plain()
         var parameterGradients: [[Tensor]] = []
         for l in stride(from: layers - 1, through: 0, by: -1) {

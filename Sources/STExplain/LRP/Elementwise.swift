@@ -39,7 +39,13 @@ enum Elementwise {
 
     /// R / (z + ε·sign z), sign 0 = +1.
     static func divide(_ r: Tensor, by z: Tensor, epsilon: Float) -> Tensor {
-        combine(r, z) { r, z in r / (z + (z >= 0 ? epsilon : -epsilon)) }
+        combine(r, z) { r, z in r / stabilised(z, epsilon: epsilon) }
+    }
+
+    /// The ε steps' denominator z + ε·sign z, sign 0 = +1.
+    @inline(__always)
+    static func stabilised(_ z: Float, epsilon: Float) -> Float {
+        z + (z >= 0 ? epsilon : -epsilon)
     }
 
     @inline(__always)

@@ -15,7 +15,17 @@ import STCore
 ///   (residual additions split in proportion to each branch), batch norm and the ST-GCN graph
 ///   aggregation: R_i = x_i·∂z/∂x_i · R / (z + ε·sign z), relevance only to inputs that depend on
 ///   the network input;
-/// - LSTM, products, softmax, sigmoid and tanh: not supported yet (an error names the node).
+/// - LSTMs: signal-take-all for the gates, ε for the cell's sum and the linear maps (Arras et
+///   al. 2017, 2019; `LSTMRelevance`);
+/// - element-wise and matrix products of two values that depend on the network input
+///   (attention weighting, attention pooling): signal-take-all. The gate — the operand computed
+///   by a softmax or sigmoid, directly or through reshapes — gets nothing; the other operand x
+///   gets R_x = x·∂z/∂x · R / (z + ε·sign z) with the gate held fixed: all of R for a ⊙ x, the
+///   ε rule of the linear map for attention pooling Σ_t a_t·x_t. Two gates or two non-gates
+///   throw `STError.unsupported` naming the node; a product with a constant is the linear map
+///   of the other operand (the same formula);
+/// - softmax, sigmoid and tanh only lie on gate paths, which receive no relevance; relevance
+///   reaching one throws `STError.unsupported` naming the node.
 public struct LRP: Sendable {
     public var composite: LRPComposite
     /// ε of the proportional steps.
@@ -36,7 +46,6 @@ public struct LRP: Sendable {
         for node in graph.nodes where node.inputs.contains(where: dependsOnInput.contains) {
             dependsOnInput.insert(node.name)
         }
-        let graphInputs = graph.inputs.map(\.name)
         var relevance = [try graph.resolve(from): start]
         for node in graph.nodes.reversed() {
             guard let output = relevance.removeValue(forKey: node.name) else { continue }
@@ -49,8 +58,7 @@ public struct LRP: Sendable {
                 return value
             }
             let state = node.stateKeys.map { graph.parameters[$0] ?? graph.buffers[$0]! }
-            let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows,
-                                  graphInputs: graphInputs)
+            let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows, graph: graph)
             for (name, share) in zip(node.inputs, shares) {
                 guard let share else { continue }
                 relevance[name] = relevance[name].map { Elementwise.add($0, share) } ?? share
@@ -62,10 +70,23 @@ public struct LRP: Sendable {
     }
 
     private func step(_ node: Node, inputs: [Tensor], state: [Tensor], relevance: Tensor,
-                      flows: [Bool], graphInputs: [String]) throws -> [Tensor?] {
+                      flows: [Bool], graph: Graph) throws -> [Tensor?] {
         let op = node.op
-        if op is LSTM || op is Multiply || op is MatMul || op is Softmax || op is Sigmoid || op is Tanh {
+        if op is Softmax || op is Sigmoid || op is Tanh {
             throw STError.unsupported(op: "LRP through \(op.typeName) (node '\(node.name)')")
+        }
+        if let lstm = op as? LSTM {
+            let record = try Self.record(op, inputs: inputs, state: state)
+            return [try LSTMRelevance.inputRelevance(of: lstm, record: record, relevance: relevance, epsilon: epsilon)]
+        }
+        var flows = flows
+        if op is Multiply || op is MatMul, flows == [true, true] {
+            let gates = node.inputs.map { Self.isGate($0, in: graph) }
+            guard gates == [true, false] || gates == [false, true] else {
+                throw STError.unsupported(op: "LRP through \(op.typeName) (node '\(node.name)') of two "
+                                          + (gates[0] ? "gates" : "operands neither of which is a gate (softmax or sigmoid)"))
+            }
+            flows = gates.map { !$0 }
         }
         if op is ReLU || op is Dropout { return [relevance] }
         if op is Reshape || op is Flatten || op is Permute || op is Slice || op is Concat
@@ -77,7 +98,7 @@ public struct LRP: Sendable {
             let record = try Self.record(op, inputs: inputs, state: state)
             return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs
         }
-        if let rule = composite.rule(for: node, isFirst: node.inputs == graphInputs) {
+        if let rule = composite.rule(for: node, isFirst: node.inputs == graph.inputs.map(\.name)) {
             let roles = op.parameterRoles
             var share = Tensor(zeros: inputs[0].shape)
             for group in rule.groups(input: inputs[0], parameters: state, roles: roles) {
@@ -98,6 +119,17 @@ public struct LRP: Sendable {
         let ratio = Elementwise.divide(relevance, by: record.output, epsilon: epsilon)
         let gradients = try op.backward(ratio, record: record, needInputs: flows, context: BackwardContext()).inputs
         return zip(inputs, gradients).map { x, gradient in gradient.map { Elementwise.multiply(x, $0) } }
+    }
+
+    /// Whether `name` is a gate: the output of a softmax or sigmoid, directly or through reshapes.
+    private static func isGate(_ name: String, in graph: Graph) -> Bool {
+        guard let node = try? graph.node(named: name) else { return false }
+        switch node.op {
+        case let softmax as Softmax: return !softmax.log
+        case is Sigmoid: return true
+        case is Reshape, is Flatten, is Permute: return isGate(node.inputs[0], in: graph)
+        default: return false
+        }
     }
 
     private static func record(_ op: any Op, inputs: [Tensor], state: [Tensor]) throws -> OpRecord {
