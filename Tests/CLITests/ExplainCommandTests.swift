@@ -107,6 +107,25 @@ import STModels
         #expect(bad.error.split(separator: "\n").count == 1)
     }
 
+    /// Skeletons get the joint × time heatmap and seed 000's pose figure (an SVG with one disc per
+    /// joint in each of its four panels); attention models the per-frame attention chart.
+    @Test func writesSkeletonFiguresAndTheAttentionChart() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let skeletons = directory.appendingPathComponent("skeletons.npy").path
+        try NPY.write(Tensor.randomNormal(shape: [1, 3, 12, 25, 2], seed: 4), to: skeletons)
+        let out = directory.appendingPathComponent("stgcn").path
+        let result = try CommandRunner.run(["explain", "--model", "st_gcn", "--random-weights", "--input", skeletons, "--out", out])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(FileManager.default.fileExists(atPath: out + "/joint_time.png"))
+        let svg = try String(contentsOfFile: out + "/joints.svg", encoding: .utf8)
+        #expect(svg.components(separatedBy: "<circle").count - 1 >= 4 * 25)
+        let clip = try writeClip(directory, shape: [1, 3, 4, 32, 32])
+        let attention = directory.appendingPathComponent("attention").path
+        let run = try CommandRunner.run(["explain", "--model", "cnn_lstm_attention", "--random-weights", "--input", clip, "--out", attention])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(FileManager.default.fileExists(atPath: attention + "/attention.png"))
+    }
+
     @Test func labelsFileGivesEachSampleItsOwnTarget() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let clip = try writeClip(directory)

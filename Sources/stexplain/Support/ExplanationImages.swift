@@ -10,14 +10,17 @@ import STRender
 ///   `frames/NNNN.png` (each overlaid frame); clips also `overlay.mp4` and `overlay.gif` (input |
 ///   map side by side, 8 frames per second) and `frame_importance.png` (each frame's share of |map|);
 /// - `lrp-st`: `figure.png`, seed 002's rows of input, relevance, spatial and temporal parts;
-/// - skeletons: `joint_time.png`, the joint × time heatmap with the joints named.
+/// - skeletons: `joint_time.png`, the joint × time heatmap with the joints named, and
+///   `joints.svg`, seed 000's pose figure with joint discs sized by importance;
+/// - attention models: `attention.png`, the per-frame attention weights.
 /// Signed maps (CAM, HiResCAM, integrated gradients, occlusion, LRP) are drawn red (+) / white /
 /// blue (−), the others in jet.
 enum ExplanationImages {
     static func files(_ explanation: Explanation, method: Method, input: Tensor, kind: InputKind) throws -> [String: Data] {
         switch kind {
         case .skeleton:
-            return ["joint_time.png": try jointTime(explanation, method: method).pngData()]
+            return ["joint_time.png": try jointTime(explanation, method: method).pngData(),
+                    "joints.svg": Data(try skeletonFigure(explanation, input: input).utf8)]
         case .video, .image:
             let clip = kind == .image ? input.reshaped([input.shape[0], input.shape[1], 1] + input.shape.dropFirst(2)) : input
             let display = Self.firstChannels(clip)
@@ -33,6 +36,10 @@ enum ExplanationImages {
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
             for (t, png) in try RGBImage.pngData(of: cells.map { $0.scaled(by: scale) }).enumerated() {
                 files[String(format: "frames/%04d.png", t)] = png
+            }
+            if let weights = explanation.attentionWeights {
+                let perFrame = Array(weights.plain().scalars.prefix(weights.count / weights.shape[0]))
+                files["attention.png"] = try AttentionChart.render(weights: perFrame).pngData()
             }
             if kind == .video, frames.count > 1 {
                 files["frame_importance.png"] = try frameImportance(maps, method: method).pngData()
@@ -110,6 +117,27 @@ enum ExplanationImages {
         var kept: [Float] = []
         for n in 0..<samples { kept += values[(n * channels * inner)..<((n * channels + 3) * inner)] }
         return Tensor(shape: [samples, 3] + clip.shape.dropFirst(2), scalars: kept)
+    }
+
+    /// Seed 000's figure for sample 0: its first person's pose at four moments of its valid
+    /// frames, each joint's disc sized and coloured by the heatmap there (min–max over the sample).
+    static func skeletonFigure(_ explanation: Explanation, input: Tensor) throws -> String {
+        let maps = explanation.attribution.rank == 3 ? explanation.attribution : explanation.map
+        let (frames, joints) = (maps.shape[1], maps.shape[2])
+        let heat = Colormap.normalisedMinMax(Array(maps.plain().scalars.prefix(frames * joints)))
+        let valid = max(1, min(JointImportance.validFrames(of: input)[0], frames))
+        let (inputFrames, persons) = (input.shape[2], input.shape[4])
+        let x = input.plain().scalars
+        let coordinate = { (c: Int, t: Int, v: Int) in x[((c * inputFrames + t) * joints + v) * persons] }
+        let moments = Array(Set((0..<4).map { $0 * (valid - 1) / 3 })).sorted()
+        let poses = moments.map { t in
+            SkeletonFigure.Pose(positions: (0..<joints).map { SIMD2(coordinate(0, t, $0), coordinate(1, t, $0)) },
+                                importance: Array(heat[(t * joints)..<((t + 1) * joints)]), caption: "t = \(t)")
+        }
+        let layout = joints == 25 ? SkeletonLayout.ntuRGBD : nil
+        let figure = SkeletonFigure(jointNames: layout?.jointNames ?? (0..<joints).map { "joint \($0)" },
+                                    bones: layout?.edges ?? [], caption: "joint importance at four moments (first person)")
+        return try figure.svg(poses)
     }
 
     /// Joints as rows (named), frames as columns, 8 × 8 pixels a cell, jet over the sample's range.
