@@ -1,7 +1,7 @@
 import Testing
 @testable import STCore
 
-/// Sigmoid, tanh, softmax/log-softmax and dropout against the reference kernels and finite
+/// Sigmoid, leaky ReLU, tanh, softmax/log-softmax and dropout against the reference kernels and finite
 /// differences.
 @Suite struct ActivationTests {
     static let shapes: [[Int]] = [[2, 3, 5], [1, 7], [3, 2, 3, 4, 5]]
@@ -11,6 +11,16 @@ import Testing
         let x = Tensor.randomNormal(shape: shape, std: 2, seed: 1)
         let harness = OpHarness(Sigmoid(), inputs: [x])
         FiniteDifference.expectClose(try harness.forward(), Reference.sigmoid(x), tolerance: 1e-4)
+        try harness.checkGradients(tolerance: 2e-3)
+    }
+
+    @Test(arguments: shapes)
+    func leakyReLUMatchesTheReferenceAndFiniteDifferences(shape: [Int]) throws {
+        // Kept at least 0.1 from the kink at 0, so central differences of step 0.01 see one slope.
+        let noise = Tensor.randomNormal(shape: shape, std: 2, seed: 3)
+        let x = Tensor(shape: shape, scalars: noise.scalars.map { $0 + ($0 < 0 ? -0.1 : 0.1) })
+        let harness = OpHarness(LeakyReLU(negativeSlope: 0.2), inputs: [x])
+        FiniteDifference.expectClose(try harness.forward(), Reference.leakyReLU(x, slope: 0.2), tolerance: 1e-6)
         try harness.checkGradients(tolerance: 2e-3)
     }
 

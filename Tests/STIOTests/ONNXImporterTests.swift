@@ -83,17 +83,28 @@ struct ONNXImporterTests {
     @Test func unsupportedOperatorsAreListedTogether() throws {
         var model = ONNXModelBuilder()
         model.input("x", shape: [1, 4])
-        model.node("LeakyRelu", ["x"], ["a"], name: "/features/LeakyRelu", [floatAttribute("alpha", 0.1)])
+        model.node("LeakyRelu", ["x"], ["a"], name: "/features/LeakyRelu", [floatAttribute("alpha", -0.1)])
         model.node("Erf", ["a"], ["b"], name: "/Erf")
-        model.node("LeakyRelu", ["b"], ["c"], name: "/features/LeakyRelu_1")
+        model.node("Erf", ["b"], ["c"], name: "/Erf_1")
         model.node("Relu", ["x"], ["d"], name: "/Relu")
         model.node("Div", ["x", "d"], ["e"], name: "/Div")
         model.node("Add", ["c", "e"], ["y"], name: "/Add")
         model.output("y")
         let error = badInput { _ = try importONNXModel(model) }
         #expect(error?.file == "test.onnx")
-        #expect(error?.reason == "unsupported operators: LeakyRelu (node /features/LeakyRelu), Erf (node /Erf), "
+        #expect(error?.reason == "unsupported operators: LeakyRelu (node /features/LeakyRelu: negative slope -0.1), Erf (node /Erf), "
                 + "Div (node /Div: the divisor is computed at run time, and the engine has no reciprocal op)")
+    }
+
+    /// LeakyRelu with α = 0.1 on (−2, 3): (−0.2, 3).
+    @Test func leakyReluKeepsItsSlope() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 2])
+        model.node("LeakyRelu", ["x"], ["y"], name: "/act", [floatAttribute("alpha", 0.1)])
+        model.output("y")
+        let graph = try importONNXModel(model).graph
+        let y = try graph.forward(Tensor(shape: [1, 2], scalars: [-2, 3])).output
+        #expect(abs(y.scalars[0] + 0.2) < 1e-6 && y.scalars[1] == 3)
     }
 
     @Test func truncatedOrCorruptFilesAreBadInput() throws {

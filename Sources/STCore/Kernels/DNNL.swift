@@ -798,32 +798,43 @@ enum DNNL {
     // MARK: - Element-wise
 
     /// Element-wise functions oneDNN computes.
-    enum Eltwise: String {
+    enum Eltwise {
         case relu, sigmoid, tanh
+        /// max(x, 0) + slope·min(x, 0): oneDNN's relu with α = slope.
+        case leakyRelu(slope: Float)
 
         var forwardAlgorithm: dnnl_alg_kind_t {
             switch self {
-            case .relu: return dnnl_eltwise_relu
+            case .relu, .leakyRelu: return dnnl_eltwise_relu
             case .sigmoid: return dnnl_eltwise_logistic
             case .tanh: return dnnl_eltwise_tanh
             }
         }
 
-        /// The variants whose backward pass reads the forward output instead of the input.
+        /// The variants whose backward pass reads the forward output instead of the input
+        /// (valid for leaky ReLU with a non-negative slope, which keeps the sign).
         var fromOutputAlgorithm: dnnl_alg_kind_t {
             switch self {
-            case .relu: return dnnl_eltwise_relu_use_dst_for_bwd
+            case .relu, .leakyRelu: return dnnl_eltwise_relu_use_dst_for_bwd
             case .sigmoid: return dnnl_eltwise_logistic_use_dst_for_bwd
             case .tanh: return dnnl_eltwise_tanh_use_dst_for_bwd
             }
         }
+
+        /// oneDNN's α parameter.
+        var alpha: Float {
+            if case .leakyRelu(let slope) = self { return slope }
+            return 0
+        }
+
+        var key: String { "\(forwardAlgorithm.rawValue)|\(alpha)" }
     }
 
-    private static func eltwisePrimitive(_ algorithm: dnnl_alg_kind_t, _ data: Desc) throws -> Primitive {
-        try cached("eltwise|\(algorithm.rawValue)|\(descKey(data))") {
+    private static func eltwisePrimitive(_ algorithm: dnnl_alg_kind_t, alpha: Float, _ data: Desc) throws -> Primitive {
+        try cached("eltwise|\(algorithm.rawValue)|\(alpha)|\(descKey(data))") {
             var op = dnnl_eltwise_desc_t()
             var data = data
-            try check(dnnl_eltwise_forward_desc_init(&op, dnnl_forward_training, algorithm, &data, 0, 0),
+            try check(dnnl_eltwise_forward_desc_init(&op, dnnl_forward_training, algorithm, &data, alpha, 0),
                       "eltwise descriptor")
             return try Primitive(op: &op, what: "eltwise")
         }
@@ -831,12 +842,8 @@ enum DNNL {
 
     /// `f(x)` element-wise, in `x`'s layout.
     static func eltwiseForward(_ x: Tensor, _ function: Eltwise) throws -> Tensor {
-        try eltwise(x, algorithm: function.forwardAlgorithm)
-    }
-
-    private static func eltwise(_ x: Tensor, algorithm: dnnl_alg_kind_t) throws -> Tensor {
         let data = desc(x.shape, x.format)
-        let primitive = try eltwisePrimitive(algorithm, data)
+        let primitive = try eltwisePrimitive(function.forwardAlgorithm, alpha: function.alpha, data)
         let output = Buffer(desc: data)
         try execute(primitive, [Argument(DNNL_ARG_SRC, data, x.storage), Argument(DNNL_ARG_DST, data, output.storage)])
         return Tensor(shape: x.shape, format: x.format, storage: output.storage)
@@ -846,11 +853,11 @@ enum DNNL {
     /// `y(1 − y)`, tanh: `1 − y²`). The result has `y`'s layout.
     static func eltwiseBackward(_ gradOutput: Tensor, output y: Tensor, _ function: Eltwise) throws -> Tensor {
         let data = desc(y.shape, y.format)
-        let forward = try eltwisePrimitive(function.fromOutputAlgorithm, data)
-        let primitive = try cached("eltwise-bwd|\(function.rawValue)|\(descKey(data))") {
+        let forward = try eltwisePrimitive(function.fromOutputAlgorithm, alpha: function.alpha, data)
+        let primitive = try cached("eltwise-bwd|\(function.key)|\(descKey(data))") {
             var op = dnnl_eltwise_desc_t()
             var diff = data, source = data
-            try check(dnnl_eltwise_backward_desc_init(&op, function.fromOutputAlgorithm, &diff, &source, 0, 0),
+            try check(dnnl_eltwise_backward_desc_init(&op, function.fromOutputAlgorithm, &diff, &source, function.alpha, 0),
                       "eltwise backward descriptor")
             return try Primitive(op: &op, hint: forward, what: "eltwise backward")
         }

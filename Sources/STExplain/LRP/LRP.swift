@@ -6,7 +6,7 @@ import STCore
 /// target — zennit starts from 1 instead, so its maps are ours divided by y_c) and walks the
 /// nodes backwards, each step conserving Σ R up to what biases and ε absorb:
 /// - convolutions and linear layers: the composite's rule (`LRPRule`);
-/// - ReLU and dropout: relevance passes on unchanged (seed 002: R_k = R_j);
+/// - ReLU, leaky ReLU and dropout: relevance passes on unchanged (seed 002: R_k = R_j);
 /// - reshape, flatten, permute, slice, concat and max pooling: relevance is routed by the op's
 ///   own backward (max pooling: the winner takes all, as zennit's gradient rule for it);
 /// - average pooling and adaptive pooling: in proportion to the inputs, or R/N per input with
@@ -88,7 +88,7 @@ public struct LRP: Sendable {
             }
             flows = gates.map { !$0 }
         }
-        if op is ReLU || op is Dropout { return [relevance] }
+        if op is ReLU || op is LeakyReLU || op is Dropout { return [relevance] }
         if op is Reshape || op is Flatten || op is Permute || op is Slice || op is Concat
             || (op as? Pooling)?.kind == .max {
             let record = try Self.record(op, inputs: inputs, state: state)

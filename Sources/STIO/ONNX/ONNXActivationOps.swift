@@ -2,10 +2,18 @@ import STCore
 
 /// Element-wise activations, softmax, dropout and identity.
 extension ONNXGraphConverter {
-    /// A one-input op whose engine counterpart takes no attributes (`Relu`, `Sigmoid`, `Tanh`).
+    /// A one-input op (`Relu`, `Sigmoid`, `Tanh`, and `LeakyRelu` once its slope is read).
     mutating func convertUnary(_ node: ONNXNode, _ op: any Op) throws {
         let input = try tensorInput(node, 0)
         bind(node.outputs[0], to: .node(try addNode(node.name, op, inputs: [input])))
+    }
+
+    /// `LeakyRelu` → `LeakyReLU(negativeSlope: alpha)` (default 0.01); a negative slope, which
+    /// flips signs, is not supported.
+    mutating func convertLeakyReLU(_ node: ONNXNode) throws {
+        let slope = try node.float("alpha", default: 0.01)
+        guard slope >= 0, slope.isFinite else { throw ONNXImportIssue.unsupported("negative slope \(slope)") }
+        try convertUnary(node, LeakyReLU(negativeSlope: slope))
     }
 
     /// `Softmax` / `LogSoftmax` → `Softmax(axis:log:)`. From opset 13 the op works along one axis

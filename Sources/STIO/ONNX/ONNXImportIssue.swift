@@ -15,7 +15,7 @@ struct UnsupportedOperator: Equatable {
     let node: String
     let detail: String
 
-    /// `LeakyRelu (node /features/LeakyRelu)` or `Div (node /Div: the divisor is computed …)`.
+    /// `Erf (node /Erf)` or `Div (node /Div: the divisor is computed …)`.
     var description: String {
         detail.isEmpty ? "\(op) (node \(node))" : "\(op) (node \(node): \(detail))"
     }

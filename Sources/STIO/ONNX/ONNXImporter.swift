@@ -13,7 +13,7 @@ import STCore
 /// - `supportedOperators` lists the op types read. Anything else — or a supported op used in a
 ///   way the engine cannot compute (a `Div` by a computed tensor) — is reported in ONE
 ///   `STError.badInput` listing every such op type with the first node that has it:
-///   `unsupported operators: LeakyRelu (node /features/LeakyRelu), Tanh (node /Tanh)`.
+///   `unsupported operators: Erf (node /Erf), Resize (node /Resize)`.
 /// - Other errors are `STError.badInput(file:reason:)` too: a truncated or corrupt file, an opset
 ///   outside 11–21, a model without weights (weights as graph inputs), a missing external-data
 ///   file, an initializer holding NaN (named), a node that reads an undefined value.

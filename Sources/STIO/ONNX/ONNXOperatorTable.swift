@@ -6,7 +6,7 @@ extension ONNXGraphConverter {
     /// folded away when their inputs are constants).
     static let convertedOperators: Set<String> = [
         "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Pad",
-        "Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout", "Identity",
+        "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout", "Identity",
         "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Einsum",
         "Concat", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Cast", "Shape", "Size",
         "ReduceMean", "ReduceSum", "LSTM",
@@ -22,6 +22,7 @@ extension ONNXGraphConverter {
         case "GlobalAveragePool", "GlobalMaxPool": try convertGlobalPooling(node)
         case "Pad": try convertPad(node)
         case "Relu": try convertUnary(node, ReLU())
+        case "LeakyRelu": try convertLeakyReLU(node)
         case "Sigmoid": try convertUnary(node, Sigmoid())
         case "Tanh": try convertUnary(node, Tanh())
         case "Softmax", "LogSoftmax": try convertSoftmax(node)

@@ -70,6 +70,11 @@ extension Reference {
         map(x) { 1 / (1 + Foundation.exp(-$0)) }
     }
 
+    /// `torch.nn.functional.leaky_relu`: x for x > 0, slope·x otherwise.
+    static func leakyReLU(_ x: Tensor, slope: Float) -> Tensor {
+        map(x) { $0 > 0 ? $0 : Double(slope) * $0 }
+    }
+
     /// `torch.tanh`: `(e^x − e^(−x)) / (e^x + e^(−x))` elementwise.
     static func tanh(_ x: Tensor) -> Tensor {
         map(x) { Foundation.tanh($0) }
