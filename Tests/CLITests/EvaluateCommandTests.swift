@@ -73,6 +73,37 @@ import STIO
         #expect(outputs[0] == outputs[1])
     }
 
+    /// `--shard 0/2` and `--shard 1/2` merged give one run's numbers (sums added in another
+    /// order, so equal to 1e-9), the randomisation check included (shard 0 holds its samples).
+    @Test func mergedShardsEqualOneRun() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let common = ["evaluate", "--model", Self.stgcn, "--data", "skeleton-actions", "--count", "18", "--methods", "gradcam",
+                      "--metrics", "masking,deletion,pointing-game,relevance-mass,randomisation", "--sanity-samples", "4"]
+        func values(_ out: String) throws -> [String: Double] {
+            let rows = try String(contentsOfFile: out + "/metrics.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            return Dictionary(uniqueKeysWithValues: rows.filter { !$0.contains("second") }.map { row in
+                let fields = row.split(separator: ",")
+                return ("\(fields[0]),\(fields[1])", Double(fields[2]) ?? .nan)
+            })
+        }
+        let whole = directory.appendingPathComponent("whole").path
+        #expect(try CommandRunner.run(common + ["--out", whole]).status == 0)
+        var shards: [String] = []
+        for index in 0..<2 {
+            let out = directory.appendingPathComponent("shard\(index)").path
+            let result = try CommandRunner.run(common + ["--shard", "\(index)/2", "--out", out])
+            #expect(result.status == 0, "\(result.error)")
+            shards.append(out)
+        }
+        let merged = directory.appendingPathComponent("merged").path
+        let result = try CommandRunner.run(["merge"] + shards + ["--out", merged])
+        #expect(result.status == 0, "\(result.error)")
+        let (expected, actual) = (try values(whole), try values(merged))
+        #expect(Set(expected.keys) == Set(actual.keys))
+        #expect(expected.keys.contains { $0.contains("randomisation_spearman") })
+        for (key, value) in expected { #expect(abs((actual[key] ?? .nan) - value) < 1e-9, "\(key)") }
+    }
+
     @Test(arguments: [
         (["--data", "skeleton-actions", "--manifest", "m.csv"], "give exactly one of --data, --manifest and --ntu"),
         (["--data", "skeleton-actions", "--metrics", "masking,accuracy"], "unknown --metrics 'accuracy'"),

@@ -99,6 +99,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Samples per explanation batch and inputs per forward pass.")
     var batchSize = 32
 
+    @Option(help: "Process shard i of N ('i/N', 0-based): a contiguous block of the samples; `stexplain merge` combines the shards' outputs.")
+    var shard: String?
+
     @Option(help: "Output directory.")
     var out: String
 
@@ -123,15 +126,22 @@ struct EvaluateCommand: ParsableCommand {
         let first = try inputs.batch(0..<1)
         let loading = ModelLoading(model: model, weights: weights, strict: true, randomWeights: false)
         let (explained, _) = try loading.load(inputShape: first.inputs.shape, input: source)
-        let evaluator = Evaluator(model: explained, settings: settings)
-        _ = try evaluator.unit.axes(for: explained.inputKind)
+        _ = try Evaluator(model: explained, settings: settings).unit.axes(for: explained.inputKind)
         let usesClassImportance = importance == "class"
-        if usesClassImportance, explained.inputKind != .skeleton || evaluator.unit != .joint {
+        if usesClassImportance, explained.inputKind != .skeleton || (settings.unit ?? .defaultUnit(for: .skeleton)) != .joint {
             throw STError.invalidRequest("--importance class ranks whole joints of skeletons (--unit joint)")
         }
         var options = ExplainOptions(layer: layer)
         options.batchSize = batchSize
-        let batches = stride(from: 0, to: inputs.count, by: batchSize).map { $0..<min($0 + batchSize, inputs.count) }
+        let (samples, isFirstShard) = try shardRange(count: inputs.count)
+        if shard != nil, usesClassImportance {
+            throw STError.invalidRequest("--importance class needs ψ_c over the whole set; run it without --shard")
+        }
+        if !isFirstShard { settings.sanitySamples = 0 }
+        let evaluator = Evaluator(model: explained, settings: settings)
+        let batches = stride(from: samples.lowerBound, to: samples.upperBound, by: batchSize).map {
+            $0..<min($0 + batchSize, samples.upperBound)
+        }
         let progress = ProgressBar(label: "evaluate", total: chosenMethods.count * batches.count * (usesClassImportance ? 2 : 1))
         var done = 0
         var results: [MethodScores] = []
@@ -167,12 +177,21 @@ struct EvaluateCommand: ParsableCommand {
         progress.finish()
         let report = try EvaluationReport(model: model, data: source, unit: evaluator.unit.rawValue, baseline: baseline,
                                           fractions: settings.fractions, scores: results)
-        var files = try EvaluationPlots.files(report)
-        files["metrics.json"] = try JSONOutput.encode(report) + Data("\n".utf8)
-        files["metrics.csv"] = Data(report.csv.utf8)
-        files["metrics.md"] = Data(report.markdown.utf8)
-        try OutputDirectory.write(out, files: files)
+        try OutputDirectory.write(out, files: try report.files())
         print(report.markdown)
+    }
+
+    /// The samples of `--shard i/N`: block i of N contiguous blocks, and whether it holds sample 0
+    /// (only that shard runs the randomisation and sensitivity checks, on the first samples, so
+    /// the merged shards equal one run).
+    private func shardRange(count: Int) throws -> (Range<Int>, Bool) {
+        guard let shard else { return (0..<count, true) }
+        let parts = shard.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] >= 1, (0..<parts[1]).contains(parts[0]) else {
+            throw STError.invalidRequest("--shard takes 'i/N' with 0 ≤ i < N, got '\(shard)'")
+        }
+        let (index, total) = (parts[0], parts[1])
+        return ((index * count / total)..<((index + 1) * count / total), index == 0)
     }
 
     /// The samples and a name for them in messages and the report.

@@ -98,6 +98,15 @@ struct EvaluationReport: Encodable {
         methods = try scores.map { try MethodResult($0, fractions: fractions) }
     }
 
+    /// Every output file: the tables and the charts.
+    func files() throws -> [String: Data] {
+        var files = try EvaluationPlots.files(self)
+        files["metrics.json"] = try JSONOutput.encode(self) + Data("\n".utf8)
+        files["metrics.csv"] = Data(csv.utf8)
+        files["metrics.md"] = Data(markdown.utf8)
+        return files
+    }
+
     /// `method,metric,value` rows, every number of the report once.
     var csv: String {
         var lines = ["method,metric,value"]
