@@ -2,10 +2,11 @@
 
 SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
+FUZZ_SECONDS ?= 30
 
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build test demo bench models clean
+.PHONY: help deps build test demo bench models fuzz clean
 
 help:
 	@echo "Targets:"
@@ -15,7 +16,8 @@ help:
 	@echo "  make demo   release build, then explain the demo models on held-out samples (demo-out/)"
 	@echo "  make bench  release build, then stexplain bench engine"
 	@echo "  make models retrain the demo models under models/ (minutes per model on 2 cores)"
-	@echo "  make clean  remove .build and .build-*"
+	@echo "  make fuzz   libFuzzer on the ONNX, safetensors, npy and skeleton parsers, FUZZ_SECONDS (30) each"
+	@echo "  make clean  remove .build, .build-* and Fuzz/.build"
 
 deps:
 	@bash scripts/install-deps.sh
@@ -37,5 +39,9 @@ bench: build
 models: build
 	scripts/train-demo-models.sh
 
+# Instrumented debug builds of the Fuzz/ package; crashes fail the target (scripts/fuzz.sh).
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
 clean:
-	rm -rf .build .build-*
+	rm -rf .build .build-* Fuzz/.build

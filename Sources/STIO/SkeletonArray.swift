@@ -83,6 +83,9 @@ public enum SkeletonArray {
     private static func channelsFirst(_ array: Tensor) -> Tensor {
         let (frames, joints, channels) = (array.shape[0], array.shape[1], array.shape[2])
         let values = array.scalars
+        // An empty array's other axes can still be huge (a 128-byte .npy may declare 10¹⁵
+        // frames of 0 channels): return before the loops walk them.
+        guard !values.isEmpty else { return Tensor(shape: [1, channels, frames, joints, 1], scalars: []) }
         var moved = [Float](repeating: 0, count: values.count)
         for t in 0..<frames {
             for v in 0..<joints {
