@@ -70,6 +70,13 @@ import STModels
         for file in ["overlay.png", "overlay.mp4", "overlay.gif", "frames/0007.png", "frame_importance.png"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }
+        let windows = directory.appendingPathComponent("windows").path
+        let windowed = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", video,
+                                              "--frames", "8", "--window-hop", "6", "--out", windows])
+        #expect(windowed.status == 0, "\(windowed.error)")
+        // 20 frames, windows of 8 every 6 frames: starts 0, 6, 12.
+        let windowSummary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: windows + "/summary.json"))) as! [String: Any]
+        #expect(windowSummary["input_shape"] as? [Int] == [3, 3, 8, 112, 112])
         let corrupt = directory.appendingPathComponent("corrupt.mp4").path
         try Data(repeating: 7, count: 300).write(to: URL(fileURLWithPath: corrupt))
         let bad = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", corrupt,
@@ -115,6 +122,12 @@ import STModels
         try NPY.write(Tensor.randomNormal(shape: [1, 3, 12, 25, 2], seed: 4), to: skeletons)
         let out = directory.appendingPathComponent("stgcn").path
         let result = try CommandRunner.run(["explain", "--model", "st_gcn", "--random-weights", "--input", skeletons, "--out", out])
+        let frames = directory.appendingPathComponent("frames-joints-xyz.npy").path
+        try NPY.write(Tensor.randomNormal(shape: [12, 25, 3], seed: 5), to: frames)
+        let tvc = try CommandRunner.run(["explain", "--model", "st_gcn", "--random-weights", "--input", frames,
+                                         "--skeleton-layout", "tvc", "--out", directory.appendingPathComponent("tvc").path, "--json"])
+        #expect(tvc.status == 0, "\(tvc.error)")
+        #expect(tvc.output.contains("\"input_shape\" : [\n    1,\n    3,\n    12,\n    25,\n    1\n  ]"))
         #expect(result.status == 0, "\(result.error)")
         #expect(FileManager.default.fileExists(atPath: out + "/joint_time.png"))
         let svg = try String(contentsOfFile: out + "/joints.svg", encoding: .utf8)

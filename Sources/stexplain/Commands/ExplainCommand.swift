@@ -53,6 +53,15 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Videos: keep every n-th frame.")
     var frameStride = 1
 
+    @Option(help: "Videos: explain every window of --frames frames this many frames apart (a batch of windows) instead of one clip.")
+    var windowHop: Int?
+
+    @Option(help: "Skeleton .npy arrays without the batch axis: tvc (T × V × C) or ctvm (C × T × V × M); nctvm checks a full batch.")
+    var skeletonLayout: String?
+
+    @Option(help: "Skeleton arrays: the joint count to expect.")
+    var joints = 25
+
     @Option(help: "Videos: preprocessing preset (kinetics: 128×171 → 112 crop, mean/std; c3d: 128×171 → 112, BGR mean subtraction; none: RGB in [0, 1]).")
     var preset = "kinetics"
 
@@ -115,7 +124,8 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let method = try Method(named: method)
-        let tensor = try InputLoading(frames: frames, start: start, stride: frameStride, preset: preset).load(input)
+        let tensor = try InputLoading(frames: frames, start: start, stride: frameStride, preset: preset, windowHop: windowHop,
+                                      skeletonLayout: skeletonLayout, joints: joints).load(input)
         let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights)
         let (explained, warnings) = try loading.load(inputShape: tensor.shape, input: input)
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }

@@ -2,19 +2,31 @@ import Foundation
 import STCore
 import STIO
 
-/// What `stexplain explain --input` reads: a `.npy` tensor as it is, an NTU `.skeleton` file
-/// padded or cut to `frames`, or any video ffmpeg reads — `frames` frames from `start` seconds,
-/// every `stride`-th, resized, cropped and normalised by a preset.
+/// What `stexplain explain --input` reads: a `.npy` tensor as it is (or, with a skeleton
+/// layout, a T×V×C / C×T×V×M array brought to N×C×T×V×M), an NTU `.skeleton` file padded or cut
+/// to `frames`, or any video ffmpeg reads — `frames` frames from `start` seconds, every
+/// `stride`-th, resized, cropped and normalised by a preset; with a window hop, every window of
+/// `frames` frames `hop` frames apart, as a batch.
 struct InputLoading {
     var frames: Int
     var start: Double
     var stride: Int
     var preset: String
+    var windowHop: Int?
+    var skeletonLayout: String?
+    var joints = 25
 
     static let presets: [String: VideoPreprocessing] = ["kinetics": .kinetics, "c3d": .c3d, "none": .none]
 
     func load(_ path: String) throws -> Tensor {
-        if path.hasSuffix(".npy") { return try NPY.read(path: path) }
+        if path.hasSuffix(".npy") {
+            guard let skeletonLayout else { return try NPY.read(path: path) }
+            guard let layout = SkeletonArray.Layout(rawValue: skeletonLayout.uppercased()) else {
+                throw STError.invalidRequest("unknown --skeleton-layout '\(skeletonLayout)'; use "
+                                             + SkeletonArray.Layout.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", "))
+            }
+            return try SkeletonArray.read(path: path, layout: layout, joints: joints)
+        }
         if path.hasSuffix(".skeleton") {
             return try NTUSkeleton.read(contentsOf: URL(fileURLWithPath: path)).tensor(frames: frames)
         }
@@ -24,8 +36,11 @@ struct InputLoading {
         guard frames >= 1, stride >= 1, start >= 0 else {
             throw STError.invalidRequest("--frames and --stride must be at least 1 and --start not negative")
         }
-        let clip = try VideoReader.read(path, clip: ClipSelection(startSeconds: start, frameCount: frames, sampling: .stride(stride)),
-                                        preprocessing: preprocessing)
+        let selection = ClipSelection(startSeconds: start, frameCount: windowHop == nil ? frames : nil, sampling: .stride(stride))
+        let clip = try windowHop.map { hop in
+            guard hop >= 1 else { throw STError.invalidRequest("--window-hop must be at least 1") }
+            return try VideoReader.readWindows(path, length: frames, hop: hop, clip: selection, preprocessing: preprocessing)
+        } ?? VideoReader.read(path, clip: selection, preprocessing: preprocessing)
         if clip.isPadded {
             FileHandle.standardError.write(Data(("warning: \(path): \(clip.decodedFrameCount) of \(frames) frames decoded; "
                                                  + "the last one is repeated\n").utf8))
