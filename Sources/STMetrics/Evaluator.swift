@@ -29,9 +29,11 @@ public struct Evaluator: Sendable {
     ///     deletion and insertion, e.g. seed 000's per-class ψ_c for each sample's class (N, V).
     public func add(method: Method, options: ExplainOptions, inputs: Tensor, labels: [Int], masks: Tensor? = nil,
                     maskingScores: Tensor? = nil, to scores: inout MethodScores) throws {
-        let maps = try explainedMaps(method: method, options: options, inputs: inputs, labels: labels, seconds: &scores.explanationSeconds)
-        let unmasked = try ModelOutputs(model: model, inputs: inputs, batchSize: settings.batchSize)
-        scores.correct += unmasked.correctCount(labels: labels)
+        let explanation = try explain(inputs, model: model, method: method, target: .classIndices(labels), options: options)
+        scores.explanationSeconds += explanation.seconds
+        let maps = Self.maps(of: explanation)
+        // α₀'s numerator from the explanation's own forward pass on the unmasked inputs (its top class).
+        scores.correct += zip(explanation.topK, labels).filter { $0.first?.class == $1 }.count
         if let masks { try addLocalisation(maps: maps, masks: masks, to: &scores) }
         let positionScores = maskingScores ?? unit.scores(from: maps, input: inputs)
         let axes = try unit.axes(for: model.inputKind)
@@ -54,8 +56,7 @@ public struct Evaluator: Sendable {
             let subset = Self.rows(inputs, count: checked)
             let subsetLabels = Array(labels.prefix(checked))
             scores.add(try MaxSensitivity.sensitivity(of: { noisy in
-                var ignored = 0.0
-                return try explainedMaps(method: method, options: options, inputs: noisy, labels: subsetLabels, seconds: &ignored)
+                try explainedMaps(method: method, options: options, inputs: noisy, labels: subsetLabels)
             }, at: subset, radius: settings.sensitivityRadius, samples: settings.sensitivityDraws, seed: settings.seed), to: Metric.sensitivity.rawValue)
         }
         let randomised = max(0, min(settings.sanitySamples - sanityCheckedBefore, inputs.shape[0]))
@@ -66,11 +67,14 @@ public struct Evaluator: Sendable {
         scores.samples += inputs.shape[0]
     }
 
-    /// The explanation's maps at input resolution without channels, timed into `seconds`.
-    func explainedMaps(method: Method, options: ExplainOptions, inputs: Tensor, labels: [Int], seconds: inout Double) throws -> Tensor {
-        let explanation = try explain(inputs, model: model, method: method, target: .classIndices(labels), options: options)
-        seconds += explanation.seconds
-        return method.isCAM ? explanation.attribution : explanation.map
+    /// The maps of explaining `inputs` for `labels` with `method`.
+    func explainedMaps(method: Method, options: ExplainOptions, inputs: Tensor, labels: [Int]) throws -> Tensor {
+        Self.maps(of: try explain(inputs, model: model, method: method, target: .classIndices(labels), options: options))
+    }
+
+    /// An explanation's maps at input resolution without channels.
+    static func maps(of explanation: Explanation) -> Tensor {
+        explanation.method.isCAM ? explanation.attribution : explanation.map
     }
 
     /// Pointing game, relevance mass and rank accuracy, top-k intersection and Otsu IoU.
@@ -132,9 +136,8 @@ public struct Evaluator: Sendable {
         for (index, randomisedLayers) in steps.enumerated() {
             var randomisedModel = model
             randomisedModel.graph = try ParameterRandomisation.randomised(model.graph, layers: randomisedLayers, seed: settings.seed)
-            var ignored = 0.0
             let after = try Evaluator(model: randomisedModel, settings: settings)
-                .explainedMaps(method: method, options: options, inputs: inputs, labels: labels, seconds: &ignored)
+                .explainedMaps(method: method, options: options, inputs: inputs, labels: labels)
             scores.randomisation[index].spearmanSum += try RankCorrelation.spearman(maps, after).reduce(0, +)
             let (height, width) = (maps.shape[maps.rank - 2], maps.shape[maps.rank - 1])
             if min(height, width) >= 7 {
