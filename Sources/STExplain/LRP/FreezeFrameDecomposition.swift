@@ -50,11 +50,7 @@ public struct FreezeFrameDecomposition: Sendable {
         }
         for start in stride(from: 0, to: rows, by: max(1, options.batchSize)) {
             let batchRows = Array(start..<min(start + max(1, options.batchSize), rows))
-            var freezeClips = [Float](repeating: 0, count: batchRows.count * clipSize)
-            for (offset, row) in batchRows.enumerated() {
-                pairs(row: row, offset: offset) { clipIndex, freezeIndex in freezeClips[freezeIndex] = x[clipIndex] }
-            }
-            let batch = Tensor(shape: [batchRows.count] + input.shape.dropFirst(), scalars: freezeClips)
+            let batch = Self.freezeClips(of: input, rows: batchRows)
             let explanation = try LRPExplainer().explain(batch, model: model,
                                                          target: .classIndices(batchRows.map { classes[$0 / frames] }),
                                                          options: rowOptions)
@@ -69,6 +65,29 @@ public struct FreezeFrameDecomposition: Sendable {
         return FreezeFrameDecomposition(original: relevance, spatial: Tensor(shape: input.shape, scalars: spatial),
                                         temporal: Tensor(shape: input.shape, scalars: zip(original, spatial).map { $0 - $1 }),
                                         freezeFramePredictions: (0..<samples).map { Array(predictions[($0 * frames)..<(($0 + 1) * frames)]) })
+    }
+}
+
+extension FreezeFrameDecomposition {
+    /// The freeze clips [f_t]×T of rows n·T + t of `input` (N, C, T, H, W): frame t of sample n
+    /// repeated T times, stacked as (rows.count, C, T, H, W).
+    public static func freezeClips(of input: Tensor, rows: [Int]) -> Tensor {
+        let (channels, frames) = (input.shape[1], input.shape[2])
+        let plane = input.shape[3] * input.shape[4]
+        let clipSize = channels * frames * plane
+        let x = input.plain().scalars
+        var clips = [Float](repeating: 0, count: rows.count * clipSize)
+        for (offset, row) in rows.enumerated() {
+            let (n, t) = (row / frames, row % frames)
+            for c in 0..<channels {
+                let source = n * clipSize + (c * frames + t) * plane
+                for copy in 0..<frames {
+                    let target = offset * clipSize + (c * frames + copy) * plane
+                    clips[target..<(target + plane)] = x[source..<(source + plane)]
+                }
+            }
+        }
+        return Tensor(shape: [rows.count] + input.shape.dropFirst(), scalars: clips)
     }
 }
 

@@ -50,7 +50,7 @@ struct LRPBenchmark {
         let split = try medianSeconds(runs: max(1, runs / 2)) {
             _ = try explain(input, model: model, method: .lrpSpatioTemporal, options: options)
         }
-        let freezeClips = FreezeClips.all(of: input)
+        let freezeClips = (0..<inputShape[2]).map { FreezeFrameDecomposition.freezeClips(of: input, rows: [$0]) }
         let sequential = try medianSeconds(runs: max(1, runs / 2)) {
             try lrpPass()
             for clip in freezeClips { _ = try explain(clip, model: model, method: .lrp, options: options) }
@@ -58,25 +58,6 @@ struct LRPBenchmark {
         return Result(cpu: SystemInfo.cpuModel, threads: ConvolutionFloor.threadCount, inputShape: inputShape,
                       composite: composite, forwardSeconds: median(forwardSeconds), lrpSeconds: median(lrpSeconds),
                       splitSeconds: split, sequentialSplitSeconds: sequential)
-    }
-}
-
-/// The freeze clips of sample 0 of a clip (1, C, T, H, W): frame t repeated T times, for each t.
-enum FreezeClips {
-    static func all(of clip: Tensor) -> [Tensor] {
-        let (channels, frames, plane) = (clip.shape[1], clip.shape[2], clip.shape[3] * clip.shape[4])
-        let values = clip.plain().scalars
-        return (0..<frames).map { t in
-            var scalars = [Float](repeating: 0, count: channels * frames * plane)
-            for c in 0..<channels {
-                let source = (c * frames + t) * plane
-                for copy in 0..<frames {
-                    let target = (c * frames + copy) * plane
-                    scalars[target..<(target + plane)] = values[source..<(source + plane)]
-                }
-            }
-            return Tensor(shape: [1, channels, frames] + clip.shape.dropFirst(3), scalars: scalars)
-        }
     }
 }
 
