@@ -49,11 +49,15 @@ public enum ClipFigure {
     /// The rows stacked: every frame scaled by `scale` (nearest neighbour), maps laid over the
     /// frames with `alpha`, a label column at the left.
     public static func render(frames: [RGBImage], rows: [Row], scale: Int = 1, alpha: Float = 0.6) throws -> RGBImage {
-        let fontScale = max(1, min(3, frames.first.map { $0.height * scale / 40 } ?? 1))
+        render(try rows.map { (name: $0.name, cells: try cells(frames: frames, row: $0, alpha: alpha)) }, scale: scale)
+    }
+
+    /// Rows of ready cells stacked, each scaled by `scale` with its name at the left.
+    public static func render(_ rows: [(name: String, cells: [RGBImage])], scale: Int = 1) -> RGBImage {
+        let fontScale = max(1, min(3, rows.first?.cells.first.map { $0.height * scale / 40 } ?? 1))
         let labelWidth = (rows.map { BitmapFont.textWidth($0.name, scale: fontScale) }.max() ?? 0) + 8 * fontScale
-        let images = try rows.map { row -> RGBImage in
-            let cells = try self.cells(frames: frames, row: row, alpha: alpha)
-            let strip = RGBImage.horizontallyConcatenated(cells.map { $0.scaled(by: scale) }, spacing: 2)
+        let images = rows.map { row -> RGBImage in
+            let strip = RGBImage.horizontallyConcatenated(row.cells.map { $0.scaled(by: scale) }, spacing: 2)
             var labelled = RGBImage(width: labelWidth + strip.width, height: strip.height)
             labelled.drawText(row.name, at: (x: 4 * fontScale, y: (strip.height - BitmapFont.textHeight(scale: fontScale)) / 2),
                               colour: .black, scale: fontScale)

@@ -28,12 +28,8 @@ enum ExplanationImages {
             let scale = max(1, 128 / max(frames[0].height, 1))
             let maps = Self.firstSampleFrames(method.isCAM ? explanation.attribution : explanation.map, frames: frames.count)
             let signed = Self.isSigned(method)
-            var files: [String: Data] = [
-                "overlay.png": try ClipFigure.render(frames: frames, rows: [
-                    .init(name: "input"), .init(name: method.rawValue, maps: maps, signed: signed),
-                ], scale: scale).pngData(),
-            ]
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
+            var files = ["overlay.png": try ClipFigure.render([("input", frames), (method.rawValue, cells)], scale: scale).pngData()]
             for (t, png) in try RGBImage.pngData(of: cells.map { $0.scaled(by: scale) }).enumerated() {
                 files[String(format: "frames/%04d.png", t)] = png
             }
