@@ -35,6 +35,24 @@ public func explain(_ input: Tensor, model: ExplainedModel, method: Method, targ
     return try method.explainer.explain(input, model: model, target: target, options: options)
 }
 
+/// Explains `input` with each of `methods`, in that order. The methods that need no more than a
+/// forward pass and reverse passes (CAM family, saliency, guided backprop, deconvnet, guided
+/// Grad-CAM) share one forward pass and every reverse pass they have in common; the others run
+/// their own passes. Each explanation's `seconds` counts the shared forward pass once.
+public func explain(_ input: Tensor, model: ExplainedModel, methods: [Method], target: Target = .topClass,
+                    options: ExplainOptions = ExplainOptions(), source: String = "input") throws -> [Explanation] {
+    try model.validate(input: input, source: source)
+    let sharing = methods.compactMap { $0.explainer as? any SharedPassExplainer }
+    let layers = try sharing.flatMap { try $0.observedLayers(model: model, options: options) }
+    let pass = sharing.isEmpty ? nil : try SharedPass(input, model: model, observing: Array(Set(layers)), target: target)
+    return try methods.map { method in
+        if let explainer = method.explainer as? any SharedPassExplainer, let pass {
+            return try explainer.explain(pass, options: options)
+        }
+        return try method.explainer.explain(input, model: model, target: target, options: options)
+    }
+}
+
 extension Explanation {
     /// Assembles an explanation from a method's parts; top-k and attention are read off `trace`.
     init(method: Method, layer: String?, map: Tensor, attribution: Tensor, target: ResolvedTarget,

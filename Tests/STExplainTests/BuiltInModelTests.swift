@@ -34,6 +34,27 @@ import STModels
         }
     }
 
+    @Test func methodsSharingOneForwardPassEqualSeparateRuns() throws {
+        // CAM methods at two layers, the input-gradient methods and guided Grad-CAM read one pass;
+        // occlusion runs its own. Each result must equal the method run on its own.
+        let model = try model("small_cam_net_3d", input: [1, 3, 4, 16, 16])
+        let input = Tensor.randomNormal(shape: [2, 3, 4, 16, 16], seed: 6)
+        var options = ExplainOptions()
+        options.occlusionWindow = [2, 8, 8]
+        let methods: [Method] = [.gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam, .saliency,
+                                 .guidedBackprop, .deconvnet, .guidedGradcam, .occlusion]
+        let together = try explain(input, model: model, methods: methods, target: .classIndex(1), options: options)
+        #expect(together.map(\.method) == methods)
+        for (method, shared) in zip(methods, together) {
+            let alone = try explain(input, model: model, method: method, target: .classIndex(1), options: options)
+            #expect(shared.map.shape == alone.map.shape)
+            #expect(shared.map.scalars == alone.map.scalars, "\(method.rawValue)")
+            #expect(shared.attribution.scalars == alone.attribution.scalars, "\(method.rawValue)")
+            #expect(shared.scores == alone.scores)
+            #expect(shared.map.scalars.contains { $0 != 0 }, "\(method.rawValue)")
+        }
+    }
+
     @Test func camAgreesWithGradCAMUpToScaleBeforeReLU() throws {
         // Pooling → linear head: CAM = P·Σ_k α_k·A_k, Grad-CAM = ReLU(Σ_k α_k·A_k), P = T′·H′·W′.
         let model = try model("small_cam_net_3d", input: [1, 3, 4, 16, 16])

@@ -4,22 +4,24 @@ import STCore
 /// Guided Grad-CAM (Selvaraju et al. 2017, §3): guided backpropagation ⊙ the Grad-CAM map
 /// upsampled to the input, broadcast over channels (and persons). One forward pass serves both
 /// reverse passes.
-struct GuidedGradCAMExplainer: Explainer {
+struct GuidedGradCAMExplainer: SharedPassExplainer {
     var method: Method { .guidedGradcam }
 
-    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
-        let started = Date()
+    func observedLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String] {
+        [try model.resolveLayer(options.layer)]
+    }
+
+    func explain(_ pass: SharedPass, options: ExplainOptions) throws -> Explanation {
+        let started = pass.methodStart()
+        let (model, inputShape) = (pass.model, pass.input.shape)
         let layer = try model.resolveLayer(options.layer)
-        let trace = try model.forward(input, observing: [layer])
-        let resolved = try target.resolve(in: trace, model: model)
-        let camMap = try CAMExplainer.map(trace: trace, layer: layer, target: resolved, weighting: GradCAM(),
-                                          model: model, inputShape: input.shape)
-        let cam = try MapUpsampling.toInput(camMap, inputShape: input.shape, kind: model.inputKind)
-        let guided = try InputGradientExplainer.inputGradient(trace: trace, model: model, target: resolved, reluMode: .guided)
+        let camMap = try CAMExplainer.map(pass: pass, layer: layer, weighting: GradCAM())
+        let cam = try MapUpsampling.toInput(camMap, inputShape: inputShape, kind: model.inputKind)
+        let guided = try pass.gradient(at: model.inputName, reluMode: .guided).plain()
         let attribution = MapBroadcast.multiply(guided, by: cam, kind: model.inputKind)
         return try Explanation(method: method, layer: layer,
                                map: ChannelReduction.maxAbsolute.reduce(attribution, kind: model.inputKind),
-                               attribution: attribution, target: resolved, trace: trace, model: model,
+                               attribution: attribution, target: pass.target, trace: pass.trace, model: model,
                                options: options, started: started)
     }
 }
