@@ -105,6 +105,12 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var out: String
 
+    @Flag(help: "Print metrics.json instead of the tables.")
+    var json = false
+
+    @Flag(help: "No progress bar and no tables on standard output.")
+    var quiet = false
+
     func run() throws {
         let chosenMethods = try methods.split(separator: ",").map { try Method(named: String($0)) }
         var settings = EvaluationSettings(metrics: try chosenMetrics())
@@ -142,7 +148,8 @@ struct EvaluateCommand: ParsableCommand {
         let batches = stride(from: samples.lowerBound, to: samples.upperBound, by: batchSize).map {
             $0..<min($0 + batchSize, samples.upperBound)
         }
-        let progress = ProgressBar(label: "evaluate", total: chosenMethods.count * batches.count * (usesClassImportance ? 2 : 1))
+        let progress = ProgressBar(label: "evaluate", total: chosenMethods.count * batches.count * (usesClassImportance ? 2 : 1),
+                                   enabled: !quiet)
         var done = 0
         var results: [MethodScores] = []
         for method in chosenMethods {
@@ -178,7 +185,11 @@ struct EvaluateCommand: ParsableCommand {
         let report = try EvaluationReport(model: model, data: source, unit: evaluator.unit.rawValue, baseline: baseline,
                                           fractions: settings.fractions, scores: results)
         try OutputDirectory.write(out, files: try report.files())
-        print(report.markdown)
+        if json {
+            print(String(decoding: try JSONOutput.encode(report), as: UTF8.self))
+        } else if !quiet {
+            print(report.markdown)
+        }
     }
 
     /// The samples of `--shard i/N`: block i of N contiguous blocks, and whether it holds sample 0
@@ -203,7 +214,7 @@ struct EvaluateCommand: ParsableCommand {
             return (.dataset(try DatasetCatalog.dataset(name, split: chosen, count: count, seed: seed)),
                     "\(name) (\(split), \(count) samples, seed \(seed))")
         case (nil, let path?, nil):
-            return (.files(try EvaluationInputs.manifest(path), skeletonFrames: frames), path)
+            return (.files(try EvaluationInputs.manifest(path).map { ($0.path, $0.label) }, skeletonFrames: frames), path)
         case (nil, nil, let path?):
             return (.files(try EvaluationInputs.ntuFolder(path), skeletonFrames: frames), path)
         default:

@@ -5,7 +5,8 @@ import STExplain
 import STIO
 import STModels
 
-/// `stexplain explain`: one method on one input file, written as DESIGN §6 describes.
+/// `stexplain explain`: one or more methods on an input file (or on every file of a manifest),
+/// written as DESIGN §6 describes, with an HTML report.
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
@@ -17,12 +18,16 @@ struct ExplainCommand: ParsableCommand {
             first sample: OUT/overlay.png and OUT/frames/NNNN.png for clips and images, OUT/overlay.mp4 \
             and OUT/overlay.gif for clips, \
             OUT/figure.png (input, relevance, spatial, temporal) for lrp-st, OUT/joint_time.png \
-            for skeletons.
+            and OUT/joints.svg for skeletons, OUT/attention.png for attention models. With several \
+            methods each gets OUT/METHOD/. OUT/report.html shows them all (open it in a browser; \
+            it loads nothing from the network), with the input's frames under OUT/input/.
 
             Methods: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).
 
             Examples:
               stexplain explain --model models/r3d_small --input clip.npy --method gradcam --out out/r3d
+              stexplain explain --model models/r3d_small --input clip.npy --method gradcam,gradcam++,layercam,lrp-st --out out/r3d
+              stexplain explain --model models/stgcn_small --manifest skeletons.csv --method gradcam --target label --out out/ntu
               stexplain explain --model r3d_18 --weights r3d_18.safetensors --input video.mp4 --start 2 --frames 16 --method gradcam --out out/video
               stexplain explain --model r3d_18 --weights r3d_18.safetensors --input clip.npy --method gradcam++ --layer layer3 --out out
               stexplain explain --model models/stgcn_small --input skeleton.npy --method gradcam --target 3 --out out/stgcn
@@ -42,7 +47,10 @@ struct ExplainCommand: ParsableCommand {
     var randomWeights = false
 
     @Option(help: "Input: a video (any format ffmpeg reads), an NTU .skeleton file, or a .npy tensor (N × C × T × H × W clips, N × C × H × W images, N × C × T × V × M skeletons).")
-    var input: String
+    var input: String?
+
+    @Option(help: "CSV of 'path,label[,start]' lines instead of --input: each file explained into OUT/NAME/, with OUT/index.html linking the reports (start: seconds into a video).")
+    var manifest: String?
 
     @Option(help: "Videos and .skeleton files: frames to read.")
     var frames = 16
@@ -65,13 +73,13 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Videos: preprocessing preset (kinetics: 128×171 → 112 crop, mean/std; c3d: 128×171 → 112, BGR mean subtraction; none: RGB in [0, 1]).")
     var preset = "kinetics"
 
-    @Option(help: "Method.")
+    @Option(help: "Methods, comma-separated; they share one forward pass (and the CAM family one reverse pass). Several methods write OUT/METHOD/.")
     var method: String = "gradcam"
 
     @Option(help: "Layer for CAM methods and guided Grad-CAM (default: the architecture's last feature layer).")
     var layer: String?
 
-    @Option(help: "top, a class index, labels:file.npy (one class per sample), prob[:class], attention:frame, output:i,j, translation, rotation, loss[:translation|rotation].")
+    @Option(help: "top, a class index, label (each --manifest line's label), labels:file.npy (one class per sample), prob[:class], attention:frame, output:i,j, translation, rotation, loss[:translation|rotation].")
     var target = "top"
 
     @Option(help: "Ground truth for --target loss (.npy of the model's output shape).")
@@ -119,18 +127,81 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var out: String
 
-    @Flag(help: "Print summary.json to standard output.")
+    @Flag(help: "Print summary.json (a list of them for several methods or a manifest) to standard output.")
     var json = false
 
+    @Flag(help: "No progress bar and no warnings.")
+    var quiet = false
+
     func run() throws {
-        let method = try Method(named: method)
-        let tensor = try InputLoading(frames: frames, start: start, stride: frameStride, preset: preset, windowHop: windowHop,
-                                      skeletonLayout: skeletonLayout, joints: joints).load(input)
+        let methods = try Self.methods(method)
+        if let manifest {
+            guard input == nil else { throw STError.invalidRequest("give --input or --manifest, not both") }
+            return try explainManifest(manifest, methods: methods)
+        }
+        guard let input else { throw STError.invalidRequest("give --input (a video, .skeleton or .npy file) or --manifest") }
+        let tensor = try inputLoading(start: start).load(input)
+        let explained = try loadModel(inputShape: tensor.shape, input: input)
+        let run = try ExplanationRun(tensor, inputPath: input, modelName: model, model: explained, methods: methods,
+                                     target: try target(for: tensor), options: try options(for: tensor, label: methods.map(\.rawValue).joined(separator: ",")))
+        try OutputDirectory.write(out, files: run.files)
+        if json { try printJSON(run.summaries.count == 1 ? JSONOutput.encode(run.summaries[0]) : JSONOutput.encode(run.summaries)) }
+    }
+
+    /// `--manifest`: every listed input into OUT/NAME/ (NAME: the file's name without extension,
+    /// numbered when two share it), and OUT/index.html linking their reports. The model is
+    /// loaded once; a failure removes everything the run wrote.
+    private func explainManifest(_ path: String, methods: [Method]) throws {
+        let entries = try EvaluationInputs.manifest(path)
+        let existed = FileManager.default.fileExists(atPath: out)
+        let progress = ProgressBar(label: "explain", total: entries.count, enabled: !quiet)
+        var explained: ExplainedModel?
+        var index: [ReportIndex.Entry] = []
+        var summaries: [ExplanationSummary] = []
+        do {
+            for (number, entry) in entries.enumerated() {
+                let tensor = try inputLoading(start: entry.start ?? start).load(entry.path)
+                let model = try explained ?? loadModel(inputShape: tensor.shape, input: entry.path)
+                explained = model
+                let name = ReportIndex.directoryName(for: entry.path, taken: Set(index.map(\.directory)))
+                let target = self.target == "label" ? Target.classIndex(entry.label) : try target(for: tensor)
+                let run = try ExplanationRun(tensor, inputPath: entry.path, modelName: self.model, model: model, methods: methods,
+                                             target: target, options: try options(for: tensor, label: nil), label: entry.label)
+                try OutputDirectory.write("\(out)/\(name)", files: run.files)
+                index.append(.init(directory: name, title: (entry.path as NSString).lastPathComponent, explanations: run.explanations,
+                                   label: entry.label))
+                summaries += run.summaries
+                progress.update(number + 1)
+            }
+            progress.finish()
+            try OutputDirectory.write(out, files: ["index.html": Data(ReportIndex(title: "\(model) on \((path as NSString).lastPathComponent)",
+                                                                                   entries: index).html.utf8)])
+        } catch {
+            if !existed { try? FileManager.default.removeItem(atPath: out) }
+            throw error
+        }
+        if json { try printJSON(JSONOutput.encode(summaries)) }
+    }
+
+    private func inputLoading(start: Double) -> InputLoading {
+        InputLoading(frames: frames, start: start, stride: frameStride, preset: preset, windowHop: windowHop,
+                     skeletonLayout: skeletonLayout, joints: joints, quiet: quiet)
+    }
+
+    private func loadModel(inputShape: [Int], input: String) throws -> ExplainedModel {
         let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights)
-        let (explained, warnings) = try loading.load(inputShape: tensor.shape, input: input)
-        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        let target = try TargetParsing.parse(self.target, groundTruth: groundTruth,
-                                             referenceFrames: max(tensor.shape[1] / 3 - 1, 1))
+        let (explained, warnings) = try loading.load(inputShape: inputShape, input: input)
+        if !quiet { for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) } }
+        return explained
+    }
+
+    private func target(for tensor: Tensor) throws -> Target {
+        guard target != "label" else { throw STError.invalidRequest("--target label needs --manifest (path,label lines)") }
+        return try TargetParsing.parse(target, groundTruth: groundTruth, referenceFrames: max(tensor.shape[1] / 3 - 1, 1))
+    }
+
+    /// The explainer options from the command line; `label` names the progress bar (nil: none).
+    private func options(for tensor: Tensor, label: String?) throws -> ExplainOptions {
         var options = ExplainOptions(layer: layer)
         options.steps = steps
         options.baseline = baseline
@@ -150,29 +221,26 @@ struct ExplainCommand: ParsableCommand {
         options.jointGroups = try jointGroups.map { text in
             try text.split(separator: ";").map { try Self.indices(String($0), option: "--joint-groups") }
         }
-        let progress = ProgressBar(label: method.rawValue)
-        options.progress = { done, total in progress.update(done, of: total) }
+        if let label, !quiet {
+            let progress = ProgressBar(label: label)
+            options.progress = { done, total in progress.update(done, of: total) }
+        }
+        return options
+    }
 
-        let explanation = try explain(tensor, model: explained, method: method, target: target, options: options, source: input)
-        progress.finish()
-        var summary = ExplanationSummary(explanation: explanation, inputShape: tensor.shape, model: model, input: input)
-        if explained.inputKind == .skeleton {
-            let layout = try SkeletonLayout.forJointCount(tensor.shape[3])
-            summary.skeleton = .init(explanation: explanation, input: tensor, jointNames: layout.jointNames)
+    /// `--method a,b,…`: each once, in the order given.
+    static func methods(_ text: String) throws -> [Method] {
+        var methods: [Method] = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            let method = try Method(named: name)
+            if !methods.contains(method) { methods.append(method) }
         }
-        let summaryData = try JSONOutput.encode(summary)
-        var files = [
-            "map.npy": NPY.encode(explanation.map),
-            "attribution.npy": NPY.encode(explanation.attribution),
-            "summary.json": summaryData + Data("\n".utf8),
-        ]
-        files.merge(try ExplanationImages.files(explanation, method: method, input: tensor, kind: explained.inputKind)) { $1 }
-        if let split = explanation.freezeFrames {
-            files["spatial.npy"] = NPY.encode(split.spatial)
-            files["temporal.npy"] = NPY.encode(split.temporal)
-        }
-        try OutputDirectory.write(out, files: files)
-        if json { print(String(decoding: summaryData, as: UTF8.self)) }
+        guard !methods.isEmpty else { throw STError.invalidRequest("--method names no method") }
+        return methods
+    }
+
+    private func printJSON(_ data: Data) throws {
+        print(String(decoding: data, as: UTF8.self))
     }
 
     /// zβ's box: `--bounds low,high`, or each channel's range over the input.

@@ -52,22 +52,31 @@ enum EvaluationInputs {
         return tensor.reshaped([1] + tensor.shape)
     }
 
-    /// `path,label` lines (a header line without a numeric label is skipped; paths relative to the
-    /// manifest's folder).
-    static func manifest(_ path: String) throws -> [(path: String, label: Int)] {
+    /// One line of a manifest: a file, its class and, for videos, where the clip starts.
+    struct ManifestEntry {
+        let path: String
+        let label: Int
+        /// Seconds into a video (the optional third field).
+        let start: Double?
+    }
+
+    /// `path,label[,start]` lines (a header line without a numeric label is skipped; paths relative
+    /// to the manifest's folder).
+    static func manifest(_ path: String) throws -> [ManifestEntry] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw STError.badInput(file: path, reason: "cannot read the manifest")
         }
         let folder = (path as NSString).deletingLastPathComponent
-        var files: [(path: String, label: Int)] = []
+        var files: [ManifestEntry] = []
         for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count >= 2, let label = Int(fields[1]) else {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let start = fields.count > 2 ? Double(fields[2]) : nil
+            guard (2...3).contains(fields.count), let label = Int(fields[1]), label >= 0, fields.count == 2 || (start ?? -1) >= 0 else {
                 if number == 0 { continue }
-                throw STError.badInput(file: path, reason: "line \(number + 1): expected 'path,label', got '\(line)'")
+                throw STError.badInput(file: path, reason: "line \(number + 1): expected 'path,label[,start]', got '\(line)'")
             }
             let file = fields[0].hasPrefix("/") || folder.isEmpty ? fields[0] : "\(folder)/\(fields[0])"
-            files.append((file, label))
+            files.append(ManifestEntry(path: file, label: label, start: start))
         }
         guard !files.isEmpty else { throw STError.badInput(file: path, reason: "the manifest lists no samples") }
         return files

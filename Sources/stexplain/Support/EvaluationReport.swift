@@ -101,6 +101,7 @@ struct EvaluationReport: Encodable {
     /// Every output file: the tables and the charts.
     func files() throws -> [String: Data] {
         var files = try EvaluationPlots.files(self)
+        files["report.html"] = Data(html(charts: files.keys.sorted()).utf8)
         files["metrics.json"] = try JSONOutput.encode(self) + Data("\n".utf8)
         files["metrics.csv"] = Data(csv.utf8)
         files["metrics.md"] = Data(markdown.utf8)
@@ -136,10 +137,17 @@ struct EvaluationReport: Encodable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A titled table of the report.
+    struct Table {
+        let title: String
+        let header: [String]
+        let rows: [[String]]
+    }
+
     /// Seed 000's table (accuracy in % with no masking and with the important / non-important
     /// fractions masked, and β) and one row per method of the other metrics.
-    var markdown: String {
-        var text = "# Evaluation of \(model) on \(data)\n\nPositions: \(unit); baseline: \(baseline).\n"
+    var tables: [Table] {
+        var tables: [Table] = []
         if methods.contains(where: { !$0.masking.isEmpty }) {
             let header = ["method", "no masking"] + MaskingSide.allCases.flatMap { side in
                 fractions.map { "\(side == .important ? "important" : "non-important") \(Self.percent($0)) %" }
@@ -153,7 +161,7 @@ struct EvaluationReport: Encodable {
                     }
                     + [Self.format(result.betaImportant), Self.format(result.betaNonImportant)]
             }
-            text += "\n## Masking faithfulness (seed 000): accuracy (%) after masking\n\n" + Self.table(header, rows)
+            tables.append(Table(title: "Masking faithfulness (seed 000): accuracy (%) after masking", header: header, rows: rows))
         }
         let columns: [(String, (MethodResult) -> Double?)] = [
             ("deletion AUC ↓", \.deletionAUC), ("insertion AUC ↑", \.insertionAUC), ("pointing game ↑", \.pointingGame),
@@ -163,11 +171,28 @@ struct EvaluationReport: Encodable {
         ]
         let used = columns.filter { column in methods.contains { column.1($0) != nil } }
         if !used.isEmpty {
-            text += "\n## Methods × metrics\n\n" + Self.table(["method"] + used.map(\.0), methods.map { result in
+            tables.append(Table(title: "Methods × metrics", header: ["method"] + used.map(\.0), rows: methods.map { result in
                 [result.method] + used.map { Self.format($0.1(result)) }
-            })
+            }))
         }
-        return text
+        return tables
+    }
+
+    /// The tables as Markdown (`metrics.md`).
+    var markdown: String {
+        "# Evaluation of \(model) on \(data)\n\nPositions: \(unit); baseline: \(baseline).\n"
+            + tables.map { "\n## \($0.title)\n\n" + Self.table($0.header, $0.rows) }.joined()
+    }
+
+    /// `report.html`: the tables and the charts written beside it (`charts`: their file names).
+    func html(charts: [String]) -> String {
+        let intro = "<p>Positions: \(HTML.escape(unit)); baseline: \(HTML.escape(baseline)); "
+            + "\(methods.first?.samples ?? 0) samples. Files: <a href=\"metrics.json\">metrics.json</a>, "
+            + "<a href=\"metrics.csv\">metrics.csv</a>, <a href=\"metrics.md\">metrics.md</a>.</p>\n"
+        let body = intro + tables.map { "<h2>\(HTML.escape($0.title))</h2>\n" + HTML.table($0.header, $0.rows) }.joined()
+            + (charts.isEmpty ? "" : "<h2>Charts</h2>\n")
+            + charts.map { "<figure>" + HTML.image($0, alt: $0, cssClass: "chart") + "</figure>\n" }.joined()
+        return HTML.page(title: "Evaluation of \(model) on \(data)", body: body)
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {

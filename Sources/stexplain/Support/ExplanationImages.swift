@@ -58,6 +58,18 @@ enum ExplanationImages {
         }
     }
 
+    /// Sample 0's frames as the pictures show them (`input/NNNN.png`, scaled as the maps are).
+    static func inputFrames(_ input: Tensor, kind: InputKind) throws -> [String: Data] {
+        let clip = kind == .image ? input.reshaped([input.shape[0], input.shape[1], 1] + input.shape.dropFirst(2)) : input
+        let frames = try ClipFigure.displayFrames(Self.firstChannels(clip), sample: 0)
+        let scale = max(1, 128 / max(frames[0].height, 1))
+        var files: [String: Data] = [:]
+        for (t, png) in try RGBImage.pngData(of: frames.map { $0.scaled(by: scale) }).enumerated() {
+            files[String(format: "input/%04d.png", t)] = png
+        }
+        return files
+    }
+
     /// Frames encoded by ffmpeg at 8 frames per second, through a temporary file.
     static func encodedVideo(_ images: [RGBImage], format: VideoWriter.Format) throws -> Data {
         let path = NSTemporaryDirectory() + "stexplain-\(UUID().uuidString).\(format == .gif ? "gif" : "mp4")"

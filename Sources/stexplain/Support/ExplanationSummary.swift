@@ -7,7 +7,7 @@ import STExplain
 ///     method, layer (null for input-level methods), target (class index; null for regression),
 ///     target_description, score (raw output for the target, before softmax),
 ///     topk [{class, score, probability}], input_shape, map_shape, attribution_shape, seconds,
-///     model, input, attention_weights (attention models only),
+///     model, input, label (manifest runs), attention_weights (attention models only),
 ///     freeze_frame_predictions (lrp-st: the top class of each frame's freeze clip),
 ///     valid_frames and joint_importance [{joint, importance}] (skeletons: the heatmap averaged
 ///     over each sample's valid frames, min–max normalised, joints named as in the layout)
@@ -16,6 +16,8 @@ struct ExplanationSummary: Encodable {
     let inputShape: [Int]
     let model: String
     let input: String
+    /// The ground-truth class a manifest gave.
+    var label: Int?
     var skeleton: SkeletonSummary?
 
     /// Per-sample joint importance of a skeleton explanation.
@@ -43,7 +45,7 @@ struct ExplanationSummary: Encodable {
     enum CodingKeys: String, CodingKey {
         case method, layer, target, targetDescription = "target_description", score, topk
         case inputShape = "input_shape", mapShape = "map_shape", attributionShape = "attribution_shape"
-        case seconds, model, input, attentionWeights = "attention_weights"
+        case seconds, model, input, label, attentionWeights = "attention_weights"
         case validFrames = "valid_frames", jointImportance = "joint_importance"
         case freezeFramePredictions = "freeze_frame_predictions"
     }
@@ -70,6 +72,7 @@ struct ExplanationSummary: Encodable {
         try container.encode(explanation.seconds, forKey: .seconds)
         try container.encode(model, forKey: .model)
         try container.encode(input, forKey: .input)
+        try container.encodeIfPresent(label, forKey: .label)
         if let weights = explanation.attentionWeights {
             let frames = weights.shape[1]
             let rows = (0..<samples).map { Array(weights.scalars[($0 * frames)..<(($0 + 1) * frames)]) }

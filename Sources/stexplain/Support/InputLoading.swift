@@ -15,6 +15,8 @@ struct InputLoading {
     var windowHop: Int?
     var skeletonLayout: String?
     var joints = 25
+    /// No warning about a short video.
+    var quiet = false
 
     static let presets: [String: VideoPreprocessing] = ["kinetics": .kinetics, "c3d": .c3d, "none": .none]
 
@@ -41,7 +43,7 @@ struct InputLoading {
             guard hop >= 1 else { throw STError.invalidRequest("--window-hop must be at least 1") }
             return try VideoReader.readWindows(path, length: frames, hop: hop, clip: selection, preprocessing: preprocessing)
         } ?? VideoReader.read(path, clip: selection, preprocessing: preprocessing)
-        if clip.isPadded {
+        if clip.isPadded, !quiet {
             FileHandle.standardError.write(Data(("warning: \(path): \(clip.decodedFrameCount) of \(frames) frames decoded; "
                                                  + "the last one is repeated\n").utf8))
         }

@@ -15,10 +15,11 @@ final class ProgressBar: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var drawn = false
 
-    init(label: String, total: Int = 1) {
+    /// `enabled: false` keeps it silent whatever the terminal (`--quiet`).
+    init(label: String, total: Int = 1, enabled: Bool = true) {
         self.label = label
         self.total = max(total, 1)
-        enabled = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
     }
 
     /// Redraws the bar with a new total.

@@ -1,0 +1,49 @@
+import Foundation
+import STExplain
+
+/// `index.html` over several reports (a manifest run, the demo): one row per report with its
+/// prediction and the methods' targets, each linking to `DIRECTORY/report.html`.
+struct ReportIndex {
+    struct Entry {
+        /// The report's folder, relative to the index.
+        let directory: String
+        let title: String
+        let explanations: [Explanation]
+        var label: Int? = nil
+        var report = "report.html"
+    }
+
+    let title: String
+    let entries: [Entry]
+    /// HTML placed above the table (the demo's introduction).
+    var preamble = ""
+
+    var html: String {
+        let rows = entries.map { entry -> String in
+            let first = entry.explanations.first
+            let predicted = first?.topK.first?.first.map { "\($0.class) (p = \(String(format: "%.2f", $0.probability)))" } ?? "–"
+            let cells = [entry.label.map(String.init) ?? "–", predicted,
+                         entry.explanations.map(\.method.rawValue).joined(separator: ", "),
+                         first?.targetDescription ?? "–"]
+            let link = "<a href=\"\(HTML.escape("\(entry.directory)/\(entry.report)"))\">\(HTML.escape(entry.title))</a>"
+            return "<tr><td>\(link)</td>" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"
+        }
+        let table = "<table><thead><tr>" + ["report", "label", "prediction", "methods", "target"].map { "<th>\($0)</th>" }.joined()
+            + "</tr></thead><tbody>" + rows.joined() + "</tbody></table>\n"
+        return HTML.page(title: title, body: preamble + table)
+    }
+
+    /// A folder name for `path`'s output: the file name without its extension, made safe, with
+    /// `-2`, `-3`, … when `taken` already has it.
+    static func directoryName(for path: String, taken: Set<String>) -> String {
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let safe = String(stem.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+        let base = safe.isEmpty || safe.hasPrefix(".") ? "input" + safe : safe
+        var name = base, number = 2
+        while taken.contains(name) {
+            name = "\(base)-\(number)"
+            number += 1
+        }
+        return name
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import STCore
+import STExplain
+import STIO
+import STModels
+
+/// One input explained with one or more methods, as files: per method `map.npy`,
+/// `attribution.npy`, `summary.json` and its pictures (beside `report.html` for one method, under
+/// `METHOD/` for several), the input's frames under `input/` and `report.html`.
+struct ExplanationRun {
+    let explanations: [Explanation]
+    let summaries: [ExplanationSummary]
+    let files: [String: Data]
+
+    init(_ tensor: Tensor, inputPath: String, modelName: String, model: ExplainedModel, methods: [Method],
+         target: Target, options: ExplainOptions, label: Int? = nil) throws {
+        let explanations = try explain(tensor, model: model, methods: methods, target: target, options: options, source: inputPath)
+        let layout = model.inputKind == .skeleton ? try SkeletonLayout.forJointCount(tensor.shape[3]) : nil
+        var files: [String: Data] = [:]
+        var summaries: [ExplanationSummary] = []
+        var runs: [ExplanationReport.Run] = []
+        for explanation in explanations {
+            let directory = methods.count == 1 ? "" : "\(explanation.method.rawValue)/"
+            var summary = ExplanationSummary(explanation: explanation, inputShape: tensor.shape, model: modelName,
+                                             input: inputPath)
+            summary.label = label
+            if let layout { summary.skeleton = .init(explanation: explanation, input: tensor, jointNames: layout.jointNames) }
+            var own = [
+                "map.npy": NPY.encode(explanation.map),
+                "attribution.npy": NPY.encode(explanation.attribution),
+                "summary.json": try JSONOutput.encode(summary) + Data("\n".utf8),
+            ]
+            own.merge(try ExplanationImages.files(explanation, method: explanation.method, input: tensor, kind: model.inputKind)) { $1 }
+            if let split = explanation.freezeFrames {
+                own["spatial.npy"] = NPY.encode(split.spatial)
+                own["temporal.npy"] = NPY.encode(split.temporal)
+            }
+            for (name, data) in own { files[directory + name] = data }
+            runs.append(.init(explanation: explanation, directory: directory, files: Set(own.keys)))
+            summaries.append(summary)
+        }
+        let inputFrames = model.inputKind == .skeleton ? [:] : try ExplanationImages.inputFrames(tensor, kind: model.inputKind)
+        files.merge(inputFrames) { $1 }
+        let report = ExplanationReport(
+            model: modelName, input: inputPath, inputShape: tensor.shape, kind: model.inputKind, label: label, runs: runs,
+            inputFrames: inputFrames.count,
+            skeleton: layout.map { SkeletonAnimation(input: tensor, explanations: explanations, layout: $0) })
+        files["report.html"] = Data(report.html.utf8)
+        self.explanations = explanations
+        self.summaries = summaries
+        self.files = files
+    }
+}
