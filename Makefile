@@ -6,14 +6,15 @@ FUZZ_SECONDS ?= 30
 
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build test demo bench models fuzz clean
+.PHONY: help deps build test demo report-check bench models fuzz clean
 
 help:
 	@echo "Targets:"
 	@echo "  make deps   install missing Debian packages (scripts/install-deps.sh)"
 	@echo "  make build  release build of the stexplain executable"
 	@echo "  make test   debug build and the full test suite (SWIFT_TEST_FLAGS=... passed to swift test)"
-	@echo "  make demo   release build, then explain the demo models on held-out samples (demo-out/)"
+	@echo "  make demo   release build, then explain the demo models on held-out samples (demo-out/index.html)"
+	@echo "  make report-check  render every demo report in headless Chromium; check links and screenshots"
 	@echo "  make bench  release build, then stexplain bench engine"
 	@echo "  make models retrain the demo models under models/ (minutes per model on 2 cores)"
 	@echo "  make fuzz   libFuzzer on the ONNX, safetensors, npy and skeleton parsers, FUZZ_SECONDS (30) each"
@@ -29,9 +30,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 
-# The demo explains the trained demo models; the HTML report comes later (scripts/demo.sh).
+# The demo explains and evaluates the trained demo models and writes demo-out/index.html.
 demo: build
-	scripts/demo.sh
+	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" demo --out demo-out
+
+# Renders the demo's reports in headless Chromium (installed from Debian when missing).
+report-check: build
+	scripts/report-check.sh
 
 bench: build
 	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" bench engine
@@ -44,4 +49,4 @@ fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 clean:
-	rm -rf .build .build-* Fuzz/.build
+	rm -rf .build .build-* Fuzz/.build report-check-out

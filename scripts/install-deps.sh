@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Make sure the Debian packages STExplain needs are installed.
-# Fast, silent no-op when everything is already present.
+# Make sure the Debian packages STExplain needs are installed, plus any named as arguments
+# (make report-check adds chromium). Fast, silent no-op when everything is already present.
 set -euo pipefail
 
 # Debian packages the project needs. Add new ones here.
-PACKAGES="libdnnl-dev ffmpeg pkg-config"
+PACKAGES="libdnnl-dev ffmpeg pkg-config $*"
 
 is_installed() {
     local status

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import STCore
+
+/// `stexplain demo`: the trained demo models explained on held-out synthetic samples, every run
+/// with its report, and `OUT/index.html` linking them all (what `make demo` runs).
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Explain and evaluate the demo models on held-out samples; write an index of the reports.",
+        discussion: """
+            Needs the demo models (models/, written by `make models`). Writes into OUT (replacing \
+            it only when everything succeeded): the samples (clips/, skeletons/, odometry/), one \
+            folder per run with its report.html, the evaluations under evaluate/, and \
+            OUT/index.html linking every report. With --input, a video of your own is explained \
+            too (by the MovingShapes model, which knows only its synthetic classes).
+
+            Example: stexplain demo --out demo-out
+            """)
+
+    @Option(help: "Folder of the demo models.")
+    var models = "models"
+
+    @Option(help: "A video to explain as well.")
+    var input: String?
+
+    @Option(help: "Output directory.")
+    var out = "demo-out"
+
+    func run() throws {
+        let work = out + ".tmp"
+        try? FileManager.default.removeItem(atPath: work)
+        let demo = DemoRuns(models: models, work: work)
+        do {
+            let sections = try demo.explanations(video: input)
+            let evaluations = try demo.evaluations()
+            let page = DemoIndex(sections: sections, evaluations: evaluations).html
+            try OutputDirectory.write(work, files: ["index.html": Data(page.utf8)])
+        } catch {
+            try? FileManager.default.removeItem(atPath: work)
+            throw error
+        }
+        try? FileManager.default.removeItem(atPath: out)
+        try FileManager.default.moveItem(atPath: work, toPath: out)
+        print("wrote \(out)/index.html: open it in a browser")
+    }
+}
