@@ -19,6 +19,13 @@ public struct JointImportance: Sendable, Equatable, Codable {
         self.joints = joints
     }
 
+    /// An accumulator holding given running sums (read back from a file).
+    public init(joints: Int, sums: [Int: [Double]], counts: [Int: Int]) {
+        self.joints = joints
+        self.sums = sums
+        self.counts = counts
+    }
+
     /// Adds one sample's time-averaged heatmap (one value per joint).
     public mutating func add(timeAveraged mean: [Double], label: Int) {
         sums[label] = zip(sums[label] ?? Array(repeating: 0, count: joints), mean).map { $0 + $1 }

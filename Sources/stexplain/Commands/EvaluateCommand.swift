@@ -5,6 +5,7 @@ import STData
 import STExplain
 import STIO
 import STMetrics
+import STModels
 
 /// `stexplain evaluate`: several methods × metrics over a labelled dataset.
 struct EvaluateCommand: ParsableCommand {
@@ -99,6 +100,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Samples per explanation batch and inputs per forward pass.")
     var batchSize = 32
 
+    @Option(help: "--importance class: ψ_c from a joint_importance.json (of `explain --manifest`, `evaluate` or `merge`) instead of from the evaluated samples; needed with --shard.")
+    var classImportance: String?
+
     @Option(help: "Process shard i of N ('i/N', 0-based): a contiguous block of the samples; `stexplain merge` combines the shards' outputs.")
     var shard: String?
 
@@ -140,21 +144,29 @@ struct EvaluateCommand: ParsableCommand {
         var options = ExplainOptions(layer: layer)
         options.batchSize = batchSize
         let (samples, isFirstShard) = try shardRange(count: inputs.count)
-        if shard != nil, usesClassImportance {
-            throw STError.invalidRequest("--importance class needs ψ_c over the whole set; run it without --shard")
+        let givenImportance = try classImportance.map { try ClassImportanceFile.read($0).accumulators(source: $0) }
+        if shard != nil, usesClassImportance, givenImportance == nil {
+            throw STError.invalidRequest("--importance class with --shard needs ψ_c over the whole set: --class-importance FILE "
+                                         + "(joint_importance.json of `explain --manifest` shards after `stexplain merge`)")
         }
+        var computedImportance: [String: JointImportance] = [:]
         if !isFirstShard { settings.sanitySamples = 0 }
         let evaluator = Evaluator(model: explained, settings: settings)
         let batches = stride(from: samples.lowerBound, to: samples.upperBound, by: batchSize).map {
             $0..<min($0 + batchSize, samples.upperBound)
         }
-        let progress = ProgressBar(label: "evaluate", total: chosenMethods.count * batches.count * (usesClassImportance ? 2 : 1),
+        let progress = ProgressBar(label: "evaluate", total: chosenMethods.count * batches.count * (usesClassImportance && givenImportance == nil ? 2 : 1),
                                    enabled: !quiet)
         var done = 0
         var results: [MethodScores] = []
         for method in chosenMethods {
-            var classImportance: JointImportance?
-            if usesClassImportance {
+            var methodImportance: JointImportance?
+            if usesClassImportance, let givenImportance, let path = classImportance {
+                guard let given = givenImportance[method.rawValue] else {
+                    throw STError.badInput(file: path, reason: "holds no joint importance for \(method.rawValue)")
+                }
+                methodImportance = given
+            } else if usesClassImportance {
                 var accumulated = JointImportance(joints: first.inputs.shape[3])
                 for range in batches {
                     let batch = try inputs.batch(range)
@@ -164,12 +176,13 @@ struct EvaluateCommand: ParsableCommand {
                     done += 1
                     progress.update(done, detail: method.rawValue + " ψ_c")
                 }
-                classImportance = accumulated
+                methodImportance = accumulated
+                computedImportance[method.rawValue] = accumulated
             }
             var scores = MethodScores(method: method.rawValue)
             for range in batches {
                 let batch = try inputs.batch(range)
-                let maskingScores = classImportance.map { importance in
+                let maskingScores = methodImportance.map { importance in
                     Tensor(shape: [batch.labels.count, importance.joints], scalars: batch.labels.flatMap {
                         importance.importance(of: $0) ?? Array(repeating: 0, count: importance.joints)
                     })
@@ -184,7 +197,12 @@ struct EvaluateCommand: ParsableCommand {
         progress.finish()
         let report = try EvaluationReport(model: model, data: source, unit: evaluator.unit.rawValue, baseline: baseline,
                                           fractions: settings.fractions, scores: results)
-        try OutputDirectory.write(out, files: try report.files())
+        var files = try report.files()
+        if !computedImportance.isEmpty {
+            let names = try SkeletonLayout.forJointCount(first.inputs.shape[3]).jointNames
+            files["joint_importance.json"] = try ClassImportanceFile(jointNames: names, accumulators: computedImportance).data
+        }
+        try OutputDirectory.write(out, files: files)
         if json {
             print(String(decoding: try JSONOutput.encode(report), as: UTF8.self))
         } else if !quiet {
@@ -192,17 +210,13 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    /// The samples of `--shard i/N`: block i of N contiguous blocks, and whether it holds sample 0
-    /// (only that shard runs the randomisation and sensitivity checks, on the first samples, so
-    /// the merged shards equal one run).
+    /// The samples of `--shard i/N` and whether the shard holds sample 0 (only that shard runs
+    /// the randomisation and sensitivity checks, on the first samples, so the merged shards equal
+    /// one run).
     private func shardRange(count: Int) throws -> (Range<Int>, Bool) {
         guard let shard else { return (0..<count, true) }
-        let parts = shard.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, parts[1] >= 1, (0..<parts[1]).contains(parts[0]) else {
-            throw STError.invalidRequest("--shard takes 'i/N' with 0 ≤ i < N, got '\(shard)'")
-        }
-        let (index, total) = (parts[0], parts[1])
-        return ((index * count / total)..<((index + 1) * count / total), index == 0)
+        let parsed = try Shard(shard)
+        return (parsed.range(of: count), parsed.index == 0)
     }
 
     /// The samples and a name for them in messages and the report.

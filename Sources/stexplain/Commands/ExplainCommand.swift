@@ -124,6 +124,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Inputs per forward pass for integrated gradients, SmoothGrad and occlusion.")
     var batchSize = 16
 
+    @Option(help: "With --manifest: explain only shard i of N ('i/N', 0-based, a contiguous block of lines); `stexplain merge` adds up the shards' joint_importance.json.")
+    var shard: String?
+
     @Option(help: "Output directory.")
     var out: String
 
@@ -145,19 +148,26 @@ struct ExplainCommand: ParsableCommand {
         let run = try ExplanationRun(tensor, inputPath: input, modelName: model, model: explained, methods: methods,
                                      target: try target(for: tensor), options: try options(for: tensor, label: methods.map(\.rawValue).joined(separator: ",")))
         try OutputDirectory.write(out, files: run.files)
-        if json { try printJSON(run.summaries.count == 1 ? JSONOutput.encode(run.summaries[0]) : JSONOutput.encode(run.summaries)) }
+        if json {
+            if run.summaries.count == 1 { try JSONOutput.print(run.summaries[0]) } else { try JSONOutput.print(run.summaries) }
+        }
     }
 
-    /// `--manifest`: every listed input into OUT/NAME/ (NAME: the file's name without extension,
-    /// numbered when two share it), and OUT/index.html linking their reports. The model is
-    /// loaded once; a failure removes everything the run wrote.
+    /// `--manifest`: every listed input (of `--shard i/N` only, when given) into OUT/NAME/ (NAME:
+    /// the file's name without extension, numbered when two share it), and OUT/index.html linking
+    /// their reports. Skeleton models also get OUT/joint_importance.json, seed 000's per-class
+    /// joint importance ψ_c of each method over the lines' labels (with `--target label` each map
+    /// is of the labelled class, as in the seed); `stexplain merge` adds up the shards' files. The
+    /// model is loaded once; a failure removes everything the run wrote.
     private func explainManifest(_ path: String, methods: [Method]) throws {
-        let entries = try EvaluationInputs.manifest(path)
+        let all = try EvaluationInputs.manifest(path)
+        let entries = try shard.map { Array(all[try Shard($0).range(of: all.count)]) } ?? all
         let existed = FileManager.default.fileExists(atPath: out)
         let progress = ProgressBar(label: "explain", total: entries.count, enabled: !quiet)
         var explained: ExplainedModel?
         var index: [ReportIndex.Entry] = []
         var summaries: [ExplanationSummary] = []
+        var importance: [String: JointImportance] = [:]
         do {
             for (number, entry) in entries.enumerated() {
                 let tensor = try inputLoading(start: entry.start ?? start).load(entry.path)
@@ -168,19 +178,30 @@ struct ExplainCommand: ParsableCommand {
                 let run = try ExplanationRun(tensor, inputPath: entry.path, modelName: self.model, model: model, methods: methods,
                                              target: target, options: try options(for: tensor, label: nil), label: entry.label)
                 try OutputDirectory.write("\(out)/\(name)", files: run.files)
+                if model.inputKind == .skeleton {
+                    for explanation in run.explanations {
+                        try importance[explanation.method.rawValue, default: JointImportance(joints: tensor.shape[3])]
+                            .add(explanation, input: tensor, labels: Array(repeating: entry.label, count: tensor.shape[0]))
+                    }
+                }
                 index.append(.init(directory: name, title: (entry.path as NSString).lastPathComponent, explanations: run.explanations,
                                    label: entry.label))
                 summaries += run.summaries
                 progress.update(number + 1)
             }
             progress.finish()
-            try OutputDirectory.write(out, files: ["index.html": Data(ReportIndex(title: "\(model) on \((path as NSString).lastPathComponent)",
-                                                                                   entries: index).html.utf8)])
+            let title = "\(model) on \((path as NSString).lastPathComponent)" + (shard.map { " (shard \($0))" } ?? "")
+            var files = ["index.html": Data(ReportIndex(title: title, entries: index).html.utf8)]
+            if let joints = importance.values.first?.joints {
+                files["joint_importance.json"] = try ClassImportanceFile(
+                    jointNames: try SkeletonLayout.forJointCount(joints).jointNames, accumulators: importance).data
+            }
+            try OutputDirectory.write(out, files: files)
         } catch {
             if !existed { try? FileManager.default.removeItem(atPath: out) }
             throw error
         }
-        if json { try printJSON(JSONOutput.encode(summaries)) }
+        if json { try JSONOutput.print(summaries) }
     }
 
     private func inputLoading(start: Double) -> InputLoading {
@@ -237,10 +258,6 @@ struct ExplainCommand: ParsableCommand {
         }
         guard !methods.isEmpty else { throw STError.invalidRequest("--method names no method") }
         return methods
-    }
-
-    private func printJSON(_ data: Data) throws {
-        print(String(decoding: data, as: UTF8.self))
     }
 
     /// zβ's box: `--bounds low,high`, or each channel's range over the input.
