@@ -3,6 +3,8 @@
 SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 FUZZ_SECONDS ?= 30
+# A video of your own for `make demo` to explain too (make demo DEMO_INPUT=clip.mp4).
+DEMO_INPUT ?=
 
 .DEFAULT_GOAL := help
 
@@ -32,7 +34,7 @@ test: deps
 
 # The demo explains and evaluates the trained demo models and writes demo-out/index.html.
 demo: build
-	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" demo --out demo-out
+	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" demo --out demo-out $(if $(DEMO_INPUT),--input "$(DEMO_INPUT)")
 
 # Renders the demo's reports in headless Chromium (installed from Debian when missing).
 report-check: build
