@@ -73,11 +73,11 @@ import STModels
         #expect(lrp.map.shape == [2, 8, 32, 32])
         #expect(lrp.targetClasses == [2, 2])
         // Relevance starts at y₂ and is conserved except for what the classifier's bias and ε
-        // absorb; the random batch norms fold into bias-free convolutions, so the totals stay
-        // within a few tenths of the score.
+        // absorb (freshly initialised batch norms fold into bias-free convolutions), so each
+        // sample's total stays within 10 % of its score (here −0.0318 vs −0.0336, −0.0618 vs −0.0597).
         for (total, score) in zip(totals, lrp.scores) {
             #expect(total != 0)
-            #expect(abs(total - score) <= 0.5 * abs(score) + 0.05, "Σ R = \(total), y = \(score)")
+            #expect(abs(total - score) <= 0.1 * abs(score) + 1e-3, "Σ R = \(total), y = \(score)")
         }
     }
 }
