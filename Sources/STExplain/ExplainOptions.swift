@@ -32,6 +32,7 @@ public struct ExplainOptions: Sendable {
     /// Called with (done, total) as batched methods progress.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
+    /// Every setting at its default, with the CAM layer `layer` (the model's default when nil).
     public init(layer: String? = nil) {
         self.layer = layer
     }

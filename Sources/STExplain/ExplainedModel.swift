@@ -10,14 +10,19 @@ public struct ExplainedModel: Sendable {
         case regression
     }
 
+    /// The network; node names are the ones `--layer` and `ExplainOptions.layer` take.
     public var graph: Graph
+    /// Video, image or skeleton: decides map shapes, upsampling and occlusion regions.
     public var inputKind: InputKind
     /// The layer CAM-family methods use when none is given (DESIGN §4).
     public var defaultLayer: String
+    /// Classification (class targets, top-k) or regression (output and loss targets).
     public var task: Task
     /// The node holding per-frame softmax attention weights (`N × T`), if the model has one.
     public var attentionNode: String?
 
+    /// A model from any graph (an ONNX import, a hand-built `Graph`); `defaultLayer` must name one
+    /// of its nodes or aliases.
     public init(graph: Graph, inputKind: InputKind, defaultLayer: String, task: Task, attentionNode: String? = nil) {
         self.graph = graph
         self.inputKind = inputKind

@@ -4,11 +4,15 @@ import STCore
 public struct Explanation: Sendable {
     /// A class and its raw score (logit) and softmax probability.
     public struct ClassScore: Sendable, Equatable, Codable {
+        /// The class index.
         public let `class`: Int
+        /// The raw output (logit) of the class.
         public let score: Float
+        /// Its softmax probability over all classes.
         public let probability: Float
     }
 
+    /// The method that produced the explanation.
     public let method: Method
     /// The layer a CAM-family method read (nil for input-gradient and perturbation methods).
     public let layer: String?

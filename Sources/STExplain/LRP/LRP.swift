@@ -27,6 +27,7 @@ import STCore
 /// - softmax, sigmoid and tanh only lie on gate paths, which receive no relevance; relevance
 ///   reaching one throws `STError.unsupported` naming the node.
 public struct LRP: Sendable {
+    /// The rule of every convolution and linear layer.
     public var composite: LRPComposite
     /// ε of the proportional steps.
     public var epsilon: Float = 1e-6
@@ -34,6 +35,7 @@ public struct LRP: Sendable {
     /// R_k = R_j / N_j (seed 002's variant).
     public var averagePoolingUniform = false
 
+    /// An LRP walker with `composite`, ε = 10⁻⁶ and proportional average pooling.
     public init(composite: LRPComposite) {
         self.composite = composite
     }

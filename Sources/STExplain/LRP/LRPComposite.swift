@@ -5,14 +5,18 @@ import STCore
 /// dropout and reshapes pass relevance on; pooling, sums, means, batch norm and graph
 /// aggregation share it in proportion to their inputs' contributions).
 public struct LRPComposite: Sendable {
+    /// The name `--composite` takes and summaries show.
     public let name: String
+    /// The rule of convolutions (after the first layer).
     public let convolution: any LRPRule
+    /// The rule of linear layers (after the first layer).
     public let linear: any LRPRule
     /// The rule of the first layer with weights (the one reading the network input), if it differs.
     public let first: (any LRPRule)?
     /// Rules for particular layers by node name, ahead of everything else (user-defined maps).
     public var nodes: [String: any LRPRule]
 
+    /// A composite from its rules; `nodes` overrides them for particular node names.
     public init(name: String, convolution: any LRPRule, linear: any LRPRule, first: (any LRPRule)? = nil,
                 nodes: [String: any LRPRule] = [:]) {
         self.name = name

@@ -9,12 +9,14 @@ import STCore
 /// min–max normalises ψ_c to [0, 1]. Only running sums are kept, so it scales to NTU-size sets,
 /// and two accumulators over disjoint shards `merge` into exactly the one over all samples.
 public struct JointImportance: Sendable, Equatable, Codable {
+    /// V, the number of joints of the layout.
     public let joints: Int
     /// Σ over the samples of each class of their time-averaged heatmaps.
     public private(set) var sums: [Int: [Double]] = [:]
     /// M_c, the number of samples of each class.
     public private(set) var counts: [Int: Int] = [:]
 
+    /// An empty accumulator over `joints` joints.
     public init(joints: Int) {
         self.joints = joints
     }
