@@ -319,3 +319,55 @@ import STCore
         #expect(zip(uniform, [2, 2]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(uniform)")
     }
 }
+
+/// The αβ and ε rules read the last group's z off the layer's forward output (output minus the
+/// other groups' z) instead of evaluating the layer once more: the same relevance as evaluating
+/// every group, on biased convolutions with inputs of both signs and tensors large enough for
+/// the element-wise loops to run in parallel chunks.
+@Suite struct DerivedDenominatorTests {
+    /// The same rule with every group evaluated.
+    struct EvaluatingEveryGroup: LRPRule {
+        let base: any LRPRule
+        var name: String { base.name }
+        var epsilon: Float { base.epsilon }
+        func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
+            base.groups(input: x, parameters: parameters, roles: roles)
+        }
+    }
+
+    func model() throws -> ExplainedModel {
+        var builder = GraphBuilder(shape: [1, 3, 8, 24, 24])
+        let geometry = ConvolutionGeometry(spatialRank: 3, padding: 1)
+        try builder.add("conv1", Convolution(geometry: geometry, bias: true), inputs: ["input"],
+                        parameters: ["weight": .randomNormal(shape: [8, 3, 3, 3, 3], std: 0.3, seed: 5),
+                                     "bias": .randomNormal(shape: [8], std: 0.1, seed: 6)])
+        try builder.add("relu1", ReLU(), inputs: ["conv1"])
+        try builder.add("conv2", Convolution(geometry: geometry, bias: true), inputs: ["relu1"],
+                        parameters: ["weight": .randomNormal(shape: [8, 8, 3, 3, 3], std: 0.2, seed: 7),
+                                     "bias": .randomNormal(shape: [8], std: 0.1, seed: 8)])
+        try builder.add("relu2", ReLU(), inputs: ["conv2"])
+        try builder.add("avgpool", AdaptiveAveragePool.global(spatialRank: 3), inputs: ["relu2"])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
+        try builder.add("fc", Linear(), inputs: ["flatten"],
+                        parameters: ["weight": .randomNormal(shape: [3, 8], seed: 9), "bias": .randomNormal(shape: [3], seed: 10)])
+        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu2",
+                              task: .classification(classes: 3))
+    }
+
+    @Test(arguments: ["alpha2beta1", "epsilon"])
+    func derivedDenominatorsGiveTheSameRelevance(rule name: String) throws {
+        let rule: any LRPRule = name == "epsilon" ? EpsilonRule(epsilon: 1e-6) : AlphaBetaRule(alpha: 2, beta: 1)
+        #expect(rule.groupsSumToLayer)
+        let model = try model()
+        let input = Tensor.randomNormal(shape: [2, 3, 8, 24, 24], seed: 11)
+        func attribution(_ rule: any LRPRule) throws -> [Float] {
+            var options = ExplainOptions()
+            options.composite = LRPComposite(name: "test", convolution: rule, linear: rule)
+            return try explain(input, model: model, method: .lrp, target: .classIndex(1), options: options).attribution.scalars
+        }
+        let (derived, evaluated) = (try attribution(rule), try attribution(EvaluatingEveryGroup(base: rule)))
+        let largest = evaluated.map(abs).max() ?? 1
+        #expect(largest > 0)
+        #expect(zip(derived, evaluated).allSatisfy { abs($0 - $1) <= 1e-4 * largest })
+    }
+}

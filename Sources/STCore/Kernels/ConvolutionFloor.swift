@@ -27,5 +27,11 @@ public struct ConvolutionFloor: Sendable {
     }
 
     /// Threads oneDNN runs with (`STEXPLAIN_THREADS`, default all cores).
-    public static var threadCount: Int { DNNL.threadCount }
+    public static var threadCount: Int { ComputeThreads.count }
+}
+
+/// The threads the engine computes with: oneDNN's, and the chunks of the element-wise loops
+/// written in Swift (`STEXPLAIN_THREADS`, default all cores).
+public enum ComputeThreads {
+    public static var count: Int { DNNL.threadCount }
 }

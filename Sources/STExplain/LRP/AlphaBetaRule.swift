@@ -22,22 +22,24 @@ public struct AlphaBetaRule: LRPRule {
 
     public var name: String { "alpha\(Self.format(alpha))beta\(Self.format(beta))" }
 
+    /// z⁺ and z⁻ add up to the layer's output x·w + b when the bias is split between them.
+    public var groupsSumToLayer: Bool { includesBias && beta != 0 }
+
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
-        let (xPositive, xNegative) = (Elementwise.positive(x), Elementwise.negative(x))
+        // Terms on an all-zero part of x (x⁻ after a ReLU) add nothing and are left out.
+        let (xPositive, xNegative) = Elementwise.signParts(x)
         func weights(_ transform: @escaping (Float) -> Float, bias: ((Float) -> Float)?) -> [Tensor] {
             Elementwise.parameters(parameters, roles: roles, weight: transform, bias: includesBias ? bias : nil)
         }
         let positiveWeights = { (w: Float) in max(w, 0) }
         let negativeWeights = { (w: Float) in min(w, 0) }
-        var groups = [LRPGroup(weight: alpha, terms: [
-            LRPTerm(input: xPositive, parameters: weights(positiveWeights, bias: positiveWeights)),
-            LRPTerm(input: xNegative, parameters: weights(negativeWeights, bias: nil)),
-        ])]
+        func terms(positiveInput: @escaping (Float) -> Float, negativeInput: @escaping (Float) -> Float) -> [LRPTerm] {
+            [xPositive.map { LRPTerm(input: $0, parameters: weights(positiveInput, bias: positiveInput)) },
+             xNegative.map { LRPTerm(input: $0, parameters: weights(negativeInput, bias: nil)) }].compactMap { $0 }
+        }
+        var groups = [LRPGroup(weight: alpha, terms: terms(positiveInput: positiveWeights, negativeInput: negativeWeights))]
         if beta != 0 {
-            groups.append(LRPGroup(weight: -beta, terms: [
-                LRPTerm(input: xPositive, parameters: weights(negativeWeights, bias: negativeWeights)),
-                LRPTerm(input: xNegative, parameters: weights(positiveWeights, bias: nil)),
-            ]))
+            groups.append(LRPGroup(weight: -beta, terms: terms(positiveInput: negativeWeights, negativeInput: positiveWeights)))
         }
         return groups
     }

@@ -7,6 +7,9 @@ public struct EpsilonRule: LRPRule {
     public init(epsilon: Float = 1e-6) { self.epsilon = epsilon }
     public var name: String { "epsilon" }
 
+    /// The one term is the layer itself.
+    public var groupsSumToLayer: Bool { true }
+
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
         [LRPGroup(weight: 1, terms: [LRPTerm(input: x, parameters: parameters)])]
     }

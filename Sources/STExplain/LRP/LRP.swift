@@ -60,7 +60,8 @@ public struct LRP: Sendable {
                 return value
             }
             let state = node.stateKeys.map { graph.parameters[$0] ?? graph.buffers[$0]! }
-            let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows, graph: graph)
+            let shares = try step(node, inputs: inputs, state: state, relevance: output, flows: flows, graph: graph,
+                                  layerOutput: trace[node.name])
             for (name, share) in zip(node.inputs, shares) {
                 guard let share else { continue }
                 relevance[name] = relevance[name].map { Elementwise.add($0, share) } ?? share
@@ -71,8 +72,10 @@ public struct LRP: Sendable {
         return result
     }
 
+    /// The relevance of each input of `node` (nil for inputs it does not flow to); `layerOutput` is
+    /// the node's output in the forward trace, when it was kept.
     private func step(_ node: Node, inputs: [Tensor], state: [Tensor], relevance: Tensor,
-                      flows: [Bool], graph: Graph) throws -> [Tensor?] {
+                      flows: [Bool], graph: Graph, layerOutput: Tensor?) throws -> [Tensor?] {
         let op = node.op
         if op is Softmax || op is Sigmoid || op is Tanh {
             throw STError.unsupported(op: "LRP through \(op.typeName) (node '\(node.name)')")
@@ -101,26 +104,49 @@ public struct LRP: Sendable {
             return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs
         }
         if let rule = composite.rule(for: node, isFirst: node.inputs == graph.inputs.map(\.name)) {
-            let roles = op.parameterRoles
-            var share = Tensor(zeros: inputs[0].shape)
-            for group in rule.groups(input: inputs[0], parameters: state, roles: roles) {
-                // A term on an all-zero input (x⁻ after a ReLU) adds nothing to z or to R_in.
-                let terms = group.terms.filter { !Elementwise.isZero($0.input) }
-                let records = try terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
-                var z = Tensor(zeros: relevance.shape)
-                for (term, record) in zip(terms, records) { z = Elementwise.add(z, record.output, scale: term.sign) }
-                let ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
-                for (term, record) in zip(terms, records) {
-                    let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
-                    share = Elementwise.add(share, Elementwise.multiply(term.input, gradient), scale: group.weight * term.sign)
-                }
-            }
-            return [share]
+            return [try ruleRelevance(rule, op: op, input: inputs[0], state: state, relevance: relevance,
+                                      layerOutput: layerOutput)]
         }
         let record = try Self.record(op, inputs: inputs, state: state)
         let ratio = Elementwise.divide(relevance, by: record.output, epsilon: epsilon)
         let gradients = try op.backward(ratio, record: record, needInputs: flows, context: BackwardContext()).inputs
         return zip(inputs, gradients).map { x, gradient in gradient.map { Elementwise.multiply(x, $0) } }
+    }
+
+    /// R_in = Σ_groups weight · Σ_terms sign · x_t ⊙ J_tᵀ (R / (z + ε·sign z)) for a layer with a rule.
+    /// When the rule's terms add up to the layer (αβ with the bias split, ε) and the layer is a
+    /// convolution or linear map, whose backward needs no output, the last group's z is the
+    /// layer's output less the other groups' z instead of one more evaluation.
+    private func ruleRelevance(_ rule: any LRPRule, op: any Op, input: Tensor, state: [Tensor], relevance: Tensor,
+                               layerOutput: Tensor?) throws -> Tensor {
+        let groups = rule.groups(input: input, parameters: state, roles: op.parameterRoles)
+        let derivesLast = rule.groupsSumToLayer && layerOutput?.shape == relevance.shape && (op is Convolution || op is Linear)
+        var share: Tensor?
+        var evaluated: Tensor?
+        for (index, group) in groups.enumerated() {
+            let records: [OpRecord]
+            var z: Tensor
+            if derivesLast, index == groups.count - 1, let layerOutput {
+                z = evaluated.map { Elementwise.add(layerOutput, $0, scale: -1) } ?? layerOutput
+                records = group.terms.map { OpRecord(inputs: [$0.input], parameters: $0.parameters, output: OpOutput(z)) }
+            } else {
+                records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
+                guard let first = records.first else { continue }
+                z = group.terms[0].sign == 1 ? first.output : Elementwise.add(Tensor(zeros: first.output.shape), first.output,
+                                                                                scale: group.terms[0].sign)
+                for (term, record) in zip(group.terms, records).dropFirst() { z = Elementwise.add(z, record.output, scale: term.sign) }
+                evaluated = evaluated.map { Elementwise.add($0, z) } ?? z
+            }
+            guard !records.isEmpty else { continue }
+            let ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
+            for (term, record) in zip(group.terms, records) {
+                let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
+                var total = share ?? Tensor(zeros: input.shape)
+                Elementwise.accumulateProduct(into: &total, term.input, gradient, scale: group.weight * term.sign)
+                share = total
+            }
+        }
+        return share ?? Tensor(zeros: input.shape)
     }
 
     /// Whether `name` is a gate: the output of a softmax or sigmoid, directly or through reshapes.

@@ -34,4 +34,11 @@ public protocol LRPRule: Sendable {
     var epsilon: Float { get }
     /// The groups for a layer with input x and parameters θ (roles `roles`).
     func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup]
+    /// Whether the terms of all groups add up to the layer's own output f(x; θ), so that the last
+    /// group's z is the output less the others' (one layer evaluation saved per layer).
+    var groupsSumToLayer: Bool { get }
+}
+
+extension LRPRule {
+    public var groupsSumToLayer: Bool { false }
 }

@@ -10,6 +10,7 @@ struct LRPBenchmark {
     var runs: Int
     var inputShape: [Int]
     var composite: String
+    var includesSplit = true
 
     struct Result: Codable {
         var cpu: String
@@ -18,8 +19,8 @@ struct LRPBenchmark {
         var composite: String
         var forwardSeconds: Double
         var lrpSeconds: Double
-        var splitSeconds: Double
-        var sequentialSplitSeconds: Double
+        var splitSeconds: Double?
+        var sequentialSplitSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case cpu, threads, composite
@@ -47,13 +48,16 @@ struct LRPBenchmark {
             forwardSeconds.append(try wallSeconds(forwardPass))
             lrpSeconds.append(try wallSeconds(lrpPass))
         }
-        let split = try medianSeconds(runs: max(1, runs / 2)) {
-            _ = try explain(input, model: model, method: .lrpSpatioTemporal, options: options)
-        }
-        let freezeClips = (0..<inputShape[2]).map { FreezeFrameDecomposition.freezeClips(of: input, rows: [$0]) }
-        let sequential = try medianSeconds(runs: max(1, runs / 2)) {
-            try lrpPass()
-            for clip in freezeClips { _ = try explain(clip, model: model, method: .lrp, options: options) }
+        var split: Double?, sequential: Double?
+        if includesSplit {
+            split = try medianSeconds(runs: max(1, runs / 2)) {
+                _ = try explain(input, model: model, method: .lrpSpatioTemporal, options: options)
+            }
+            let freezeClips = (0..<inputShape[2]).map { FreezeFrameDecomposition.freezeClips(of: input, rows: [$0]) }
+            sequential = try medianSeconds(runs: max(1, runs / 2)) {
+                try lrpPass()
+                for clip in freezeClips { _ = try explain(clip, model: model, method: .lrp, options: options) }
+            }
         }
         return Result(cpu: SystemInfo.cpuModel, threads: ConvolutionFloor.threadCount, inputShape: inputShape,
                       composite: composite, forwardSeconds: median(forwardSeconds), lrpSeconds: median(lrpSeconds),
@@ -66,13 +70,17 @@ extension LRPBenchmark.Result {
     var table: String {
         let f = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
         let frames = inputShape[2]
-        let rows = [
+        var rows = [
             ["forward (inference)", f(forwardSeconds, 3), "1.00", "", ""],
             ["lrp \(composite)", f(lrpSeconds, 3), f(lrpSeconds / forwardSeconds, 2), "× forward", "≤ 3"],
-            ["split, \(frames) freeze clips in batches", f(splitSeconds, 3), f(splitSeconds / forwardSeconds, 2),
-             f(sequentialSplitSeconds / splitSeconds, 2) + "× the throughput of \(frames + 1) sequential LRP passes", "≥ 1.3"],
-            ["\(frames + 1) sequential LRP passes", f(sequentialSplitSeconds, 3), f(sequentialSplitSeconds / forwardSeconds, 2), "", ""],
         ]
+        if let splitSeconds, let sequentialSplitSeconds {
+            rows += [
+                ["split, \(frames) freeze clips in batches", f(splitSeconds, 3), f(splitSeconds / forwardSeconds, 2),
+                 f(sequentialSplitSeconds / splitSeconds, 2) + "× the throughput of \(frames + 1) sequential LRP passes", "≥ 1.3"],
+                ["\(frames + 1) sequential LRP passes", f(sequentialSplitSeconds, 3), f(sequentialSplitSeconds / forwardSeconds, 2), "", ""],
+            ]
+        }
         return ([
             "LRP benchmark: r3d_18 (random weights), input \(inputShape)",
             "cpu: \(cpu), \(threads) threads",

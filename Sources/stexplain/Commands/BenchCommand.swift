@@ -104,6 +104,9 @@ struct LRPBenchCommand: ParsableCommand {
     @Option(help: "LRP composite.")
     var composite = "epsilon-alpha2-beta1"
 
+    @Flag(help: "Time LRP only, not the spatial/temporal split (which takes about 2 × 17 LRP passes).")
+    var skipSplit = false
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -115,7 +118,8 @@ struct LRPBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = try LRPBenchmark(runs: runs, inputShape: ClipShape.parse(input)!, composite: composite).run()
+        let result = try LRPBenchmark(runs: runs, inputShape: ClipShape.parse(input)!, composite: composite,
+                                      includesSplit: !skipSplit).run()
         if json {
             try JSONOutput.print(result)
         } else {
