@@ -305,9 +305,9 @@ PYTHON
 
 # ---------------------------------------------------------------- video (ffmpeg)
 # A 32×24, 10 fps, 1 s MPEG-4 clip (about 1.6 KB) whose index (moov) follows the frames (mdat),
-# cut twice: inside the frames (no index at all) and in half, inside the index (ffprobe then
-# succeeds but lists no stream, so the reader says "no video stream"). ffmpeg names a text file
-# called .mp4 by the MP4 demuxer's complaint, "moov atom not found".
+# cut twice: inside the frames (no index at all: ffprobe's "moov atom not found", which the reader
+# explains) and in half, inside the index (ffprobe then succeeds but lists no stream at all). A
+# text file called .mp4 gets the MP4 demuxer's complaint, "moov atom not found", too.
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 ff() { ffmpeg -v error -y -nostdin "$@"; }
@@ -319,13 +319,13 @@ printf 'This is a text file, not a video.\n' > "$corpus/video-text.mp4"
 : > "$corpus/video-empty.mp4"
 ff -f lavfi -i sine=frequency=440:sample_rate=8000 -t 0.1 -c:a pcm_u8 "$corpus/video-audio-only.wav"
 cat >> "$corpus/expected.tsv" <<'TSV'
-video-truncated-in-frames.mp4	video-probe	ffprobe failed: moov atom not found
-video-truncated-in-frames.mp4	video-read	ffprobe failed: moov atom not found
-video-truncated-in-index.mp4	video-probe	no video stream
-video-text.mp4	video-probe	ffprobe failed: moov atom not found
-video-empty.mp4	video-read	ffprobe failed: moov atom not found
-video-audio-only.wav	video-probe	no video stream
-video-audio-only.wav	video-read	no video stream
+video-truncated-in-frames.mp4	video-probe	not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4
+video-truncated-in-frames.mp4	video-read	not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4
+video-truncated-in-index.mp4	video-probe	no streams at all: the file is damaged or truncated
+video-text.mp4	video-probe	not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4
+video-empty.mp4	video-read	not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4
+video-audio-only.wav	video-probe	no video stream (only audio or other streams)
+video-audio-only.wav	video-read	no video stream (only audio or other streams)
 TSV
 
 echo "wrote $(grep -vc "^#" "$corpus/expected.tsv") cases, $(cat "$corpus"/* | wc -c) bytes in all, to $corpus"

@@ -13,8 +13,12 @@ import STCore
 /// - `no such file` / `is a directory, not a file`;
 /// - `ffprobe is not installed; run scripts/install-deps.sh` (see `FFmpegTools`);
 /// - `ffprobe failed: <its first error line>` for a corrupt, truncated or non-video file
-///   (e.g. `moov atom not found`, `Invalid data found when processing input`);
-/// - `no video stream` for an audio-only file (cover art attached to audio does not count);
+///   (e.g. `Invalid data found when processing input`); an MP4 without its index (`moov atom not
+///   found`) reads `not a playable MP4: its index (moov atom) is missing — the file is truncated,
+///   still being written, or not an MP4`;
+/// - `no video stream (only audio or other streams)` for an audio-only file (cover art attached to
+///   audio does not count), `no streams at all: the file is damaged or truncated` for a container
+///   whose stream table is lost;
 /// - `the video stream has no frame size (ffprobe: stream 0, offset 0x3ad: partial file)` for a
 ///   file cut inside its first frame;
 /// - `ffprobe did not finish within 60 s and was stopped`.
@@ -25,10 +29,10 @@ public enum VideoProbe {
         let run = try tools.run(.ffprobe, [
             "-v", "error", "-select_streams", "v:0",
             "-show_entries", "stream=codec_name,width,height,avg_frame_rate,r_frame_rate,duration,nb_frames"
-                + ":stream_side_data=rotation:stream_disposition=attached_pic:format=duration",
+                + ":stream_side_data=rotation:stream_disposition=attached_pic:format=duration,nb_streams",
             "-of", "json", FFmpegTools.fileArgument(path),
         ], file: path)
-        guard run.succeeded else { throw STError.badInput(file: path, reason: run.failureReason(.ffprobe)) }
+        guard run.succeeded else { throw STError.badInput(file: path, reason: explained(run.failureReason(.ffprobe))) }
         let report: ProbeReport
         do {
             let decoder = JSONDecoder()
@@ -38,9 +42,17 @@ public enum VideoProbe {
             throw STError.badInput(file: path, reason: "ffprobe printed output that is not the expected JSON")
         }
         guard let stream = report.streams?.first(where: { $0.disposition?.attachedPic != 1 }) else {
-            throw STError.badInput(file: path, reason: "no video stream")
+            throw STError.badInput(file: path, reason: report.format?.nbStreams == 0
+                                   ? "no streams at all: the file is damaged or truncated"
+                                   : "no video stream (only audio or other streams)")
         }
         return try info(of: stream, containerDuration: report.format?.duration, warning: run.firstErrorLine, file: path)
+    }
+
+    /// ffprobe's failure in words a user can act on, where its own are cryptic.
+    static func explained(_ reason: String) -> String {
+        guard reason.hasSuffix("moov atom not found") else { return reason }
+        return "not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4"
     }
 
     /// `STError.badInput` unless `path` names an existing regular file.
@@ -105,6 +117,7 @@ private struct ProbeReport: Decodable {
     }
     struct Format: Decodable {
         let duration: String?
+        let nbStreams: Int?
     }
     let streams: [Stream]?
     let format: Format?

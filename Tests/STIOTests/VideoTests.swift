@@ -115,10 +115,10 @@ enum VideoFixture {
         let path = folder.appendingPathComponent("tone.wav").path
         try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", path])
 
-        #expect(throws: STError.badInput(file: path, reason: "no video stream")) {
+        #expect(throws: STError.badInput(file: path, reason: "no video stream (only audio or other streams)")) {
             try VideoProbe.probe(path, tools: VideoFixture.tools)
         }
-        #expect(throws: STError.badInput(file: path, reason: "no video stream")) {
+        #expect(throws: STError.badInput(file: path, reason: "no video stream (only audio or other streams)")) {
             try VideoReader.read(path, tools: VideoFixture.tools)
         }
     }
@@ -162,9 +162,10 @@ enum VideoFixture {
             }
             #expect(Date().timeIntervalSince(started) < 10)
         }
-        // The index-at-end file has lost its index: ffprobe says so in its first line.
+        // The index-at-end file has lost its index: ffprobe says "moov atom not found", which the
+        // error explains.
         #expect(VideoFixture.badInputReason(file: indexAtEnd) { _ = try VideoProbe.probe(indexAtEnd, tools: VideoFixture.tools) }
-                == "ffprobe failed: moov atom not found")
+                == "not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4")
     }
 
     @Test func missingFFprobeAndFFmpegTellHowToInstallThem() throws {
