@@ -5,7 +5,16 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed against the bare oneDNN kernels (and, later, the PyTorch peers).",
+        abstract: "Measure speed against the bare oneDNN kernels and forward passes.",
+        discussion: """
+            Every figure is a ratio measured in the same run, which carries across machines better \
+            than seconds; benchmarks/peers.sh times the PyTorch libraries on the same input.
+
+            Examples:
+              stexplain bench engine --runs 3
+              stexplain bench explain
+              STEXPLAIN_THREADS=1 stexplain bench lrp --skip-split
+            """,
         subcommands: [EngineBenchCommand.self, ExplainBenchCommand.self, LRPBenchCommand.self])
 }
 
