@@ -234,6 +234,16 @@ import STCore
         })
     }
 
+    /// zennit's ZPlus, which its EpsilonPlus composite uses for convolutions, keeps b⁺ in the
+    /// denominator (found by the zennit parity fixtures, PeerParityTests).
+    @Test func zPlusWithZennitsPositiveBias() throws {
+        let positive = { (i: Int, j: Int) in
+            max(self.x[i], 0) * max(self.w[j * 5 + i], 0) + min(self.x[i], 0) * min(self.w[j * 5 + i], 0)
+        }
+        expectClose(try viaLRP(ZPlusRule(includesBias: true)), direct(positive, extra: { max(self.b[$0], 0) }))
+        #expect((LRPComposite.epsilonPlus.convolution as? ZPlusRule)?.includesBias == true)
+    }
+
     @Test func alpha2Beta1() throws {
         let positive = direct({ i, j in max(self.x[i], 0) * max(self.w[j * 5 + i], 0) + min(self.x[i], 0) * min(self.w[j * 5 + i], 0) },
                               extra: { max(self.b[$0], 0) })

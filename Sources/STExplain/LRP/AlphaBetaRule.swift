@@ -5,8 +5,8 @@ import STCore
 ///     R_i = Σ_j ( α·z⁺_ij / (Σ_i z⁺_ij + b⁺_j) − β·z⁻_ij / (Σ_i z⁻_ij + b⁻_j) ) · R_j
 ///
 /// with z⁺_ij = x⁺_i·w⁺_ij + x⁻_i·w⁻_ij (the positive contributions) and z⁻_ij = x⁺_i·w⁻_ij + x⁻_i·w⁺_ij,
-/// the bias split into b⁺ and b⁻ in the two denominators. α = 1, β = 0 is z⁺ (`ZPlusRule`), where
-/// the bias is dropped as zennit's ZPlus does.
+/// the bias split into b⁺ and b⁻ in the two denominators, as zennit's `AlphaBeta`. α = 1, β = 0 is
+/// zennit's `ZPlus`; `ZPlusRule` drops the bias by default (Montavon et al.).
 public struct AlphaBetaRule: LRPRule {
     public var alpha: Float
     public var beta: Float

@@ -27,15 +27,17 @@ public struct LRPComposite: Sendable {
     }
 
     /// Seed 002's deep Taylor decomposition (innvestigate's DeepTaylor): zβ with the input box
-    /// [low, high] per channel for the first layer, z⁺ (α = 1, β = 0) for every other convolution
-    /// and linear layer.
+    /// [low, high] per channel for the first layer, z⁺ (α = 1, β = 0, biases left out) for every
+    /// other convolution and linear layer.
     public static func deepTaylor(low: [Float], high: [Float]) -> LRPComposite {
         LRPComposite(name: "deep-taylor", convolution: ZPlusRule(), linear: ZPlusRule(),
                      first: ZBetaRule(low: low, high: high))
     }
 
-    /// zennit's EpsilonPlus: z⁺ for every convolution, ε = 10⁻⁶ for linear layers.
-    public static let epsilonPlus = LRPComposite(name: "epsilon-plus", convolution: ZPlusRule(), linear: EpsilonRule())
+    /// zennit's EpsilonPlus: zennit's z⁺ (b⁺ in the denominator) for every convolution, ε = 10⁻⁶
+    /// for linear layers.
+    public static let epsilonPlus = LRPComposite(name: "epsilon-plus", convolution: ZPlusRule(includesBias: true),
+                                                 linear: EpsilonRule())
     /// zennit's EpsilonAlpha2Beta1: α2β1 for every convolution, ε = 10⁻⁶ for linear layers.
     public static let epsilonAlpha2Beta1 = LRPComposite(name: "epsilon-alpha2-beta1",
                                                          convolution: AlphaBetaRule(alpha: 2, beta: 1),

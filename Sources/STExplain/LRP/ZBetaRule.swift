@@ -6,7 +6,8 @@ import STCore
 ///     R_i = Σ_j (x_i·w_ij − l_i·w⁺_ij − h_i·w⁻_ij) / Σ_i' (x_i'·w_i'j − l_i'·w⁺_i'j − h_i'·w⁻_i'j) · R_j
 ///
 /// The bounds are per input channel (axis 1), or one pair for all; the bias stays in the first
-/// term, as zennit's ZBox.
+/// term and so in the denominator, as innvestigate's BoundedRule. (zennit's ZBox clamps the bias
+/// in the bound terms too, z = (x·w + b) − (l·w⁺ + b⁺) − (h·w⁻ + b⁻), which cancels it.)
 public struct ZBetaRule: LRPRule {
     /// Lower and upper bound per channel (a single value applies to every channel).
     public var low: [Float]
