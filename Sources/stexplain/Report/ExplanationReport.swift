@@ -33,8 +33,8 @@ struct ExplanationReport {
         var body = facts + prediction
         body += slider
         if inputFrames > 0 {
-            body += "<h2>Input</h2>\n<div class=\"row\">" + HTML.image("input/0000.png", alt: "input frame", cssClass: "frame pixel")
-                .replacingOccurrences(of: "<img ", with: "<img data-frames=\"input/\" ") + "</div>\n"
+            body += "<h2>Input</h2>\n<div class=\"row\">" + HTML.image("input/0000.png", alt: "input frame", cssClass: "frame pixel", frames: "input/")
+                + "</div>\n"
         }
         for run in runs { body += section(run) }
         return HTML.page(title: "\(model) on \((input as NSString).lastPathComponent)", body: body,
@@ -82,8 +82,7 @@ struct ExplanationReport {
         let name = e.method.rawValue
         var html = "<h2 id=\"\(HTML.escape(name))\">\(HTML.escape(name))</h2>\n<div class=\"row\">"
         if run.files.contains("frames/0000.png") {
-            html += "<figure>" + HTML.image("\(d)frames/0000.png", alt: "\(name) map", cssClass: "frame pixel")
-                .replacingOccurrences(of: "<img ", with: "<img data-frames=\"\(HTML.escape(d))frames/\" ")
+            html += "<figure>" + HTML.image("\(d)frames/0000.png", alt: "\(name) map", cssClass: "frame pixel", frames: "\(d)frames/")
                 + "<figcaption>map over the frame (slider)</figcaption></figure>"
         }
         if run.files.contains("overlay.mp4") {

@@ -29,9 +29,10 @@ enum HTML {
         return html + "</tbody></table>\n"
     }
 
-    /// An image beside the page.
-    static func image(_ path: String, alt: String, cssClass: String? = nil) -> String {
-        "<img src=\"\(escape(path))\" alt=\"\(escape(alt))\"\(cssClass.map { " class=\"\($0)\"" } ?? "")>"
+    /// An image beside the page; with `frames`, the report's slider swaps in `FRAMES/NNNN.png`.
+    static func image(_ path: String, alt: String, cssClass: String? = nil, frames: String? = nil) -> String {
+        "<img" + (frames.map { " data-frames=\"\(escape($0))\"" } ?? "") + " src=\"\(escape(path))\" alt=\"\(escape(alt))\""
+            + (cssClass.map { " class=\"\($0)\"" } ?? "") + ">"
     }
 
     /// A whole page: title, style sheet, body and an optional script at the end.

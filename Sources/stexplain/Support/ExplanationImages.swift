@@ -22,10 +22,7 @@ enum ExplanationImages {
             return ["joint_time.png": try jointTime(explanation, method: method).pngData(),
                     "joints.svg": Data(try skeletonFigure(explanation, input: input).utf8)]
         case .video, .image:
-            let clip = kind == .image ? input.reshaped([input.shape[0], input.shape[1], 1] + input.shape.dropFirst(2)) : input
-            let display = Self.firstChannels(clip)
-            let frames = try ClipFigure.displayFrames(display, sample: 0)
-            let scale = max(1, 128 / max(frames[0].height, 1))
+            let (frames, scale) = try displayFrames(input, kind: kind)
             let maps = Self.firstSampleFrames(method.isCAM ? explanation.attribution : explanation.map, frames: frames.count)
             let signed = Self.isSigned(method)
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
@@ -60,14 +57,20 @@ enum ExplanationImages {
 
     /// Sample 0's frames as the pictures show them (`input/NNNN.png`, scaled as the maps are).
     static func inputFrames(_ input: Tensor, kind: InputKind) throws -> [String: Data] {
-        let clip = kind == .image ? input.reshaped([input.shape[0], input.shape[1], 1] + input.shape.dropFirst(2)) : input
-        let frames = try ClipFigure.displayFrames(Self.firstChannels(clip), sample: 0)
-        let scale = max(1, 128 / max(frames[0].height, 1))
+        let (frames, scale) = try displayFrames(input, kind: kind)
         var files: [String: Data] = [:]
         for (t, png) in try RGBImage.pngData(of: frames.map { $0.scaled(by: scale) }).enumerated() {
             files[String(format: "input/%04d.png", t)] = png
         }
         return files
+    }
+
+    /// Sample 0's frames as RGB pictures (images as one frame, the first three channels of
+    /// stacked inputs) and the factor that scales them to about 128 pixels high.
+    static func displayFrames(_ input: Tensor, kind: InputKind) throws -> (frames: [RGBImage], scale: Int) {
+        let clip = kind == .image ? input.reshaped([input.shape[0], input.shape[1], 1] + input.shape.dropFirst(2)) : input
+        let frames = try ClipFigure.displayFrames(Self.firstChannels(clip), sample: 0)
+        return (frames, max(1, 128 / max(frames[0].height, 1)))
     }
 
     /// Frames encoded by ffmpeg at 8 frames per second, through a temporary file.
