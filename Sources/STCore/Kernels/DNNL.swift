@@ -21,6 +21,7 @@ enum DNNL {
         let lock = NSRecursiveLock()
         var primitives: [String: Primitive] = [:]
         var preparedWeights: [String: PreparedWeights] = [:]
+        var derivations: [ObjectIdentifier: Derivation] = [:]
         /// Shared scratch memory for executions (which are serialised), grown on demand.
         var scratchpad = TensorStorage(count: 0)
 
@@ -265,21 +266,43 @@ enum DNNL {
     }
 
     /// A buffer laid out as `desc` (used for formats that have no `MemoryFormat`, e.g. weights).
+    /// Its contents start unset: the primitive it is handed to as an output writes all of it
+    /// (oneDNN zeroes the padded area of blocked layouts when it wraps the buffer).
     struct Buffer {
         let desc: Desc
         let storage: TensorStorage
 
         init(desc: Desc) {
             self.desc = desc
-            storage = TensorStorage(zeros: (byteCount(desc) + 3) / 4)
+            storage = TensorStorage(count: (byteCount(desc) + 3) / 4)
         }
     }
 
-    /// Weights reordered (and possibly folded) for one primitive, tagged with the source version.
+    /// Weights reordered for one primitive, tagged with the source's version. The source is held
+    /// weakly: transient weights (LRP's w⁺ and w⁻) must not be kept alive by the cache.
     struct PreparedWeights {
-        let sources: [TensorStorage]
-        let versions: [Int]
+        weak var source: TensorStorage?
+        let version: Int
         let buffer: Buffer
+    }
+
+    /// A tensor made by `Tensor.transformed(by:)`: f of `source` as it was at `sourceVersion`.
+    struct Derivation {
+        weak var derived: TensorStorage?
+        let derivedVersion: Int
+        let source: Tensor
+        let sourceVersion: Int
+        let transform: WeightTransform
+    }
+
+    /// Remembers that `derived` is `transform` of `source`, for `prepared`.
+    static func recordDerivation(_ derived: Tensor, of source: Tensor, by transform: WeightTransform) {
+        runtime.withLock {
+            runtime.derivations = runtime.derivations.filter { $0.value.derived != nil }
+            runtime.derivations[ObjectIdentifier(derived.storage)] = Derivation(
+                derived: derived.storage, derivedVersion: derived.storage.version, source: source,
+                sourceVersion: source.storage.version, transform: transform)
+        }
     }
 
     // MARK: - Reorders
@@ -452,21 +475,41 @@ enum DNNL {
         }
     }
 
-    /// Weights reordered into `target`, cached while the source tensors are unchanged.
+    /// Weights reordered into `target`, cached while the source tensor is unchanged. A tensor made by
+    /// `Tensor.transformed(by:)` is derived from its source's reordered copy instead, and cached
+    /// under the source and the transform's name.
     static func prepared(_ weight: Tensor, as target: Desc, sourceDesc: Desc, key: String) throws -> Buffer {
         try runtime.withLock {
-            let cacheKey = "\(key)|\(ObjectIdentifier(weight.storage))"
-            if let cached = runtime.preparedWeights[cacheKey], cached.sources[0] === weight.storage,
-               cached.versions[0] == weight.storage.version {
-                return cached.buffer
+            if let derivation = runtime.derivations[ObjectIdentifier(weight.storage)],
+               derivation.derived === weight.storage, derivation.derivedVersion == weight.storage.version,
+               derivation.source.storage.version == derivation.sourceVersion {
+                let source = derivation.source
+                return try cachedPreparation(of: source.storage, as: target, key: "\(key)|\(derivation.transform.name)") {
+                    let base = try prepared(source, as: target, sourceDesc: sourceDesc, key: key)
+                    let storage = TensorStorage(count: base.storage.count)
+                    derivation.transform.apply(base.storage.pointer, to: storage.pointer, count: storage.count)
+                    return storage
+                }
             }
-            let storage = try reorder(weight.plain().storage, from: sourceDesc, to: target)
-            let buffer = Buffer(desc: target, storage: storage)
-            if runtime.preparedWeights.count > 512 { runtime.preparedWeights.removeAll() }
-            runtime.preparedWeights[cacheKey] = PreparedWeights(sources: [weight.storage],
-                                                                versions: [weight.storage.version], buffer: buffer)
-            return buffer
+            return try cachedPreparation(of: weight.storage, as: target, key: key) {
+                try reorder(weight.plain().storage, from: sourceDesc, to: target)
+            }
         }
+    }
+
+    /// The prepared buffer cached for `source` under `key` while `source` is unchanged, made by
+    /// `make` otherwise. Call with the runtime lock held.
+    private static func cachedPreparation(of source: TensorStorage, as target: Desc, key: String,
+                                          _ make: () throws -> TensorStorage) rethrows -> Buffer {
+        let cacheKey = "\(key)|\(ObjectIdentifier(source))"
+        if let cached = runtime.preparedWeights[cacheKey], cached.source === source, cached.version == source.version {
+            return cached.buffer
+        }
+        let buffer = Buffer(desc: target, storage: try make())
+        runtime.preparedWeights = runtime.preparedWeights.filter { $0.value.source != nil }
+        if runtime.preparedWeights.count > 512 { runtime.preparedWeights.removeAll() }
+        runtime.preparedWeights[cacheKey] = PreparedWeights(source: source, version: source.version, buffer: buffer)
+        return buffer
     }
 
     /// A convolution weight (PyTorch layout) in the layout a primitive chose, cached per version.
@@ -508,7 +551,7 @@ enum DNNL {
         let key = convolutionKey("bwd-data", input: input, weight: weight, output: output, geometry: geometry, bias: false)
         return try cached(key) {
             var op = dnnl_convolution_desc_t()
-            var diffSrc = anyDesc(input)
+            var diffSrc = input[1] < 16 ? desc(input) : anyDesc(input)
             var weights = anyDesc(weightDims(weight, groups: geometry.groups))
             var diffDst = anyDesc(output)
             let window = geometry.oneDNNWindow(input: input, weight: weight, output: output)

@@ -68,9 +68,18 @@ extension BatchNorm {
     ///
     ///     W′[o, …] = s_o · W[o, …],    b′_o = (b_o − μ_o) · s_o + β_o
     ///
-    /// so that W′x + b′ = BN(Wx + b) exactly up to rounding.
+    /// so that W′x + b′ = BN(Wx + b) exactly up to rounding. Folds are cached by the identity and
+    /// version of the six tensors, so every pass that folds the same layer (inference, LRP) shares
+    /// one folded tensor and the kernels' reordered copies of it.
     public func fold(weight: Tensor, bias: Tensor?, scale gamma: Tensor, shift beta: Tensor, mean: Tensor,
                      variance: Tensor) -> (weight: Tensor, bias: Tensor) {
+        FoldedWeightCache.shared.folded(sources: [weight] + (bias.map { [$0] } ?? []) + [gamma, beta, mean, variance]) {
+            computeFold(weight: weight, bias: bias, scale: gamma, shift: beta, mean: mean, variance: variance)
+        }
+    }
+
+    private func computeFold(weight: Tensor, bias: Tensor?, scale gamma: Tensor, shift beta: Tensor, mean: Tensor,
+                             variance: Tensor) -> (weight: Tensor, bias: Tensor) {
         let (gamma, beta, mean, variance) = (gamma.scalars, beta.scalars, mean.scalars, variance.scalars)
         let outputs = weight.shape[0]
         let perOutput = weight.count / outputs

@@ -104,46 +104,13 @@ struct FusedConvolution: Op {
         convolution.multiplyAdds(inputs: inputs, parameters: parameters, output: output)
     }
 
-    /// The weights with batch norm folded in, computed once per version of the parameters.
+    /// The weights with batch norm folded in (cached by `BatchNorm.fold`).
     private func foldedWeights(_ parameters: [Tensor]) throws -> (weight: Tensor, bias: Tensor?) {
         let weight = parameters[0]
         let bias = hasBias ? parameters[1] : nil
         guard let batchNorm else { return (weight, bias) }
         let norm = Array(parameters.suffix(4))
-        return FoldedWeightCache.shared.folded(sources: [weight] + (bias.map { [$0] } ?? []) + norm) {
-            batchNorm.fold(weight: weight, bias: bias, scale: norm[0], shift: norm[1], mean: norm[2], variance: norm[3])
-        }
-    }
-}
-
-/// Folded weights by the identity and version of the tensors they came from, so that repeated
-/// forward passes reuse one folded tensor (and oneDNN's reordered copy of it).
-final class FoldedWeightCache: @unchecked Sendable {
-    static let shared = FoldedWeightCache()
-
-    private struct Entry {
-        let sources: [TensorStorage]
-        let versions: [Int]
-        let weight: Tensor
-        let bias: Tensor
-    }
-
-    private let lock = NSLock()
-    private var entries: [ObjectIdentifier: Entry] = [:]
-
-    func folded(sources: [Tensor], compute: () -> (Tensor, Tensor)) -> (weight: Tensor, bias: Tensor?) {
-        lock.lock()
-        defer { lock.unlock() }
-        let key = ObjectIdentifier(sources[0].storage)
-        if let entry = entries[key], entry.sources.count == sources.count,
-           zip(entry.sources, sources).allSatisfy({ $0 === $1.storage }),
-           entry.versions == sources.map(\.storage.version) {
-            return (entry.weight, entry.bias)
-        }
-        let (weight, bias) = compute()
-        if entries.count > 1024 { entries.removeAll() }
-        entries[key] = Entry(sources: sources.map(\.storage), versions: sources.map(\.storage.version),
-                             weight: weight, bias: bias)
-        return (weight, bias)
+        let folded = batchNorm.fold(weight: weight, bias: bias, scale: norm[0], shift: norm[1], mean: norm[2], variance: norm[3])
+        return (folded.weight, folded.bias)
     }
 }
