@@ -28,12 +28,12 @@ public struct AlphaBetaRule: LRPRule {
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
         // Terms on an all-zero part of x (x⁻ after a ReLU) add nothing and are left out.
         let (xPositive, xNegative) = Elementwise.signParts(x)
-        func weights(_ transform: @escaping (Float) -> Float, bias: ((Float) -> Float)?) -> [Tensor] {
+        func weights(_ transform: WeightTransform, bias: WeightTransform?) -> [Tensor] {
             Elementwise.parameters(parameters, roles: roles, weight: transform, bias: includesBias ? bias : nil)
         }
-        let positiveWeights = { (w: Float) in max(w, 0) }
-        let negativeWeights = { (w: Float) in min(w, 0) }
-        func terms(positiveInput: @escaping (Float) -> Float, negativeInput: @escaping (Float) -> Float) -> [LRPTerm] {
+        let positiveWeights = WeightTransform.positivePart
+        let negativeWeights = WeightTransform.negativePart
+        func terms(positiveInput: WeightTransform, negativeInput: WeightTransform) -> [LRPTerm] {
             [xPositive.map { LRPTerm(input: $0, parameters: weights(positiveInput, bias: positiveInput)) },
              xNegative.map { LRPTerm(input: $0, parameters: weights(negativeInput, bias: nil)) }].compactMap { $0 }
         }

@@ -1,36 +1,30 @@
 import Dispatch
 import STCore
 
-/// Element-wise helpers the rules use on plain tensors. Loops over large tensors run in
-/// parallel chunks (one per core).
+/// Element-wise helpers of the relevance steps. They work in the layout of their first operand
+/// (the kernels' channel-blocked layout for activations and relevance), converting a second
+/// operand only when its layout differs, and loops over large tensors run in parallel chunks
+/// (one per core).
 enum Elementwise {
+    /// f(x) element by element; in x's layout when f(0) = 0 (blocked padding stays zero),
+    /// otherwise plain.
     static func map(_ x: Tensor, _ transform: @escaping (Float) -> Float) -> Tensor {
-        var result = x.plain()
-        result.withUnsafeMutableBufferPointer { values in
-            chunks(values.count) { range in
-                for index in range { values[index] = transform(values[index]) }
+        let source = transform(0) == 0 ? x : x.plain()
+        var result = Tensor.uninitialized(like: source)
+        result.withUnsafeMutableStorage { values in
+            source.withUnsafeStorage { operands in
+                chunks(values.count) { range in
+                    for index in range { values[index] = transform(operands[index]) }
+                }
             }
         }
         return result
     }
 
-    /// The smallest and largest element (0, 0 when empty).
-    static func range(_ x: Tensor) -> (min: Float, max: Float) {
-        x.plain().withUnsafeBufferPointer { values in
-            guard let first = values.first else { return (0, 0) }
-            var (low, high) = (first, first)
-            for value in values {
-                low = min(low, value)
-                high = max(high, value)
-            }
-            return (low, high)
-        }
-    }
-
     /// x split into x⁺ = max(x, 0) and x⁻ = min(x, 0), nil for a part that is all zero (x itself
     /// stands for x⁺ when x has no negative element, and for x⁻ when it has no positive one).
     static func signParts(_ x: Tensor) -> (positive: Tensor?, negative: Tensor?) {
-        let (low, high) = range(x)
+        let (low, high) = x.withUnsafeStorage { values in (values.min() ?? 0, values.max() ?? 0) }
         switch (low < 0, high > 0) {
         case (false, false): return (nil, nil)
         case (false, true): return (x, nil)
@@ -39,14 +33,14 @@ enum Elementwise {
         }
     }
 
-    /// The parameters with `transform` applied to the weight and the bias replaced by `bias`
+    /// The parameters with `weight` applied to the weight and the bias replaced by `bias` of it
     /// (nil drops it to zero).
-    static func parameters(_ parameters: [Tensor], roles: [String], weight transform: @escaping (Float) -> Float,
-                           bias: ((Float) -> Float)?) -> [Tensor] {
+    static func parameters(_ parameters: [Tensor], roles: [String], weight: WeightTransform,
+                           bias: WeightTransform?) -> [Tensor] {
         zip(roles, parameters).map { role, value in
             switch role {
-            case "weight": map(value, transform)
-            case "bias": map(value, bias ?? { _ in 0 })
+            case "weight": value.transformed(by: weight)
+            case "bias": value.transformed(by: bias ?? .zero)
             default: value
             }
         }
@@ -55,25 +49,30 @@ enum Elementwise {
     // Arithmetic of two tensors of one shape (relevance steps).
 
     static func add(_ a: Tensor, _ b: Tensor, scale: Float = 1) -> Tensor {
-        combine(a, b) { $0 + scale * $1 }
+        combine(a, b) { x, y, result, range in
+            for index in range { result[index] = x[index] + scale * y[index] }
+        }
     }
 
-    static func multiply(_ a: Tensor, _ b: Tensor) -> Tensor {
-        combine(a, b) { $0 * $1 }
+    static func multiply(_ a: Tensor, _ b: Tensor, scale: Float = 1) -> Tensor {
+        combine(a, b) { x, y, result, range in
+            for index in range { result[index] = scale * x[index] * y[index] }
+        }
     }
 
     /// R / (z + ε·sign z), sign 0 = +1.
     static func divide(_ r: Tensor, by z: Tensor, epsilon: Float) -> Tensor {
-        combine(r, z) { r, z in r / stabilised(z, epsilon: epsilon) }
+        combine(r, z) { r, z, result, range in
+            for index in range { result[index] = r[index] / stabilised(z[index], epsilon: epsilon) }
+        }
     }
 
-    /// sum += scale · a ⊙ b, in place (one pass instead of a product and a sum).
+    /// sum += scale · a ⊙ b, in place in sum's layout (one pass instead of a product and a sum).
     static func accumulateProduct(into sum: inout Tensor, _ a: Tensor, _ b: Tensor, scale: Float) {
-        let (left, right) = (a.plain(), b.plain())
-        sum = sum.plain()
-        sum.withUnsafeMutableBufferPointer { values in
-            left.withUnsafeBufferPointer { x in
-                right.withUnsafeBufferPointer { y in
+        let (left, right) = (a.laidOut(as: sum.format), b.laidOut(as: sum.format))
+        sum.withUnsafeMutableStorage { values in
+            left.withUnsafeStorage { x in
+                right.withUnsafeStorage { y in
                     chunks(values.count) { range in
                         for index in range { values[index] += scale * x[index] * y[index] }
                     }
@@ -88,14 +87,17 @@ enum Elementwise {
         z + (z >= 0 ? epsilon : -epsilon)
     }
 
-    @inline(__always)
-    private static func combine(_ a: Tensor, _ b: Tensor, _ operation: @escaping (Float, Float) -> Float) -> Tensor {
-        var result = a.plain()
-        let other = b.plain()
-        result.withUnsafeMutableBufferPointer { values in
-            other.withUnsafeBufferPointer { operands in
-                chunks(values.count) { range in
-                    for index in range { values[index] = operation(values[index], operands[index]) }
+    /// A new tensor in a's layout, filled chunk by chunk by `loop(a, b, result, range)`.
+    private static func combine(_ a: Tensor, _ b: Tensor,
+                                _ loop: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>,
+                                         UnsafeMutableBufferPointer<Float>, Range<Int>) -> Void) -> Tensor {
+        let other = b.laidOut(as: a.format)
+        var result = Tensor.uninitialized(like: a)
+        result.withUnsafeMutableStorage { values in
+            a.withUnsafeStorage { left in
+                other.withUnsafeStorage { right in
+                    let target = values
+                    chunks(target.count) { range in loop(left, right, target, range) }
                 }
             }
         }

@@ -10,6 +10,6 @@ public struct FlatRule: LRPRule {
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
         [LRPGroup(weight: 1, terms: [LRPTerm(input: Elementwise.map(x) { _ in 1 },
                                              parameters: Elementwise.parameters(parameters, roles: roles,
-                                                                                weight: { _ in 1 }, bias: nil))])]
+                                                                                weight: WeightTransform(name: "1") { _ in 1 }, bias: nil))])]
     }
 }

@@ -17,7 +17,8 @@ public struct GammaRule: LRPRule {
     public var name: String { "gamma" }
 
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
-        let boost = { (value: Float) in value + self.gamma * max(value, 0) }
+        let gamma = self.gamma
+        let boost = WeightTransform(name: "w+\(gamma)·max(w,0)") { $0 + gamma * max($0, 0) }
         return [LRPGroup(weight: 1, terms: [
             LRPTerm(input: x, parameters: Elementwise.parameters(parameters, roles: roles, weight: boost, bias: boost)),
         ])]

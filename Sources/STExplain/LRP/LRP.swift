@@ -132,8 +132,8 @@ public struct LRP: Sendable {
             } else {
                 records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
                 guard let first = records.first else { continue }
-                z = group.terms[0].sign == 1 ? first.output : Elementwise.add(Tensor(zeros: first.output.shape), first.output,
-                                                                                scale: group.terms[0].sign)
+                let sign = group.terms[0].sign
+                z = sign == 1 ? first.output : Elementwise.map(first.output) { sign * $0 }
                 for (term, record) in zip(group.terms, records).dropFirst() { z = Elementwise.add(z, record.output, scale: term.sign) }
                 evaluated = evaluated.map { Elementwise.add($0, z) } ?? z
             }
@@ -141,9 +141,14 @@ public struct LRP: Sendable {
             let ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
             for (term, record) in zip(group.terms, records) {
                 let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
-                var total = share ?? Tensor(zeros: input.shape)
-                Elementwise.accumulateProduct(into: &total, term.input, gradient, scale: group.weight * term.sign)
-                share = total
+                let scale = group.weight * term.sign
+                if var total = share {
+                    share = nil
+                    Elementwise.accumulateProduct(into: &total, term.input, gradient, scale: scale)
+                    share = total
+                } else {
+                    share = Elementwise.multiply(gradient, term.input, scale: scale)
+                }
             }
         }
         return share ?? Tensor(zeros: input.shape)
