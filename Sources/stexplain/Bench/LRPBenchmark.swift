@@ -4,8 +4,13 @@ import STExplain
 import STModels
 
 /// `stexplain bench lrp`: LRP under a composite on r3d_18 (random weights, one clip) against one
-/// inference forward pass, and seed 002's spatial/temporal split as one batched pass against the
-/// 1 + T sequential LRP passes it replaces — all measured in the same run.
+/// inference forward pass and against the convolution floor of an αβ rule, and seed 002's
+/// spatial/temporal split as one batched pass against the 1 + T sequential LRP passes it
+/// replaces — all measured in the same run.
+///
+/// The floor: on a ReLU network αβ needs per convolution the model's own forward, one more
+/// forward for z⁺ (z⁻ is the output less z⁺ and the bias) and two backward-data passes (R/z⁺
+/// through w⁺, R/z⁻ through w⁻), timed as bare oneDNN primitives.
 struct LRPBenchmark {
     var runs: Int
     var inputShape: [Int]
@@ -21,6 +26,8 @@ struct LRPBenchmark {
         var lrpSeconds: Double
         var splitSeconds: Double?
         var sequentialSplitSeconds: Double?
+        /// 2 × forward + 2 × backward-data of the bare convolutions.
+        var alphaBetaFloorSeconds: Double
 
         enum CodingKeys: String, CodingKey {
             case cpu, threads, composite
@@ -29,6 +36,7 @@ struct LRPBenchmark {
             case lrpSeconds = "lrp_s"
             case splitSeconds = "split_batched_s"
             case sequentialSplitSeconds = "split_sequential_s"
+            case alphaBetaFloorSeconds = "alpha_beta_convolution_floor_s"
         }
     }
 
@@ -59,9 +67,11 @@ struct LRPBenchmark {
                 for clip in freezeClips { _ = try explain(clip, model: model, method: .lrp, options: options) }
             }
         }
+        let floor = try ConvolutionFloor.measure(graph, inputShapes: [graph.inputs[0].name: inputShape], runs: max(3, runs))
         return Result(cpu: SystemInfo.cpuModel, threads: ConvolutionFloor.threadCount, inputShape: inputShape,
                       composite: composite, forwardSeconds: median(forwardSeconds), lrpSeconds: median(lrpSeconds),
-                      splitSeconds: split, sequentialSplitSeconds: sequential)
+                      splitSeconds: split, sequentialSplitSeconds: sequential,
+                      alphaBetaFloorSeconds: 2 * (floor.forwardSeconds + floor.backwardDataSeconds))
     }
 }
 
@@ -72,7 +82,10 @@ extension LRPBenchmark.Result {
         let frames = inputShape[2]
         var rows = [
             ["forward (inference)", f(forwardSeconds, 3), "1.00", "", ""],
-            ["lrp \(composite)", f(lrpSeconds, 3), f(lrpSeconds / forwardSeconds, 2), "× forward", "≤ 3"],
+            ["lrp \(composite)", f(lrpSeconds, 3), f(lrpSeconds / forwardSeconds, 2),
+             f(lrpSeconds / alphaBetaFloorSeconds, 2) + "× the αβ convolution floor", "≤ 3"],
+            ["αβ convolution floor (bare oneDNN: 2 forward + 2 backward-data)", f(alphaBetaFloorSeconds, 3),
+             f(alphaBetaFloorSeconds / forwardSeconds, 2), "", ""],
         ]
         if let splitSeconds, let sequentialSplitSeconds {
             rows += [

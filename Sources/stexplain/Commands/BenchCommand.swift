@@ -97,9 +97,11 @@ struct LRPBenchCommand: ParsableCommand {
         commandName: "lrp",
         abstract: "Time LRP and the spatial/temporal split on r3d_18 against a forward pass.",
         discussion: """
-            LRP under --composite is compared with one inference forward pass (target ≤ 3×); the \
-            split's T freeze clips explained in batches of T with the 1 + T sequential LRP passes \
-            (target ≥ 1.3× their throughput). Threads: STEXPLAIN_THREADS.
+            LRP under --composite is compared with one inference forward pass (target ≤ 3×) and \
+            with the convolution floor of an αβ rule: per convolution the model's forward, the \
+            forward for z⁺ and two backward-data passes, timed as bare oneDNN primitives. The \
+            split's T freeze clips explained in batches of T are compared with the 1 + T \
+            sequential LRP passes (target ≥ 1.3× their throughput). Threads: STEXPLAIN_THREADS.
 
             Example: stexplain bench lrp --runs 3
             """)
