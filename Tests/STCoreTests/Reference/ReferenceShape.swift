@@ -144,4 +144,20 @@ extension Reference {
         let outShape = keepDims ? keptShape : x.shape.indices.filter { !axes.contains($0) }.map { x.shape[$0] }
         return Tensor(shape: outShape, scalars: means)
     }
+
+    /// `x.index_select(axis, indices)`: `out[…, j, …] = x[…, indices[j], …]` by explicit indexing.
+    static func indexSelect(_ x: Tensor, axis: Int, indices: [Int]) -> Tensor {
+        let axis = normalizedAxis(axis, rank: x.rank)
+        var outShape = x.shape
+        outShape[axis] = indices.count
+        let source = x.scalars
+        var out = [Float]()
+        out.reserveCapacity(outShape.reduce(1, *))
+        forEachIndex(outShape) { index in
+            var sourceIndex = index
+            sourceIndex[axis] = indices[index[axis]]
+            out.append(source[flatOffset(sourceIndex, in: x.shape)])
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
 }
