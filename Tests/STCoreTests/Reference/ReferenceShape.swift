@@ -160,4 +160,38 @@ extension Reference {
         }
         return Tensor(shape: outShape, scalars: out)
     }
+
+    /// `F.pad` with per-axis amounts `begin[d]`, `end[d]` and PyTorch's modes, all axes at once:
+    /// output index i reads input index i − begin along every axis, mapped back into [0, n) by
+    /// mirroring at the edge element (`reflect`: −1 → 1, n → n − 2) or clamping (`edge`); in
+    /// `constant` mode any axis out of range gives `value`.
+    static func pad(_ x: Tensor, begin: [Int], end: [Int], mode: PadMode) -> Tensor {
+        precondition(begin.count == x.rank && end.count == x.rank, "pads \(begin), \(end) for shape \(x.shape)")
+        let outShape = x.shape.indices.map { begin[$0] + x.shape[$0] + end[$0] }
+        let source = x.scalars
+        var out = [Float]()
+        out.reserveCapacity(outShape.reduce(1, *))
+        forEachIndex(outShape) { index in
+            var sourceIndex: [Int] = []
+            for axis in x.shape.indices {
+                let n = x.shape[axis]
+                var s = index[axis] - begin[axis]
+                switch mode {
+                case .constant:
+                    break
+                case .reflect:
+                    s = s < 0 ? -s : (s >= n ? 2 * (n - 1) - s : s)
+                case .edge:
+                    s = min(max(s, 0), n - 1)
+                }
+                sourceIndex.append(s)
+            }
+            if case .constant(let value) = mode, zip(sourceIndex, x.shape).contains(where: { $0 < 0 || $0 >= $1 }) {
+                out.append(value)
+            } else {
+                out.append(source[flatOffset(sourceIndex, in: x.shape)])
+            }
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
 }
