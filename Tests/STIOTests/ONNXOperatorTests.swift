@@ -201,6 +201,24 @@ struct ONNXOperatorTests {
                     [0.2725496, 0.4399234, 0.4399234])
     }
 
+    /// x = [1, 2, 3] divided by its squared norm Σx² = 14 (ReduceSum of x·x): [1, 2, 3]/14 through
+    /// a Reciprocal node; ONNX's own Reciprocal of x: [1, 1/2, 1/3].
+    @Test func divisionByAComputedTensorAndReciprocal() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 3])
+        model.constant("axes", shape: [1], int64s: [1])
+        model.node("Mul", ["x", "x"], ["square"], name: "/Mul")
+        model.node("ReduceSum", ["square", "axes"], ["norm"], name: "/ReduceSum")
+        model.node("Div", ["x", "norm"], ["scaled"], name: "/Div")
+        model.node("Reciprocal", ["x"], ["inverse"], name: "/Reciprocal")
+        model.node("Concat", ["scaled", "inverse"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(try imported.graph.node(named: "/Div.reciprocal").op is Reciprocal)
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 3], scalars: [1, 2, 3])), shape: [1, 6],
+                    [1.0 / 14, 2.0 / 14, 3.0 / 14, 1, 0.5, 1.0 / 3])
+    }
+
     /// Supported op types used in ways the engine cannot compute are listed with the reason.
     @Test func supportedOpsBeyondTheEngineAreListedWithTheirReason() throws {
         var model = ONNXModelBuilder()
