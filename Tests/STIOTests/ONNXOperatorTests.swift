@@ -201,6 +201,125 @@ struct ONNXOperatorTests {
                     [0.2725496, 0.4399234, 0.4399234])
     }
 
+    /// x = [1, 2, 3] padded by 2 before and 1 after along its last axis, in every mode (opset 17:
+    /// pads and constant_value are inputs). A zero pad feeding the graph output becomes the Pad node.
+    @Test(arguments: [
+        ("reflect", nil, [3, 2, 1, 2, 3, 2]),
+        ("edge", nil, [1, 1, 1, 2, 3, 3]),
+        ("constant", 5, [5, 5, 1, 2, 3, 5]),
+        ("constant", 0, [0, 0, 1, 2, 3, 0]),
+    ] as [(String, Float?, [Float])])
+    func padThatNothingAbsorbsIsAPadNode(mode: String, value: Float?, expected: [Float]) throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 1, 3])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 0, 2, 0, 0, 0, 1])
+        if let value { model.initializer("value", shape: [], floats: [value]) }
+        model.node("Pad", ["x", "pads"] + (value == nil ? [] : ["value"]), ["y"], name: "/Pad", [stringAttribute("mode", mode)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["/Pad"])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])), shape: [1, 1, 1, 6], expected)
+    }
+
+    /// Opset 11 edge-pads the channels of [[1, 2], [3, 4]] (1×2×2) by one before: channel 0
+    /// repeats → [[1, 2], [1, 2], [3, 4]]. Opset 18's `axes` input zero-pads only the last axis
+    /// by one after, and a Relu reading it gets the Pad node: [[1, 2, 0], [1, 2, 0], [3, 4, 0]].
+    @Test func padOfNonSpatialAxesAndPadAxesAcrossOpsets() throws {
+        var model = ONNXModelBuilder(opset: 11)
+        model.input("x", shape: [1, 2, 2])
+        model.initializer("pads", shape: [6], int64s: [0, 1, 0, 0, 0, 0])
+        model.node("Pad", ["x", "pads"], ["y"], name: "/Pad", [stringAttribute("mode", "edge")])
+        model.output("y")
+        let x = Tensor(shape: [1, 2, 2], scalars: [1, 2, 3, 4])
+        expectClose(try output(of: model, x), shape: [1, 3, 2], [1, 2, 1, 2, 3, 4])
+        var axes = ONNXModelBuilder(opset: 18)
+        axes.input("x", shape: [1, 3, 2])
+        axes.initializer("pads", shape: [2], int64s: [0, 1])
+        axes.initializer("axes", shape: [1], int64s: [-1])
+        axes.node("Pad", ["x", "pads", "", "axes"], ["p"], name: "/Pad")
+        axes.node("Relu", ["p"], ["y"], name: "/Relu")
+        axes.output("y")
+        expectClose(try output(of: axes, Tensor(shape: [1, 3, 2], scalars: [1, 2, 1, 2, 3, 4])), shape: [1, 3, 3],
+                    [1, 2, 0, 1, 2, 0, 3, 4, 0])
+    }
+
+    /// x = 1…9 as 3×3 and an all-ones 2×2 kernel: every output sums its window. Padding one row
+    /// and column at the end (explicit pads, or SAME_UPPER: (3 − 1) + 2 − 3 = 1 pad, the odd one
+    /// at the end) gives windows [i, i+1] × [j, j+1] clipped to the input, e.g. 1+2+4+5 = 12,
+    /// 3+6 = 9, 9; SAME_LOWER pads at the beginning: windows [i−1, i] × [j−1, j], e.g. 1, 1+2 = 3.
+    @Test(arguments: [
+        (intsAttribute("pads", [0, 0, 1, 1]), [12, 16, 9, 24, 28, 15, 15, 17, 9]),
+        (stringAttribute("auto_pad", "SAME_UPPER"), [12, 16, 9, 24, 28, 15, 15, 17, 9]),
+        (stringAttribute("auto_pad", "SAME_LOWER"), [1, 3, 5, 5, 12, 16, 11, 24, 28]),
+    ] as [(Onnx_AttributeProto, [Float])])
+    func asymmetricConvPaddingIsAZeroPadThenTheConv(padding: Onnx_AttributeProto, expected: [Float]) throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 3, 3])
+        model.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
+        model.node("Conv", ["x", "w"], ["y"], name: "/Conv", [padding])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["/Conv.pad", "/Conv"])
+        #expect((try imported.graph.node(named: "/Conv").op as? Convolution)?.geometry.padding == [0, 0])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 3, 3], scalars: (1...9).map(Float.init))), shape: [1, 1, 3, 3], expected)
+    }
+
+    /// A zero Pad of one row at the top feeding a Conv with pads (0, 0, 1, 1) (no begin, one end
+    /// row and column): rows are padded (1, 1) — symmetric, the convolution's — and columns
+    /// (0, 1), left to `<name>.pad`. With x = 1…4 as 2×2 and a 2×2 all-ones kernel the 3×2 output
+    /// sums windows of [[0, 0, 0], [1, 2, 0], [3, 4, 0], [0, 0, 0]]: [3, 2, 10, 6, 7, 4].
+    @Test func absorbedPadAndConvPaddingCombineBeforeTheSplit() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 2, 2])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 0, 0, 0, 0, 0])
+        model.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
+        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
+        model.node("Conv", ["p", "w"], ["y"], name: "/Conv", [intsAttribute("pads", [0, 0, 1, 1])])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect((try imported.graph.node(named: "/Conv").op as? Convolution)?.geometry.padding == [1, 0])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 3, 2],
+                    [3, 2, 10, 6, 7, 4])
+    }
+
+    /// 2×2 windows, stride 1, SAME_UPPER over x = 1…6 as 2×3 pad one row and column at the end.
+    /// Max pooling of −x: padded positions never win, so the corners are −3, −6 (not 0):
+    /// [−1, −2, −3, −4, −5, −6]. Average pooling without counting the padding divides by the
+    /// input elements in the window: (1+2+4+5)/4 = 3, (2+3+5+6)/4 = 4, (3+6)/2 = 4.5,
+    /// (4+5)/2 = 4.5, (5+6)/2 = 5.5, 6/1 = 6; counting it, always by 4: 3, 4, 2.25, 2.25, 2.75, 1.5.
+    @Test func sameUpperPoolingPadsOnlyAtTheEnd() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 2, 3])
+        model.initializer("minus_one", shape: [1], floats: [-1])
+        let window = [intsAttribute("kernel_shape", [2, 2]), intsAttribute("strides", [1, 1]), stringAttribute("auto_pad", "SAME_UPPER")]
+        model.node("Mul", ["x", "minus_one"], ["negated"], name: "/Mul")
+        model.node("MaxPool", ["negated"], ["maximum"], name: "/MaxPool", window)
+        model.node("AveragePool", ["x"], ["uncounted"], name: "/AveragePool", window)
+        model.node("AveragePool", ["x"], ["counted"], name: "/AveragePool_1", window + [intAttribute("count_include_pad", 1)])
+        model.node("Concat", ["maximum", "uncounted", "counted"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
+        model.output("y")
+        expectClose(try output(of: model, Tensor(shape: [1, 1, 2, 3], scalars: (1...6).map(Float.init))), shape: [1, 3, 2, 3],
+                    [-1, -2, -3, -4, -5, -6, 3, 4, 4.5, 4.5, 5.5, 6, 3, 4, 2.25, 2.25, 2.75, 1.5])
+    }
+
+    /// A zero Pad of one all round makes x = 1…4 (2×2) the 4×4 P = [[0, 0, 0, 0], [0, 1, 2, 0],
+    /// [0, 3, 4, 0], [0, 0, 0, 0]]; a 3×3 average pool with its own uncounted padding 1 then
+    /// averages the elements of P in each window: corner (0, 0) sums 0 + 0 + 0 + 1 over 4, an
+    /// edge 3/6, the centre 10/9. Only the Pad's zeros count, so the Pad stays a node.
+    @Test func averagePoolKeepsAPadWhoseZerosCountApart() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 2, 2])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 1, 0, 0, 1, 1])
+        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
+        model.node("AveragePool", ["p"], ["y"], name: "/AveragePool",
+                   [intsAttribute("kernel_shape", [3, 3]), intsAttribute("pads", [1, 1, 1, 1])])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["/Pad", "/AveragePool"])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 4, 4],
+                    [1.0 / 4, 0.5, 0.5, 0.5, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 0.75, 7.0 / 6, 7.0 / 6, 1])
+    }
+
     /// x = [1, 2, 3] divided by its squared norm Σx² = 14 (ReduceSum of x·x): [1, 2, 3]/14 through
     /// a Reciprocal node; ONNX's own Reciprocal of x: [1, 1/2, 1/3].
     @Test func divisionByAComputedTensorAndReciprocal() throws {
@@ -245,20 +364,22 @@ struct ONNXOperatorTests {
     @Test func supportedOpsBeyondTheEngineAreListedWithTheirReason() throws {
         var model = ONNXModelBuilder()
         model.input("x", shape: [1, 1, 4, 4])
-        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 1, 0, 0, 1, 1])
-        model.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
-        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
-        model.node("Relu", ["p"], ["a"], name: "/Relu")
-        model.node("Conv", ["x", "w"], ["b"], name: "/Conv", [intsAttribute("pads", [0, 0, 1, 1])])
-        model.node("Cast", ["x"], ["c"], name: "/Cast", [intAttribute("to", 7)])
+        model.initializer("crop", shape: [8], int64s: [0, 0, -1, 0, 0, 0, 0, 0])
+        model.node("Pad", ["x", "crop"], ["a"], name: "/Pad")
+        model.node("Cast", ["x"], ["b"], name: "/Cast", [intAttribute("to", 7)])
+        model.node("Relu", ["x"], ["picks"], name: "/Relu")
+        model.node("Gather", ["x", "picks"], ["c"], name: "/Gather", [intAttribute("axis", 3)])
+        model.node("AveragePool", ["x"], ["d"], name: "/AveragePool",
+                   [intsAttribute("kernel_shape", [2, 2]), intsAttribute("pads", [0, 0, 1, 1]), intAttribute("ceil_mode", 1)])
         model.node("Einsum", ["x"], ["e"], name: "/Einsum", [stringAttribute("equation", "bcii->bci")])
-        model.node("Concat", ["a", "b", "c", "e"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
+        model.node("Concat", ["a", "b", "c", "d", "e"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
         model.output("y")
         let error = badInput { _ = try importONNXModel(model) }
         #expect(error?.reason == "unsupported operators: "
-                + "Pad (node /Pad: the engine has no padding op; only zero padding of spatial axes feeding a Conv or AveragePool is folded), "
-                + "Conv (node /Conv: asymmetric padding (begin [0, 0], end [1, 1]); the engine pads symmetrically), "
+                + "Pad (node /Pad: negative pads [0, 0, -1, 0, 0, 0, 0, 0] (cropping)), "
                 + "Cast (node /Cast: a cast of a computed tensor to int64; the engine computes in float32), "
+                + "Gather (node /Gather: its indices are computed at run time), "
+                + "AveragePool (node /AveragePool: ceil_mode with padding begin [0, 0], end [1, 1] beyond the engine's symmetric padding), "
                 + "Einsum (node /Einsum: equation 'bcii->bci'; only two-operand equations with an explicit output are imported)")
     }
 
