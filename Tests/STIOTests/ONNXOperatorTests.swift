@@ -177,23 +177,31 @@ struct ONNXOperatorTests {
         expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 3], [2.5, 4.5, 6.5])
     }
 
-    /// One unit, input weight 1 on the cell gate only, forget/input gates σ(0) = 1/2 and output
-    /// gate σ(ln 3) = 3/4 (bias), R = 0. ONNX orders the gate blocks i, o, f, c, so W = [0, 0, 0, 1]
-    /// and W_b = [0, ln 3, 0, 0]. For x = 1, 2:
-    ///   c₁ = ½·tanh 1 = 0.3807971, h₁ = ¾·tanh c₁ = 0.2725496,
-    ///   c₂ = ½·c₁ + ½·tanh 2 = 0.6724123, h₂ = ¾·tanh c₂ = 0.4399234.
-    /// The output stacks Y (squeezed to T×N×H) and Y_h: [h₁, h₂, h₂].
-    @Test func lstmReordersGatesAndBuildsYAndYh() throws {
+    /// One LSTM unit over x (T = 2, N = 1, one feature) in `direction`: input weight 1 on the
+    /// cell gate only, forget/input gates σ(0) = 1/2 and output gate σ(ln 3) = 3/4 (bias), R = 0.
+    /// ONNX orders the gate blocks i, o, f, c, so W = [0, 0, 0, 1] and W_b = [0, ln 3, 0, 0]. The
+    /// output stacks Y (squeezed to T×N×H) and Y_h.
+    func oneUnitLSTM(direction: String) -> ONNXModelBuilder {
         var model = ONNXModelBuilder()
         model.input("x", shape: [2, 1, 1])
         model.initializer("W", shape: [1, 4, 1], floats: [0, 0, 0, 1])
         model.initializer("R", shape: [1, 4, 1], floats: [0, 0, 0, 0])
         model.initializer("B", shape: [1, 8], floats: [0, log(3), 0, 0, 0, 0, 0, 0])
         model.constant("axis1", shape: [1], int64s: [1])
-        model.node("LSTM", ["x", "W", "R", "B"], ["Y", "Y_h"], name: "/lstm/LSTM", [intAttribute("hidden_size", 1)])
+        model.node("LSTM", ["x", "W", "R", "B"], ["Y", "Y_h"], name: "/lstm/LSTM",
+                   [intAttribute("hidden_size", 1), stringAttribute("direction", direction)])
         model.node("Squeeze", ["Y", "axis1"], ["sequence"], name: "/Squeeze")
         model.node("Concat", ["sequence", "Y_h"], ["y"], name: "/Concat", [intAttribute("axis", 0)])
         model.output("y")
+        return model
+    }
+
+    /// `oneUnitLSTM` forward over x = 1, 2:
+    ///   c₁ = ½·tanh 1 = 0.3807971, h₁ = ¾·tanh c₁ = 0.2725496,
+    ///   c₂ = ½·c₁ + ½·tanh 2 = 0.6724123, h₂ = ¾·tanh c₂ = 0.4399234.
+    /// Y = [h₁, h₂], Y_h = h₂.
+    @Test func lstmReordersGatesAndBuildsYAndYh() throws {
+        let model = oneUnitLSTM(direction: "forward")
         let imported = try importONNXModel(model)
         #expect(imported.graph.parameters.keys.sorted() == ["/lstm/LSTM.bias_hh_l0", "/lstm/LSTM.bias_ih_l0",
                                                              "/lstm/LSTM.weight_hh_l0", "/lstm/LSTM.weight_ih_l0"])
@@ -360,6 +368,68 @@ struct ONNXOperatorTests {
         expectClose(try onnxOutput(imported, Tensor(shape: [2, 4], scalars: (0..<8).map(Float.init))), shape: shape, expected)
     }
 
+    /// `oneUnitLSTM` in reverse over x = (1, 2): it reads 2 first, c = ½·tanh 2 = 0.4820138,
+    /// h = ¾·tanh c = 0.3358912, then 1, c′ = ½·c + ½·tanh 1 = 0.6218040, h′ = ¾·tanh c′ =
+    /// 0.4142871. Y in X's time order is [h′, h] and Y_h, the state after the whole (reversed)
+    /// sequence, is h′.
+    @Test func reverseLSTMReadsTheSequenceBackwards() throws {
+        expectClose(try output(of: oneUnitLSTM(direction: "reverse"), Tensor(shape: [2, 1, 1], scalars: [1, 2])), shape: [3, 1, 1],
+                    [0.4142871, 0.3358912, 0.4142871])
+    }
+
+    /// A bidirectional LSTM (T = 3, N = 2, in = 3, H = 2, random weights and biases) against the
+    /// ONNX equations evaluated by `ReferenceONNXLSTM` below, for both layouts: Y (T, 2, N, H)
+    /// (layout 1: (N, T, 2, H)) reshaped to (T·2, N, H) and Y_h (2, N, H) (layout 1: (N, 2, H))
+    /// concatenated after it.
+    @Test(arguments: [0, 1])
+    func bidirectionalLSTMStacksBothDirections(layout: Int) throws {
+        let (steps, batch, inputSize, hidden) = (3, 2, 3, 2)
+        let w = Tensor.randomNormal(shape: [2, 4 * hidden, inputSize], std: 0.5, seed: 31).scalars
+        let r = Tensor.randomNormal(shape: [2, 4 * hidden, hidden], std: 0.5, seed: 32).scalars
+        let b = Tensor.randomNormal(shape: [2, 8 * hidden], std: 0.5, seed: 33).scalars
+        let x = Tensor.randomNormal(shape: [steps, batch, inputSize], seed: 34)
+        var model = ONNXModelBuilder()
+        model.input("x", shape: layout == 0 ? [steps, batch, inputSize] : [batch, steps, inputSize])
+        model.initializer("W", shape: [2, 4 * hidden, inputSize], floats: w)
+        model.initializer("R", shape: [2, 4 * hidden, hidden], floats: r)
+        model.initializer("B", shape: [2, 8 * hidden], floats: b)
+        model.constant("flat", shape: [3], int64s: layout == 0 ? [2 * steps, batch, hidden] : [batch, 2 * steps, hidden])
+        model.node("LSTM", ["x", "W", "R", "B"], ["Y", "Y_h"], name: "/lstm/LSTM",
+                   [intAttribute("hidden_size", hidden), stringAttribute("direction", "bidirectional"), intAttribute("layout", layout)])
+        model.node("Reshape", ["Y", "flat"], ["sequence"], name: "/Reshape")
+        model.node("Concat", ["sequence", "Y_h"], ["y"], name: "/Concat", [intAttribute("axis", layout)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.parameters["/lstm/LSTM.weight_ih_l0_reverse"]?.shape == [4 * hidden, inputSize])
+        // Per direction d and sample n: the states h_t (t in X's order) of the reference LSTM.
+        var states = [[[[Float]]]](repeating: [], count: 2)
+        for direction in 0..<2 {
+            let weights = ReferenceONNXLSTM(w: w, r: r, b: b, direction: direction, inputSize: inputSize, hidden: hidden)
+            for n in 0..<batch {
+                let sequence = (0..<steps).map { t in (0..<inputSize).map { x[t, n, $0] } }
+                states[direction].append(direction == 0 ? weights.run(sequence)
+                                                        : Array(weights.run(sequence.reversed()).reversed()))
+            }
+        }
+        // Y_h: the forward state after t = T−1, the reverse one after reading back to t = 0.
+        let last = { (direction: Int, n: Int) in states[direction][n][direction == 0 ? steps - 1 : 0] }
+        var expected: [Float] = []
+        if layout == 0 {
+            for t in 0..<steps { for d in 0..<2 { for n in 0..<batch { expected += states[d][n][t] } } }
+            for d in 0..<2 { for n in 0..<batch { expected += last(d, n) } }
+        } else {
+            for n in 0..<batch {
+                for t in 0..<steps { for d in 0..<2 { expected += states[d][n][t] } }
+                for d in 0..<2 { expected += last(d, n) }
+            }
+        }
+        let input = layout == 0 ? x : Tensor(shape: [batch, steps, inputSize], scalars: (0..<batch).flatMap { n in
+            (0..<steps).flatMap { t in (0..<inputSize).map { x[t, n, $0] } }
+        })
+        expectClose(try onnxOutput(imported, input), shape: layout == 0 ? [2 * steps + 2, batch, hidden] : [batch, 2 * steps + 2, hidden],
+                    expected)
+    }
+
     /// Supported op types used in ways the engine cannot compute are listed with the reason.
     @Test func supportedOpsBeyondTheEngineAreListedWithTheirReason() throws {
         var model = ONNXModelBuilder()
@@ -391,5 +461,45 @@ struct ONNXOperatorTests {
         model.output("y")
         let error = badInput { _ = try importONNXModel(model) }
         #expect(error?.reason == "unsupported operators: com.microsoft.Gelu (node /Gelu)")
+    }
+}
+
+/// One direction of an ONNX LSTM for one sample, straight from the operator's equations with
+/// gate blocks in ONNX's order i, o, f, c, computed in Double:
+///
+///     i = σ(W_i x + R_i h + Wb_i + Rb_i),  o = σ(…),  f = σ(…),  c̃ = tanh(W_c x + R_c h + Wb_c + Rb_c)
+///     C = f ⊙ C + i ⊙ c̃,   h = o ⊙ tanh C,   h and C starting at 0.
+private struct ReferenceONNXLSTM {
+    let w: [[Double]], r: [[Double]], bias: [Double]
+    let hidden: Int
+
+    /// Direction `direction`'s W `(4H, in)`, R `(4H, H)` and Wb + Rb `(4H)` out of the flat ONNX tensors.
+    init(w: [Float], r: [Float], b: [Float], direction: Int, inputSize: Int, hidden: Int) {
+        self.hidden = hidden
+        let rows = 4 * hidden
+        self.w = (0..<rows).map { row in (0..<inputSize).map { Double(w[(direction * rows + row) * inputSize + $0]) } }
+        self.r = (0..<rows).map { row in (0..<hidden).map { Double(r[(direction * rows + row) * hidden + $0]) } }
+        bias = (0..<rows).map { Double(b[direction * 2 * rows + $0] + b[direction * 2 * rows + rows + $0]) }
+    }
+
+    /// The hidden state after each element of `sequence`, in the order read.
+    func run<S: Sequence>(_ sequence: S) -> [[Float]] where S.Element == [Float] {
+        var h = [Double](repeating: 0, count: hidden), c = h
+        var states: [[Float]] = []
+        func sigmoid(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
+        for x in sequence {
+            var z = bias
+            for row in z.indices {
+                for (weight, value) in zip(w[row], x) { z[row] += weight * Double(value) }
+                for (weight, value) in zip(r[row], h) { z[row] += weight * value }
+            }
+            for k in 0..<hidden {
+                let (i, o, f) = (sigmoid(z[k]), sigmoid(z[hidden + k]), sigmoid(z[2 * hidden + k]))
+                c[k] = f * c[k] + i * tanh(z[3 * hidden + k])
+                h[k] = o * tanh(c[k])
+            }
+            states.append(h.map(Float.init))
+        }
+        return states
     }
 }
