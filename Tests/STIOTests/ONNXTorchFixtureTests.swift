@@ -11,9 +11,9 @@ private func fixture(_ name: String) -> String {
     fixtures.appendingPathComponent(name).path
 }
 
-/// A tiny torchvision-style 3D ResNet exported by PyTorch three ways; each import must give
-/// PyTorch's logits for the stored clip (checked by the script against onnx's reference
-/// evaluator too).
+/// A tiny torchvision-style 3D ResNet exported by PyTorch three ways, and a small sequence
+/// classifier with padding, a division and a bidirectional LSTM; each import must give PyTorch's
+/// logits for the stored input (checked by the script against onnx's reference evaluator too).
 @Suite("ONNX import of torch.onnx.export fixtures")
 struct ONNXTorchFixtureTests {
     static let exports = ["tiny_r3d.onnx", "tiny_r3d_unfolded.onnx", "tiny_r3d_dynamo.onnx"]
@@ -62,5 +62,21 @@ struct ONNXTorchFixtureTests {
         #expect(!model.graph.nodes.contains { ["Shape", "Gather", "Concat"].contains($0.op.typeName) })
         #expect(model.foldedNodeCount == 7)
         #expect((try model.graph.node(named: "/Reshape").op as? Reshape)?.target == [0, -1])
+    }
+
+    /// A 1D sequence classifier whose export needs the ops behind Pad, Div and LSTM: reflect and
+    /// edge Pad nodes (their pads computed by a Slice/Transpose/Cast chain that folds away), a
+    /// Div by Σ_c h² + 1 (a Reciprocal node), and a bidirectional LSTM whose Y and Y_h both feed
+    /// the classifier. The import must give PyTorch's logits.
+    @Test func padDivisionAndBidirectionalLSTMReproducePyTorchLogits() throws {
+        let model = try ONNXImporter.read(path: fixture("pad_norm_bilstm.onnx"))
+        let input = try NPY.read(path: fixture("pad_norm_bilstm_input.npy"))
+        let expected = try NPY.read(path: fixture("pad_norm_bilstm_logits.npy"))
+        let logits = try model.graph.forward(input, options: ForwardOptions(observe: [], differentiable: false)).output
+        #expect(logits.shape == expected.shape)
+        let largestError = zip(logits.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(largestError < 1e-4, "largest |ONNX import − PyTorch| = \(largestError)")
+        let types = Set(model.graph.nodes.map(\.op.typeName))
+        #expect(types.isSuperset(of: ["Pad", "Reciprocal", "LSTM", "IndexSelect"]), "\(types)")
     }
 }
