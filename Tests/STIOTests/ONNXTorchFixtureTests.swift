@@ -11,6 +11,18 @@ private func fixture(_ name: String) -> String {
     fixtures.appendingPathComponent(name).path
 }
 
+/// Records an issue unless `model`'s output for the fixture `input` has the shape of the fixture
+/// `logits` and is within 1e-4 of it everywhere.
+private func expectPyTorchLogits(_ model: ImportedModel, input: String, logits: String,
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let expected = try NPY.read(path: fixture(logits))
+    let output = try model.graph.forward(try NPY.read(path: fixture(input)),
+                                         options: ForwardOptions(observe: [], differentiable: false)).output
+    #expect(output.shape == expected.shape, sourceLocation: sourceLocation)
+    let largestError = zip(output.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
+    #expect(largestError < 1e-4, "largest |ONNX import − PyTorch| = \(largestError)", sourceLocation: sourceLocation)
+}
+
 /// A tiny torchvision-style 3D ResNet exported by PyTorch three ways, and a small sequence
 /// classifier with padding, a division and a bidirectional LSTM; each import must give PyTorch's
 /// logits for the stored input (checked by the script against onnx's reference evaluator too).
@@ -20,13 +32,7 @@ struct ONNXTorchFixtureTests {
 
     @Test(arguments: exports)
     func importedModelReproducesPyTorchLogits(file: String) throws {
-        let model = try ONNXImporter.read(path: fixture(file))
-        let clip = try NPY.read(path: fixture("tiny_r3d_input.npy"))
-        let expected = try NPY.read(path: fixture("tiny_r3d_logits.npy"))
-        let logits = try model.graph.forward(clip, options: ForwardOptions(observe: [], differentiable: false)).output
-        #expect(logits.shape == expected.shape)
-        let largestError = zip(logits.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
-        #expect(largestError < 1e-4, "largest |ONNX import − PyTorch| = \(largestError)")
+        try expectPyTorchLogits(try ONNXImporter.read(path: fixture(file)), input: "tiny_r3d_input.npy", logits: "tiny_r3d_logits.npy")
     }
 
     /// The exports declare a symbolic batch; the folded `x.view(x.size(0), -1)` keeps it free.
@@ -70,12 +76,7 @@ struct ONNXTorchFixtureTests {
     /// the classifier. The import must give PyTorch's logits.
     @Test func padDivisionAndBidirectionalLSTMReproducePyTorchLogits() throws {
         let model = try ONNXImporter.read(path: fixture("pad_norm_bilstm.onnx"))
-        let input = try NPY.read(path: fixture("pad_norm_bilstm_input.npy"))
-        let expected = try NPY.read(path: fixture("pad_norm_bilstm_logits.npy"))
-        let logits = try model.graph.forward(input, options: ForwardOptions(observe: [], differentiable: false)).output
-        #expect(logits.shape == expected.shape)
-        let largestError = zip(logits.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
-        #expect(largestError < 1e-4, "largest |ONNX import − PyTorch| = \(largestError)")
+        try expectPyTorchLogits(model, input: "pad_norm_bilstm_input.npy", logits: "pad_norm_bilstm_logits.npy")
         let types = Set(model.graph.nodes.map(\.op.typeName))
         #expect(types.isSuperset(of: ["Pad", "Reciprocal", "LSTM", "IndexSelect"]), "\(types)")
     }
