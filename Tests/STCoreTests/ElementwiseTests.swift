@@ -45,6 +45,26 @@ import Testing
         try OpHarness(ReLU(), inputs: [Tensor(shape: [3, 4, 5], scalars: values)]).checkGradients(tolerance: 1e-3)
     }
 
+    /// Inputs with |x| ≥ 0.5, where 1/x is smooth enough for central differences with ε = 0.01.
+    static func awayFromZero(_ shape: [Int], seed: UInt64) -> Tensor {
+        Tensor(shape: shape, scalars: Tensor.randomNormal(shape: shape, seed: seed).scalars.map { $0 < 0 ? $0 - 0.5 : $0 + 0.5 })
+    }
+
+    @Test(arguments: [[2, 3, 4], [2, 20, 3, 5], [7]])
+    func reciprocalMatchesTheReferenceInPlainAndBlockedLayouts(shape: [Int]) throws {
+        let x = Self.awayFromZero(shape, seed: 7)
+        FiniteDifference.expectClose(try OpHarness(Reciprocal(), inputs: [x]).forward().plain(), Reference.reciprocal(x), tolerance: 1e-6)
+        guard shape.count == 4 else { return }
+        var context = ForwardContext()
+        let output = try Reciprocal().forward([DNNL.reorder(x, to: .channelBlocked(16))], parameters: [], context: &context).value
+        FiniteDifference.expectClose(output.plain(), Reference.reciprocal(x), tolerance: 1e-6)
+    }
+
+    @Test(arguments: [[2, 3, 4], [3, 5]])
+    func reciprocalGradientIsMinusGOverXSquared(shape: [Int]) throws {
+        try OpHarness(Reciprocal(), inputs: [Self.awayFromZero(shape, seed: 8)]).checkGradients(tolerance: 1e-2)
+    }
+
     @Test func crossEntropyGradientIsSoftmaxMinusOneHotOverN() throws {
         // For logits [[1, 2, 3], [0, 0, 0]] and labels [2, 0]:
         // softmax([1,2,3]) = [0.0900, 0.2447, 0.6652]; softmax(0) = 1/3 each.

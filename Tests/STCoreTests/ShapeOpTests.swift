@@ -178,20 +178,6 @@ enum ShapeErrorProbe {
 
     // MARK: Slice
 
-    /// `x[…, indices, …]` along `axis` by explicit indexing.
-    static func selected(_ x: Tensor, axis: Int, indices: [Int]) -> Tensor {
-        var shape = x.shape
-        shape[axis] = indices.count
-        var values: [Float] = []
-        let source = x.scalars
-        Reference.forEachIndex(shape) { index in
-            var sourceIndex = index
-            sourceIndex[axis] = indices[index[axis]]
-            values.append(source[Reference.flatOffset(sourceIndex, in: x.shape)])
-        }
-        return Tensor(shape: shape, scalars: values)
-    }
-
     /// Slices of an axis of size 5 (or 4 along the last axis) and the positions they select,
     /// resolved by hand with PyTorch's rules.
     static let sliceCases: [(slice: Slice, indices: [Int])] = [
@@ -209,7 +195,7 @@ enum ShapeErrorProbe {
         let x = Tensor.randomNormal(shape: [2, 5, 4], seed: 60)
         let axis = slice.axis < 0 ? slice.axis + 3 : slice.axis
         FiniteDifference.expectClose(try OpHarness(slice, inputs: [x]).forward().plain(),
-                                     Self.selected(x, axis: axis, indices: indices), tolerance: 0)
+                                     Reference.indexSelect(x, axis: axis, indices: indices), tolerance: 0)
     }
 
     @Test(arguments: sliceCases.indices)
@@ -225,7 +211,7 @@ enum ShapeErrorProbe {
         let last = try builder.add("last", Slice(axis: 1, start: -1), inputs: ["x"])
         let squeezed = try builder.add("squeeze", Reshape([0, -1]), inputs: [last])
         let trace = try builder.build(output: squeezed).forward(x)
-        let expected = Self.selected(x, axis: 1, indices: [4]).reshaped([2, 4])
+        let expected = Reference.indexSelect(x, axis: 1, indices: [4]).reshaped([2, 4])
         FiniteDifference.expectClose(trace.output.plain(), expected, tolerance: 0)
         let w = Tensor.randomNormal(shape: [2, 4], seed: 63)
         let gradient = try trace.gradient(of: .weighted(by: w), at: ["x"])["x"]!

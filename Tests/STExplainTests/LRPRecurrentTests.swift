@@ -115,6 +115,34 @@ import STModels
         #expect(close(explanation.attribution.scalars, [0.823959, -0.549306]), "\(explanation.attribution.scalars)")
     }
 
+    @Test func divisionByAComputedNormRoutesEverythingToTheDividend() throws {
+        // x = (1, 3), b = mean(x ⊙ x) = (1 + 9)/2 = 5, p = x ⊙ 1/b = (0.2, 0.6), y = (1, 2)·p = 1.4.
+        // ε at fc: R_p = w ⊙ p = (0.2, 1.2); the reciprocal is the gate, so R_x = R_p and Σ R_x = y
+        // (the divisor's path, x ⊙ x included, gets nothing).
+        var builder = GraphBuilder(shape: [1, 2])
+        try builder.add("square", Multiply(), inputs: ["input", "input"])
+        try builder.add("norm", Mean(axes: [1], keepDims: true), inputs: ["square"])
+        try builder.add("inverse", Reciprocal(), inputs: ["norm"])
+        try builder.add("scaled", Multiply(), inputs: ["input", "inverse"])
+        try builder.add("fc", Linear(bias: false), inputs: ["scaled"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, 2])])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "scaled",
+                                   task: .classification(classes: 1))
+        let explanation = try explain(Tensor(shape: [1, 2], scalars: [1, 3]), model: model, method: .lrp)
+        #expect(close(explanation.scores, [1.4]))
+        #expect(close(explanation.attribution.scalars, [0.2, 1.2]), "\(explanation.attribution.scalars)")
+    }
+
+    @Test func relevanceReachingAReciprocalIsUnsupported() throws {
+        var builder = GraphBuilder(shape: [1, 2])
+        try builder.add("inverse", Reciprocal(), inputs: ["input"])
+        try builder.add("fc", Linear(bias: false), inputs: ["inverse"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, 2])])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "inverse",
+                                   task: .classification(classes: 1))
+        #expect(throws: STError.unsupported(op: "LRP through Reciprocal (node 'inverse')")) {
+            try explain(Tensor(shape: [1, 2], scalars: [1, 2]), model: model, method: .lrp)
+        }
+    }
+
     @Test func productWithoutAGateIsUnsupported() throws {
         var builder = GraphBuilder(shape: [1, 2])
         try builder.add("square", Multiply(), inputs: ["input", "input"])
@@ -122,7 +150,7 @@ import STModels
         let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "square",
                                    task: .classification(classes: 1))
         #expect(throws: STError.unsupported(
-            op: "LRP through Mul (node 'square') of two operands neither of which is a gate (softmax or sigmoid)")) {
+            op: "LRP through Mul (node 'square') of two operands neither of which is a gate (softmax, sigmoid or reciprocal)")) {
             try explain(Tensor(shape: [1, 2], scalars: [1, 2]), model: model, method: .lrp)
         }
     }

@@ -81,6 +81,59 @@ import STCore
     }
 }
 
+/// Padding and index selection route relevance with their own backward passes.
+@Suite struct RoutingRelevanceTests {
+    /// A bias-free video net: pad H and W unequally (`mode`), conv, ReLU, frames picked
+    /// reversed with the first frame twice, global average pool, linear.
+    func model(pad mode: PadMode) throws -> ExplainedModel {
+        var builder = GraphBuilder(shape: [1, 2, 4, 6, 6])
+        try builder.add("pad", Pad(begin: [0, 0, 0, 2, 1], end: [0, 0, 0, 1, 3], mode: mode), inputs: ["input"])
+        try builder.add("conv", Convolution(geometry: ConvolutionGeometry(spatialRank: 3, padding: 1), bias: false), inputs: ["pad"],
+                        parameters: ["weight": .randomNormal(shape: [4, 2, 3, 3, 3], std: 0.3, seed: 21)])
+        try builder.add("relu", ReLU(), inputs: ["conv"])
+        try builder.add("reversed", IndexSelect(axis: 2, indices: [3, 2, 1, 0, 0]), inputs: ["relu"])
+        try builder.add("avgpool", AdaptiveAveragePool.global(spatialRank: 3), inputs: ["reversed"])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
+        try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": .randomNormal(shape: [3, 4], seed: 22)])
+        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu",
+                              task: .classification(classes: 3))
+    }
+
+    /// Reflect and edge padding hand every copy's relevance to its source and zero padding holds
+    /// none under the z-rules, so Σ R_input = y_c. (αβ is left out: it loses relevance wherever
+    /// a window's z⁻ is 0, which zero padding makes common.)
+    @Test(arguments: [PadMode.reflect, .edge, .constant(0)], ["epsilon-plus", "zplus", "epsilon"])
+    func paddingAndIndexSelectionConserveRelevance(mode: PadMode, composite: String) throws {
+        let input = Tensor.randomNormal(shape: [1, 2, 4, 6, 6], seed: 23)
+        var options = ExplainOptions()
+        options.composite = try LRPComposite.named(composite)
+        let explanation = try explain(input, model: try model(pad: mode), method: .lrp, options: options)
+        #expect(explanation.attribution.shape == input.shape)
+        let total = explanation.attribution.scalars.reduce(0, +), score = explanation.scores[0]
+        #expect(abs(total - score) <= 1e-3 * max(abs(score), 1), "\(mode) \(composite): Σ R = \(total), y = \(score)")
+    }
+
+    /// x = (1, 2) padded with the constant 1 to p = (1, 1, 2, 1), y = Σ p = 5. ε at the linear
+    /// layer: R_p = p = (1, 1, 2, 1); the input keeps its own (1, 2), the constants' 2 is dropped.
+    /// Then picked as (x₂, x₁, x₁): y = 2 + 1 + 1 = 4, R = (2, 1, 1), and x₁ collects 1 + 1.
+    @Test func constantPaddingDropsWhatTheConstantsHeldAndRepeatedPicksAddUp() throws {
+        let ones = Tensor(repeating: 1, shape: [1, 4])
+        var padded = GraphBuilder(shape: [1, 2])
+        try padded.add("pad", Pad(begin: [0, 1], end: [0, 1], mode: .constant(1)), inputs: ["input"])
+        try padded.add("fc", Linear(bias: false), inputs: ["pad"], parameters: ["weight": ones])
+        var picked = GraphBuilder(shape: [1, 2])
+        try picked.add("pick", IndexSelect(axis: 1, indices: [1, 0, 0]), inputs: ["input"])
+        try picked.add("fc", Linear(bias: false), inputs: ["pick"], parameters: ["weight": Tensor(repeating: 1, shape: [1, 3])])
+        let x = Tensor(shape: [1, 2], scalars: [1, 2])
+        for (builder, expected) in [(padded, [Float(1), 2]), (picked, [2, 2])] {
+            let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
+                                       task: .classification(classes: 1))
+            let relevance = try explain(x, model: model, method: .lrp).attribution.scalars
+            #expect(zip(relevance, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(relevance)")
+        }
+    }
+}
+
 /// The batch-norm canonizer on the trained r3d_small (real running statistics).
 @Suite struct BatchNormFoldingTests {
     @Test func foldingKeepsTheOutputAndTheNames() throws {

@@ -177,23 +177,31 @@ struct ONNXOperatorTests {
         expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 3], [2.5, 4.5, 6.5])
     }
 
-    /// One unit, input weight 1 on the cell gate only, forget/input gates σ(0) = 1/2 and output
-    /// gate σ(ln 3) = 3/4 (bias), R = 0. ONNX orders the gate blocks i, o, f, c, so W = [0, 0, 0, 1]
-    /// and W_b = [0, ln 3, 0, 0]. For x = 1, 2:
-    ///   c₁ = ½·tanh 1 = 0.3807971, h₁ = ¾·tanh c₁ = 0.2725496,
-    ///   c₂ = ½·c₁ + ½·tanh 2 = 0.6724123, h₂ = ¾·tanh c₂ = 0.4399234.
-    /// The output stacks Y (squeezed to T×N×H) and Y_h: [h₁, h₂, h₂].
-    @Test func lstmReordersGatesAndBuildsYAndYh() throws {
+    /// One LSTM unit over x (T = 2, N = 1, one feature) in `direction`: input weight 1 on the
+    /// cell gate only, forget/input gates σ(0) = 1/2 and output gate σ(ln 3) = 3/4 (bias), R = 0.
+    /// ONNX orders the gate blocks i, o, f, c, so W = [0, 0, 0, 1] and W_b = [0, ln 3, 0, 0]. The
+    /// output stacks Y (squeezed to T×N×H) and Y_h.
+    func oneUnitLSTM(direction: String) -> ONNXModelBuilder {
         var model = ONNXModelBuilder()
         model.input("x", shape: [2, 1, 1])
         model.initializer("W", shape: [1, 4, 1], floats: [0, 0, 0, 1])
         model.initializer("R", shape: [1, 4, 1], floats: [0, 0, 0, 0])
         model.initializer("B", shape: [1, 8], floats: [0, log(3), 0, 0, 0, 0, 0, 0])
         model.constant("axis1", shape: [1], int64s: [1])
-        model.node("LSTM", ["x", "W", "R", "B"], ["Y", "Y_h"], name: "/lstm/LSTM", [intAttribute("hidden_size", 1)])
+        model.node("LSTM", ["x", "W", "R", "B"], ["Y", "Y_h"], name: "/lstm/LSTM",
+                   [intAttribute("hidden_size", 1), stringAttribute("direction", direction)])
         model.node("Squeeze", ["Y", "axis1"], ["sequence"], name: "/Squeeze")
         model.node("Concat", ["sequence", "Y_h"], ["y"], name: "/Concat", [intAttribute("axis", 0)])
         model.output("y")
+        return model
+    }
+
+    /// `oneUnitLSTM` forward over x = 1, 2:
+    ///   c₁ = ½·tanh 1 = 0.3807971, h₁ = ¾·tanh c₁ = 0.2725496,
+    ///   c₂ = ½·c₁ + ½·tanh 2 = 0.6724123, h₂ = ¾·tanh c₂ = 0.4399234.
+    /// Y = [h₁, h₂], Y_h = h₂.
+    @Test func lstmReordersGatesAndBuildsYAndYh() throws {
+        let model = oneUnitLSTM(direction: "forward")
         let imported = try importONNXModel(model)
         #expect(imported.graph.parameters.keys.sorted() == ["/lstm/LSTM.bias_hh_l0", "/lstm/LSTM.bias_ih_l0",
                                                              "/lstm/LSTM.weight_hh_l0", "/lstm/LSTM.weight_ih_l0"])
@@ -201,27 +209,247 @@ struct ONNXOperatorTests {
                     [0.2725496, 0.4399234, 0.4399234])
     }
 
+    /// x = [1, 2, 3] padded by 2 before and 1 after along its last axis, in every mode (opset 17:
+    /// pads and constant_value are inputs). A zero pad feeding the graph output becomes the Pad node.
+    @Test(arguments: [
+        ("reflect", nil, [3, 2, 1, 2, 3, 2]),
+        ("edge", nil, [1, 1, 1, 2, 3, 3]),
+        ("constant", 5, [5, 5, 1, 2, 3, 5]),
+        ("constant", 0, [0, 0, 1, 2, 3, 0]),
+    ] as [(String, Float?, [Float])])
+    func padThatNothingAbsorbsIsAPadNode(mode: String, value: Float?, expected: [Float]) throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 1, 3])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 0, 2, 0, 0, 0, 1])
+        if let value { model.initializer("value", shape: [], floats: [value]) }
+        model.node("Pad", ["x", "pads"] + (value == nil ? [] : ["value"]), ["y"], name: "/Pad", [stringAttribute("mode", mode)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["/Pad"])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])), shape: [1, 1, 1, 6], expected)
+    }
+
+    /// Opset 11 edge-pads the channels of [[1, 2], [3, 4]] (1×2×2) by one before: channel 0
+    /// repeats → [[1, 2], [1, 2], [3, 4]]. Opset 18's `axes` input zero-pads only the last axis
+    /// by one after, and a Relu reading it gets the Pad node: [[1, 2, 0], [1, 2, 0], [3, 4, 0]].
+    @Test func padOfNonSpatialAxesAndPadAxesAcrossOpsets() throws {
+        var model = ONNXModelBuilder(opset: 11)
+        model.input("x", shape: [1, 2, 2])
+        model.initializer("pads", shape: [6], int64s: [0, 1, 0, 0, 0, 0])
+        model.node("Pad", ["x", "pads"], ["y"], name: "/Pad", [stringAttribute("mode", "edge")])
+        model.output("y")
+        let x = Tensor(shape: [1, 2, 2], scalars: [1, 2, 3, 4])
+        expectClose(try output(of: model, x), shape: [1, 3, 2], [1, 2, 1, 2, 3, 4])
+        var axes = ONNXModelBuilder(opset: 18)
+        axes.input("x", shape: [1, 3, 2])
+        axes.initializer("pads", shape: [2], int64s: [0, 1])
+        axes.initializer("axes", shape: [1], int64s: [-1])
+        axes.node("Pad", ["x", "pads", "", "axes"], ["p"], name: "/Pad")
+        axes.node("Relu", ["p"], ["y"], name: "/Relu")
+        axes.output("y")
+        expectClose(try output(of: axes, Tensor(shape: [1, 3, 2], scalars: [1, 2, 1, 2, 3, 4])), shape: [1, 3, 3],
+                    [1, 2, 0, 1, 2, 0, 3, 4, 0])
+    }
+
+    /// x = 1…9 as 3×3 and an all-ones 2×2 kernel: every output sums its window. Padding one row
+    /// and column at the end (explicit pads, or SAME_UPPER: (3 − 1) + 2 − 3 = 1 pad, the odd one
+    /// at the end) gives windows [i, i+1] × [j, j+1] clipped to the input, e.g. 1+2+4+5 = 12,
+    /// 3+6 = 9, 9; SAME_LOWER pads at the beginning: windows [i−1, i] × [j−1, j], e.g. 1, 1+2 = 3.
+    @Test(arguments: [
+        (intsAttribute("pads", [0, 0, 1, 1]), [12, 16, 9, 24, 28, 15, 15, 17, 9]),
+        (stringAttribute("auto_pad", "SAME_UPPER"), [12, 16, 9, 24, 28, 15, 15, 17, 9]),
+        (stringAttribute("auto_pad", "SAME_LOWER"), [1, 3, 5, 5, 12, 16, 11, 24, 28]),
+    ] as [(Onnx_AttributeProto, [Float])])
+    func asymmetricConvPaddingIsAZeroPadThenTheConv(padding: Onnx_AttributeProto, expected: [Float]) throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 3, 3])
+        model.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
+        model.node("Conv", ["x", "w"], ["y"], name: "/Conv", [padding])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["/Conv.pad", "/Conv"])
+        #expect((try imported.graph.node(named: "/Conv").op as? Convolution)?.geometry.padding == [0, 0])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 3, 3], scalars: (1...9).map(Float.init))), shape: [1, 1, 3, 3], expected)
+    }
+
+    /// A zero Pad of one row at the top feeding a Conv with pads (0, 0, 1, 1) (no begin, one end
+    /// row and column): rows are padded (1, 1) — symmetric, the convolution's — and columns
+    /// (0, 1), left to `<name>.pad`. With x = 1…4 as 2×2 and a 2×2 all-ones kernel the 3×2 output
+    /// sums windows of [[0, 0, 0], [1, 2, 0], [3, 4, 0], [0, 0, 0]]: [3, 2, 10, 6, 7, 4].
+    @Test func absorbedPadAndConvPaddingCombineBeforeTheSplit() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 2, 2])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 0, 0, 0, 0, 0])
+        model.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
+        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
+        model.node("Conv", ["p", "w"], ["y"], name: "/Conv", [intsAttribute("pads", [0, 0, 1, 1])])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect((try imported.graph.node(named: "/Conv").op as? Convolution)?.geometry.padding == [1, 0])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 3, 2],
+                    [3, 2, 10, 6, 7, 4])
+    }
+
+    /// 2×2 windows, stride 1, SAME_UPPER over x = 1…6 as 2×3 pad one row and column at the end.
+    /// Max pooling of −x: padded positions never win, so the corners are −3, −6 (not 0):
+    /// [−1, −2, −3, −4, −5, −6]. Average pooling without counting the padding divides by the
+    /// input elements in the window: (1+2+4+5)/4 = 3, (2+3+5+6)/4 = 4, (3+6)/2 = 4.5,
+    /// (4+5)/2 = 4.5, (5+6)/2 = 5.5, 6/1 = 6; counting it, always by 4: 3, 4, 2.25, 2.25, 2.75, 1.5.
+    @Test func sameUpperPoolingPadsOnlyAtTheEnd() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 2, 3])
+        model.initializer("minus_one", shape: [1], floats: [-1])
+        let window = [intsAttribute("kernel_shape", [2, 2]), intsAttribute("strides", [1, 1]), stringAttribute("auto_pad", "SAME_UPPER")]
+        model.node("Mul", ["x", "minus_one"], ["negated"], name: "/Mul")
+        model.node("MaxPool", ["negated"], ["maximum"], name: "/MaxPool", window)
+        model.node("AveragePool", ["x"], ["uncounted"], name: "/AveragePool", window)
+        model.node("AveragePool", ["x"], ["counted"], name: "/AveragePool_1", window + [intAttribute("count_include_pad", 1)])
+        model.node("Concat", ["maximum", "uncounted", "counted"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
+        model.output("y")
+        expectClose(try output(of: model, Tensor(shape: [1, 1, 2, 3], scalars: (1...6).map(Float.init))), shape: [1, 3, 2, 3],
+                    [-1, -2, -3, -4, -5, -6, 3, 4, 4.5, 4.5, 5.5, 6, 3, 4, 2.25, 2.25, 2.75, 1.5])
+    }
+
+    /// A zero Pad of one all round makes x = 1…4 (2×2) the 4×4 P = [[0, 0, 0, 0], [0, 1, 2, 0],
+    /// [0, 3, 4, 0], [0, 0, 0, 0]]; a 3×3 average pool with its own uncounted padding 1 then
+    /// averages the elements of P in each window: corner (0, 0) sums 0 + 0 + 0 + 1 over 4, an
+    /// edge 3/6, the centre 10/9. Only the Pad's zeros count, so the Pad stays a node.
+    @Test func averagePoolKeepsAPadWhoseZerosCountApart() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 1, 2, 2])
+        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 1, 0, 0, 1, 1])
+        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
+        model.node("AveragePool", ["p"], ["y"], name: "/AveragePool",
+                   [intsAttribute("kernel_shape", [3, 3]), intsAttribute("pads", [1, 1, 1, 1])])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.nodes.map(\.name) == ["/Pad", "/AveragePool"])
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 4, 4],
+                    [1.0 / 4, 0.5, 0.5, 0.5, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 0.75, 7.0 / 6, 7.0 / 6, 1])
+    }
+
+    /// x = [1, 2, 3] divided by its squared norm Σx² = 14 (ReduceSum of x·x): [1, 2, 3]/14 through
+    /// a Reciprocal node; ONNX's own Reciprocal of x: [1, 1/2, 1/3].
+    @Test func divisionByAComputedTensorAndReciprocal() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 3])
+        model.constant("axes", shape: [1], int64s: [1])
+        model.node("Mul", ["x", "x"], ["square"], name: "/Mul")
+        model.node("ReduceSum", ["square", "axes"], ["norm"], name: "/ReduceSum")
+        model.node("Div", ["x", "norm"], ["scaled"], name: "/Div")
+        model.node("Reciprocal", ["x"], ["inverse"], name: "/Reciprocal")
+        model.node("Concat", ["scaled", "inverse"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(try imported.graph.node(named: "/Div.reciprocal").op is Reciprocal)
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 3], scalars: [1, 2, 3])), shape: [1, 6],
+                    [1.0 / 14, 2.0 / 14, 3.0 / 14, 1, 0.5, 1.0 / 3])
+    }
+
+    /// x = [[0, 1, 2, 3], [4, 5, 6, 7]] gathered along axis 1 by constant indices of any pattern:
+    /// picked column by column from each row; 2-D indices [[0, 3], [1, 1]] give x[:, idx] of shape
+    /// 2×2×2. A contiguous run stays a Slice.
+    @Test(arguments: [
+        ([3, 1], [2], [2, 2], [3, 1, 7, 5], "IndexSelect"),
+        ([2, 2, 0], [3], [2, 3], [2, 2, 0, 6, 6, 4], "IndexSelect"),
+        ([-1, -2, -3, -4], [4], [2, 4], [3, 2, 1, 0, 7, 6, 5, 4], "IndexSelect"),
+        ([0, 3, 1, 1], [2, 2], [2, 2, 2], [0, 3, 1, 1, 4, 7, 5, 5], "IndexSelect"),
+        ([1, 2], [2], [2, 2], [1, 2, 5, 6], "Slice"),
+    ] as [([Int], [Int], [Int], [Float], String)])
+    func gatherWithConstantIndicesOfAnyPattern(indices: [Int], indicesShape: [Int], shape: [Int], expected: [Float],
+                                               opType: String) throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [2, 4])
+        model.initializer("indices", shape: indicesShape, int64s: indices)
+        model.node("Gather", ["x", "indices"], ["y"], name: "/Gather", [intAttribute("axis", 1)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(try imported.graph.node(named: "/Gather").op.typeName == opType)
+        expectClose(try onnxOutput(imported, Tensor(shape: [2, 4], scalars: (0..<8).map(Float.init))), shape: shape, expected)
+    }
+
+    /// `oneUnitLSTM` in reverse over x = (1, 2): it reads 2 first, c = ½·tanh 2 = 0.4820138,
+    /// h = ¾·tanh c = 0.3358912, then 1, c′ = ½·c + ½·tanh 1 = 0.6218040, h′ = ¾·tanh c′ =
+    /// 0.4142871. Y in X's time order is [h′, h] and Y_h, the state after the whole (reversed)
+    /// sequence, is h′.
+    @Test func reverseLSTMReadsTheSequenceBackwards() throws {
+        expectClose(try output(of: oneUnitLSTM(direction: "reverse"), Tensor(shape: [2, 1, 1], scalars: [1, 2])), shape: [3, 1, 1],
+                    [0.4142871, 0.3358912, 0.4142871])
+    }
+
+    /// A bidirectional LSTM (T = 3, N = 2, in = 3, H = 2, random weights and biases) against the
+    /// ONNX equations evaluated by `ReferenceONNXLSTM` below, for both layouts: Y (T, 2, N, H)
+    /// (layout 1: (N, T, 2, H)) reshaped to (T·2, N, H) and Y_h (2, N, H) (layout 1: (N, 2, H))
+    /// concatenated after it.
+    @Test(arguments: [0, 1])
+    func bidirectionalLSTMStacksBothDirections(layout: Int) throws {
+        let (steps, batch, inputSize, hidden) = (3, 2, 3, 2)
+        let w = Tensor.randomNormal(shape: [2, 4 * hidden, inputSize], std: 0.5, seed: 31).scalars
+        let r = Tensor.randomNormal(shape: [2, 4 * hidden, hidden], std: 0.5, seed: 32).scalars
+        let b = Tensor.randomNormal(shape: [2, 8 * hidden], std: 0.5, seed: 33).scalars
+        let x = Tensor.randomNormal(shape: [steps, batch, inputSize], seed: 34)
+        var model = ONNXModelBuilder()
+        model.input("x", shape: layout == 0 ? [steps, batch, inputSize] : [batch, steps, inputSize])
+        model.initializer("W", shape: [2, 4 * hidden, inputSize], floats: w)
+        model.initializer("R", shape: [2, 4 * hidden, hidden], floats: r)
+        model.initializer("B", shape: [2, 8 * hidden], floats: b)
+        model.constant("flat", shape: [3], int64s: layout == 0 ? [2 * steps, batch, hidden] : [batch, 2 * steps, hidden])
+        model.node("LSTM", ["x", "W", "R", "B"], ["Y", "Y_h"], name: "/lstm/LSTM",
+                   [intAttribute("hidden_size", hidden), stringAttribute("direction", "bidirectional"), intAttribute("layout", layout)])
+        model.node("Reshape", ["Y", "flat"], ["sequence"], name: "/Reshape")
+        model.node("Concat", ["sequence", "Y_h"], ["y"], name: "/Concat", [intAttribute("axis", layout)])
+        model.output("y")
+        let imported = try importONNXModel(model)
+        #expect(imported.graph.parameters["/lstm/LSTM.weight_ih_l0_reverse"]?.shape == [4 * hidden, inputSize])
+        // Per direction d and sample n: the states h_t (t in X's order) of the reference LSTM.
+        var states = [[[[Float]]]](repeating: [], count: 2)
+        for direction in 0..<2 {
+            let weights = ReferenceONNXLSTM(w: w, r: r, b: b, direction: direction, inputSize: inputSize, hidden: hidden)
+            for n in 0..<batch {
+                let sequence = (0..<steps).map { t in (0..<inputSize).map { x[t, n, $0] } }
+                states[direction].append(direction == 0 ? weights.run(sequence)
+                                                        : Array(weights.run(sequence.reversed()).reversed()))
+            }
+        }
+        // Y_h: the forward state after t = T−1, the reverse one after reading back to t = 0.
+        let last = { (direction: Int, n: Int) in states[direction][n][direction == 0 ? steps - 1 : 0] }
+        var expected: [Float] = []
+        if layout == 0 {
+            for t in 0..<steps { for d in 0..<2 { for n in 0..<batch { expected += states[d][n][t] } } }
+            for d in 0..<2 { for n in 0..<batch { expected += last(d, n) } }
+        } else {
+            for n in 0..<batch {
+                for t in 0..<steps { for d in 0..<2 { expected += states[d][n][t] } }
+                for d in 0..<2 { expected += last(d, n) }
+            }
+        }
+        let input = layout == 0 ? x : Tensor(shape: [batch, steps, inputSize], scalars: (0..<batch).flatMap { n in
+            (0..<steps).flatMap { t in (0..<inputSize).map { x[t, n, $0] } }
+        })
+        expectClose(try onnxOutput(imported, input), shape: layout == 0 ? [2 * steps + 2, batch, hidden] : [batch, 2 * steps + 2, hidden],
+                    expected)
+    }
+
     /// Supported op types used in ways the engine cannot compute are listed with the reason.
     @Test func supportedOpsBeyondTheEngineAreListedWithTheirReason() throws {
         var model = ONNXModelBuilder()
         model.input("x", shape: [1, 1, 4, 4])
-        model.initializer("pads", shape: [8], int64s: [0, 0, 1, 1, 0, 0, 1, 1])
-        model.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
-        model.initializer("picks", shape: [2], int64s: [0, 2])
-        model.node("Pad", ["x", "pads"], ["p"], name: "/Pad")
-        model.node("Relu", ["p"], ["a"], name: "/Relu")
-        model.node("Conv", ["x", "w"], ["b"], name: "/Conv", [intsAttribute("pads", [0, 0, 1, 1])])
-        model.node("Cast", ["x"], ["c"], name: "/Cast", [intAttribute("to", 7)])
-        model.node("Gather", ["x", "picks"], ["d"], name: "/Gather", [intAttribute("axis", 3)])
+        model.initializer("crop", shape: [8], int64s: [0, 0, -1, 0, 0, 0, 0, 0])
+        model.node("Pad", ["x", "crop"], ["a"], name: "/Pad")
+        model.node("Cast", ["x"], ["b"], name: "/Cast", [intAttribute("to", 7)])
+        model.node("Relu", ["x"], ["picks"], name: "/Relu")
+        model.node("Gather", ["x", "picks"], ["c"], name: "/Gather", [intAttribute("axis", 3)])
+        model.node("AveragePool", ["x"], ["d"], name: "/AveragePool",
+                   [intsAttribute("kernel_shape", [2, 2]), intsAttribute("pads", [0, 0, 1, 1]), intAttribute("ceil_mode", 1)])
         model.node("Einsum", ["x"], ["e"], name: "/Einsum", [stringAttribute("equation", "bcii->bci")])
         model.node("Concat", ["a", "b", "c", "d", "e"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
         model.output("y")
         let error = badInput { _ = try importONNXModel(model) }
         #expect(error?.reason == "unsupported operators: "
-                + "Pad (node /Pad: the engine has no padding op; only zero padding of spatial axes feeding a Conv or AveragePool is folded), "
-                + "Conv (node /Conv: asymmetric padding (begin [0, 0], end [1, 1]); the engine pads symmetrically), "
+                + "Pad (node /Pad: negative pads [0, 0, -1, 0, 0, 0, 0, 0] (cropping)), "
                 + "Cast (node /Cast: a cast of a computed tensor to int64; the engine computes in float32), "
-                + "Gather (node /Gather: indices [0, 2] of shape [2]; only one index or a contiguous range is imported), "
+                + "Gather (node /Gather: its indices are computed at run time), "
+                + "AveragePool (node /AveragePool: ceil_mode with padding begin [0, 0], end [1, 1] beyond the engine's symmetric padding), "
                 + "Einsum (node /Einsum: equation 'bcii->bci'; only two-operand equations with an explicit output are imported)")
     }
 
@@ -233,5 +461,45 @@ struct ONNXOperatorTests {
         model.output("y")
         let error = badInput { _ = try importONNXModel(model) }
         #expect(error?.reason == "unsupported operators: com.microsoft.Gelu (node /Gelu)")
+    }
+}
+
+/// One direction of an ONNX LSTM for one sample, straight from the operator's equations with
+/// gate blocks in ONNX's order i, o, f, c, computed in Double:
+///
+///     i = σ(W_i x + R_i h + Wb_i + Rb_i),  o = σ(…),  f = σ(…),  c̃ = tanh(W_c x + R_c h + Wb_c + Rb_c)
+///     C = f ⊙ C + i ⊙ c̃,   h = o ⊙ tanh C,   h and C starting at 0.
+private struct ReferenceONNXLSTM {
+    let w: [[Double]], r: [[Double]], bias: [Double]
+    let hidden: Int
+
+    /// Direction `direction`'s W `(4H, in)`, R `(4H, H)` and Wb + Rb `(4H)` out of the flat ONNX tensors.
+    init(w: [Float], r: [Float], b: [Float], direction: Int, inputSize: Int, hidden: Int) {
+        self.hidden = hidden
+        let rows = 4 * hidden
+        self.w = (0..<rows).map { row in (0..<inputSize).map { Double(w[(direction * rows + row) * inputSize + $0]) } }
+        self.r = (0..<rows).map { row in (0..<hidden).map { Double(r[(direction * rows + row) * hidden + $0]) } }
+        bias = (0..<rows).map { Double(b[direction * 2 * rows + $0] + b[direction * 2 * rows + rows + $0]) }
+    }
+
+    /// The hidden state after each element of `sequence`, in the order read.
+    func run<S: Sequence>(_ sequence: S) -> [[Float]] where S.Element == [Float] {
+        var h = [Double](repeating: 0, count: hidden), c = h
+        var states: [[Float]] = []
+        func sigmoid(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
+        for x in sequence {
+            var z = bias
+            for row in z.indices {
+                for (weight, value) in zip(w[row], x) { z[row] += weight * Double(value) }
+                for (weight, value) in zip(r[row], h) { z[row] += weight * value }
+            }
+            for k in 0..<hidden {
+                let (i, o, f) = (sigmoid(z[k]), sigmoid(z[hidden + k]), sigmoid(z[2 * hidden + k]))
+                c[k] = f * c[k] + i * tanh(z[3 * hidden + k])
+                h[k] = o * tanh(c[k])
+            }
+            states.append(h.map(Float.init))
+        }
+        return states
     }
 }

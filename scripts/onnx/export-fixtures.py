@@ -15,8 +15,17 @@ random weights and batch-norm statistics, exported twice by the TorchScript expo
                           input, a Reshape target computed from a symbolic batch.
 
 plus tiny_r3d_input.npy (1×3×4×16×16) and tiny_r3d_logits.npy (the model's 1×5 output in
-PyTorch). Each file is checked against the PyTorch logits with onnx's reference evaluator before
-it is kept. Run once when the fixtures should change:
+PyTorch). A second toy model, a 1D sequence classifier, exercises the ops the importer builds
+from Pad, Div and LSTM:
+
+  pad_norm_bilstm.onnx    nn.ReflectionPad1d((2, 1)) (Pad, reflect), Conv1d, ReLU, F.pad
+                          replicate (Pad, edge), h / (Σ_c h² + 1) (Div by a computed tensor),
+                          nn.LSTM(bidirectional=True) whose last step and both final states feed a
+                          Linear; TorchScript exporter, opset 17, static shapes.
+
+with pad_norm_bilstm_input.npy (1×3×8) and pad_norm_bilstm_logits.npy (1×4). Each file is
+checked against the PyTorch logits with onnx's reference evaluator before it is kept. Run once
+when the fixtures should change:
 
     python3 -m venv /tmp/onnx-fixtures && /tmp/onnx-fixtures/bin/pip install torch onnx onnxscript numpy
     /tmp/onnx-fixtures/bin/python scripts/onnx/export-fixtures.py
@@ -72,6 +81,43 @@ class TinyR3D(nn.Module):
         return self.fc(x.view(x.size(0), -1))
 
 
+class PadNormBiLSTM(nn.Module):
+    def __init__(self, classes=4):
+        super().__init__()
+        self.pad = nn.ReflectionPad1d((2, 1))
+        self.conv = nn.Conv1d(3, 6, 3)
+        self.lstm = nn.LSTM(6, 5, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(20, classes)
+
+    def forward(self, x):
+        h = torch.relu(self.conv(self.pad(x)))
+        h = nn.functional.pad(h, (0, 1), mode="replicate")
+        h = h / ((h * h).sum(dim=1, keepdim=True) + 1)
+        y, (h_n, _) = self.lstm(h.transpose(1, 2))
+        return self.fc(torch.cat([y[:, -1], h_n[0], h_n[1]], dim=1))
+
+
+def check(name, inputs, logits):
+    session = onnx.reference.ReferenceEvaluator(onnx.load(os.path.join(OUT, name)))
+    (reference,) = session.run(None, inputs)
+    assert np.allclose(reference, logits.numpy(), atol=1e-5), f"{name}: {reference} vs {logits.numpy()}"
+
+
+def export_sequence_fixture():
+    torch.manual_seed(1)
+    model = PadNormBiLSTM().eval()
+    x = torch.randn(1, 3, 8)
+    with torch.no_grad():
+        logits = model(x)
+    os.makedirs(OUT, exist_ok=True)
+    torch.onnx.export(model, (x,), os.path.join(OUT, "pad_norm_bilstm.onnx"), input_names=["input"],
+                      output_names=["logits"], opset_version=17, dynamo=False)
+    check("pad_norm_bilstm.onnx", {"input": x.numpy()}, logits)
+    np.save(os.path.join(OUT, "pad_norm_bilstm_input.npy"), x.numpy().astype(np.float32))
+    np.save(os.path.join(OUT, "pad_norm_bilstm_logits.npy"), logits.numpy().astype(np.float32))
+    print("pad_norm_bilstm logits", logits.numpy())
+
+
 def main():
     torch.manual_seed(0)
     model = TinyR3D()
@@ -96,12 +142,11 @@ def main():
                       output_names=["logits"], opset_version=18, dynamo=True, external_data=False,
                       dynamic_shapes={"x": {0: torch.export.Dim("batch")}})
     for name in ["tiny_r3d.onnx", "tiny_r3d_unfolded.onnx", "tiny_r3d_dynamo.onnx"]:
-        session = onnx.reference.ReferenceEvaluator(onnx.load(os.path.join(OUT, name)))
-        (reference,) = session.run(None, {"input": x.numpy()})
-        assert np.allclose(reference, logits.numpy(), atol=1e-5), f"{name}: {reference} vs {logits.numpy()}"
+        check(name, {"input": x.numpy()}, logits)
     np.save(os.path.join(OUT, "tiny_r3d_input.npy"), x.numpy().astype(np.float32))
     np.save(os.path.join(OUT, "tiny_r3d_logits.npy"), logits.numpy().astype(np.float32))
     print("logits", logits.numpy())
+    export_sequence_fixture()
 
 
 if __name__ == "__main__":

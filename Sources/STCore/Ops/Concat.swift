@@ -40,7 +40,7 @@ public struct Concat: Op {
         var gradients: [Tensor?] = []
         for (input, needed) in zip(record.inputs, needInputs) {
             let size = input.shape[axis]
-            gradients.append(needed ? Slice.extract(gradOutput, axis: axis, start: offset, count: size, step: 1) : nil)
+            gradients.append(needed ? AxisRows.gather(gradOutput, axis: axis, sources: Array(offset..<(offset + size))) : nil)
             offset += size
         }
         return OpGradients(inputs: gradients)

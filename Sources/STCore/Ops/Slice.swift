@@ -31,15 +31,15 @@ public struct Slice: Op {
 
     public func forward(_ inputs: [Tensor], parameters: [Tensor], context: inout ForwardContext) throws -> OpOutput {
         let range = try resolved(inputs[0].shape)
-        return OpOutput(Self.extract(inputs[0], axis: range.axis, start: range.start, count: range.count, step: step))
+        return OpOutput(AxisRows.gather(inputs[0], axis: range.axis, sources: positions(range)))
     }
 
     public func backward(_ gradOutput: Tensor, record: OpRecord, needInputs: [Bool],
                          context: BackwardContext) throws -> OpGradients {
         guard needInputs[0] else { return OpGradients(inputs: [nil]) }
         let range = try resolved(record.inputs[0].shape)
-        return OpGradients(inputs: [Self.scatter(gradOutput, into: record.inputs[0].shape, axis: range.axis,
-                                                 start: range.start, step: step)])
+        return OpGradients(inputs: [AxisRows.scatterAdd(gradOutput, into: record.inputs[0].shape, axis: range.axis,
+                                                        sources: positions(range))])
     }
 
     /// The normalised axis, the clamped first index and the number of selected positions.
@@ -55,61 +55,8 @@ public struct Slice: Op {
         return (axis, first, count)
     }
 
-    /// Positions `start, start + step, …` (`count` of them) of `x` along `axis`; plain output.
-    static func extract(_ x: Tensor, axis: Int, start: Int, count: Int, step: Int) -> Tensor {
-        var shape = x.shape
-        shape[axis] = count
-        var result = Tensor(uninitialized: shape)
-        let layout = RowLayout(x.shape, axis: axis)
-        x.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                layout.copyRows(count: count, from: source, to: target) { outer, j in
-                    (from: layout.offset(outer, start + j * step), to: (outer * count + j) * layout.inner)
-                }
-            }
-        }
-        return result
-    }
-
-    /// Zeros of `shape` with `slice` written at positions `start, start + step, …` along `axis`;
-    /// the adjoint of `extract`.
-    static func scatter(_ slice: Tensor, into shape: [Int], axis: Int, start: Int, step: Int) -> Tensor {
-        var result = Tensor(zeros: shape)
-        let layout = RowLayout(shape, axis: axis), count = slice.shape[axis]
-        slice.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                layout.copyRows(count: count, from: source, to: target) { outer, j in
-                    (from: (outer * count + j) * layout.inner, to: layout.offset(outer, start + j * step))
-                }
-            }
-        }
-        return result
-    }
-
-    /// A row-major shape seen as `outer × size × inner` around one axis: the rows of `inner`
-    /// contiguous elements are what slicing along the axis moves.
-    private struct RowLayout {
-        let outer: Int, size: Int, inner: Int
-
-        init(_ shape: [Int], axis: Int) {
-            outer = shape[..<axis].reduce(1, *)
-            size = shape[axis]
-            inner = shape[(axis + 1)...].reduce(1, *)
-        }
-
-        /// Flat offset of row `index` (along the axis) of outer block `outer`.
-        func offset(_ outer: Int, _ index: Int) -> Int { (outer * size + index) * inner }
-
-        /// Copies `outer × count` rows, row (o, j) from `offsets(o, j).from` to `offsets(o, j).to`.
-        func copyRows(count: Int, from source: UnsafeBufferPointer<Float>, to target: UnsafeMutableBufferPointer<Float>,
-                      offsets: (Int, Int) -> (from: Int, to: Int)) {
-            guard inner > 0, let sourceBase = source.baseAddress, let targetBase = target.baseAddress else { return }
-            for o in 0..<outer {
-                for j in 0..<count {
-                    let (from, to) = offsets(o, j)
-                    (targetBase + to).update(from: sourceBase + from, count: inner)
-                }
-            }
-        }
+    /// The selected positions `start, start + step, …` along the axis.
+    private func positions(_ range: (axis: Int, start: Int, count: Int)) -> [Int?] {
+        (0..<range.count).map { range.start + $0 * step }
     }
 }

@@ -2,7 +2,7 @@ import STCore
 
 /// Element-wise activations, softmax, dropout and identity.
 extension ONNXGraphConverter {
-    /// A one-input op (`Relu`, `Sigmoid`, `Tanh`, and `LeakyRelu` once its slope is read).
+    /// A one-input op (`Relu`, `Sigmoid`, `Tanh`, `Reciprocal`, and `LeakyRelu` once its slope is read).
     mutating func convertUnary(_ node: ONNXNode, _ op: any Op) throws {
         let input = try tensorInput(node, 0)
         bind(node.outputs[0], to: .node(try addNode(node.name, op, inputs: [input])))

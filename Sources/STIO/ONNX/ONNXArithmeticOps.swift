@@ -1,7 +1,7 @@
 import STCore
 
-/// Broadcasting arithmetic: Add, Sub, Mul, Div. The engine has Add and Mul; Sub and Div are
-/// written with them and constants, never with new kernels.
+/// Broadcasting arithmetic: Add, Sub, Mul, Div. The engine has Add, Mul and Reciprocal; Sub and
+/// Div are written with them and constants.
 extension ONNXGraphConverter {
     /// `Add` / `Mul` → `Add` / `Multiply` (NumPy broadcasting); constant operands become
     /// `ParameterValue` (float initializers) or `Constant` nodes.
@@ -27,17 +27,19 @@ extension ONNXGraphConverter {
         bind(node.outputs[0], to: .node(try addNode(node.name, Add(), inputs: [minuend, negated])))
     }
 
-    /// `Div` by a constant b: a · (1/b), with 1/b the constant `<name>.reciprocal` and the
-    /// `Multiply` named `<name>` (equal to a/b within one rounding). A divisor computed at run
-    /// time is unsupported: the engine has no reciprocal op.
+    /// `Div`: a · (1/b). A constant b gives the constant `<name>.reciprocal` (equal to a/b within
+    /// one rounding); a divisor computed at run time gives the `Reciprocal` node
+    /// `<name>.reciprocal`. The `Multiply` (NumPy broadcasting, as `Div`'s) is `<name>`.
     mutating func convertDivision(_ node: ONNXNode) throws {
         let dividend = try tensorInput(node, 0)
-        guard let name = node.input(1), case .constant(let divisor)? = values[name] else {
-            throw ONNXImportIssue.unsupported("the divisor is computed at run time, and the engine has no reciprocal op")
-        }
-        guard !divisor.floats.contains(0) else { throw ONNXImportIssue.malformed("it divides by a constant holding 0") }
-        let reciprocal = try addNode(available("\(node.name).reciprocal"),
+        let reciprocal: String
+        if let name = node.input(1), case .constant(let divisor)? = values[name] {
+            guard !divisor.floats.contains(0) else { throw ONNXImportIssue.malformed("it divides by a constant holding 0") }
+            reciprocal = try addNode(available("\(node.name).reciprocal"),
                                      Constant(Tensor(shape: divisor.shape, scalars: divisor.floats.map { 1 / $0 })), inputs: [])
+        } else {
+            reciprocal = try addNode(available("\(node.name).reciprocal"), Reciprocal(), inputs: [try tensorInput(node, 1)])
+        }
         bind(node.outputs[0], to: .node(try addNode(node.name, Multiply(), inputs: [dividend, reciprocal])))
     }
 }

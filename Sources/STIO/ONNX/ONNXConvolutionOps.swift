@@ -1,10 +1,13 @@
 import STCore
 
-/// Conv, BatchNormalization, pooling and Pad: the spatial layers of a CNN.
+/// Conv, BatchNormalization and pooling: the spatial layers of a CNN. Their padding is read by
+/// `windowPadding` (ONNXPadOps.swift).
 extension ONNXGraphConverter {
     /// `Conv` (1D/2D/3D; `strides`, `pads` or `auto_pad`, `dilations`, `group`) → `Convolution`,
     /// weight `O × C/group × k…` and optional bias named after their initializers. A preceding
-    /// zero `Pad` is folded into the padding.
+    /// zero `Pad` is folded into the padding; padding that differs between the beginning and the
+    /// end of an axis (SAME_UPPER/SAME_LOWER, unequal `pads`) puts the difference into a zero
+    /// `Pad` node `<name>.pad` and the equal part into the convolution.
     mutating func convertConvolution(_ node: ONNXNode) throws {
         let padded = try paddedInput(node)
         guard let weight = try constantInput(node, 1, role: "weight") else {
@@ -18,13 +21,15 @@ extension ONNXGraphConverter {
         let kernel = Array(weight.shape.dropFirst(2))
         let strides = try node.ints("strides") ?? Array(repeating: 1, count: spatial)
         let dilations = try node.ints("dilations") ?? Array(repeating: 1, count: spatial)
-        let padding = try symmetricPadding(node, padded: padded, kernel: kernel, strides: strides, dilations: dilations)
+        let own = try windowPadding(node, padded: padded, kernel: kernel, strides: strides, dilations: dilations)
+        let window = try symmetricWindowInput(node, source: padded.input, begin: Self.sum(own.begin, padded.begin),
+                                              end: Self.sum(own.end, padded.end))
         let groups = try node.int("group", default: 1)
         guard groups >= 1 else { throw ONNXImportIssue.malformed("group \(groups)") }
-        let geometry = ConvolutionGeometry(stride: strides, padding: padding, dilation: dilations, groups: groups)
+        let geometry = ConvolutionGeometry(stride: strides, padding: window.padding, dilation: dilations, groups: groups)
         var parameters = [ONNXStateEntry(role: "weight", value: weight.tensor, preferredKey: weight.initializer)]
         if let bias { parameters.append(ONNXStateEntry(role: "bias", value: bias.tensor, preferredKey: bias.initializer)) }
-        let output = try addNode(node.name, Convolution(geometry: geometry, bias: bias != nil), inputs: [padded.input],
+        let output = try addNode(node.name, Convolution(geometry: geometry, bias: bias != nil), inputs: [window.input],
                                  parameters: parameters)
         bind(node.outputs[0], to: .node(output))
     }
@@ -49,31 +54,55 @@ extension ONNXGraphConverter {
     }
 
     /// `MaxPool` / `AveragePool` (`kernel_shape`, `strides` (default 1), `pads`/`auto_pad`,
-    /// `dilations` (max only), `ceil_mode`, `count_include_pad`) → `Pooling`. An average pool
-    /// absorbs a preceding zero `Pad` when its own padding is zero or counted.
+    /// `dilations` (max only), `ceil_mode`, `count_include_pad`) → `Pooling` `<name>`.
+    ///
+    /// An average pool absorbs a preceding zero `Pad` when every padded position counts (its own
+    /// padding is counted or zero) outside ceil mode; otherwise the `Pad` node is added. Padding
+    /// beyond the engine's symmetric window padding — unequal begin and end, or more than half the
+    /// kernel — goes into a `Pad` node `<name>.pad`: of the lowest finite float for max pooling,
+    /// so that it never wins a window holding an input element (−∞ would turn its zero gradient
+    /// into NaN in products), of zeros for average pooling. When the padding is not counted, the
+    /// engine then averages over the input and that `Pad`'s zeros, and the constant
+    /// `<name>.count_ratio` c(p) = Π_axes (engine's count)/(input elements in window p) rescales
+    /// the result in `<name>.count_correction`. Ceil mode with such a `Pad` is unsupported.
     mutating func convertPooling(_ node: ONNXNode) throws {
         let isMax = node.opType == "MaxPool"
-        let padded = isMax ? PaddedInput(input: try tensorInput(node, 0)) : try paddedInput(node)
         guard let kernel = try node.ints("kernel_shape") else { throw ONNXImportIssue.malformed("kernel_shape is missing") }
         let spatial = kernel.count
         let strides = try node.ints("strides") ?? Array(repeating: 1, count: spatial)
         let dilations = try node.ints("dilations") ?? Array(repeating: 1, count: spatial)
         let ceilMode = try node.int("ceil_mode", default: 0) != 0
         let countIncludePad = try node.int("count_include_pad", default: 0) != 0
-        let padding = try symmetricPadding(node, padded: padded, kernel: kernel, strides: strides, dilations: dilations)
         if !isMax && dilations.contains(where: { $0 != 1 }) {
             throw ONNXImportIssue.unsupported("average pooling with dilations \(dilations)")
         }
-        if padded.absorbsPad && (ceilMode || (!countIncludePad && padding != padded.begin)) {
-            let pad = Self.unfoldedPad(padded.padNode ?? node.name)
-            throw ONNXImportIssue.unsupported(pad.detail, op: pad.op, node: pad.node)
+        var padded = try paddedInput(node)
+        let own = try windowPadding(node, padded: padded, kernel: kernel, strides: strides, dilations: dilations)
+        let ownIsZero = (own.begin + own.end).allSatisfy { $0 == 0 }
+        if padded.absorbsPad && (isMax || ceilMode || !(countIncludePad || ownIsZero)) {
+            padded = PaddedInput(input: try tensorInput(node, 0))
         }
-        guard zip(padding, kernel).allSatisfy({ $0 <= $1 / 2 }) else {
-            throw ONNXImportIssue.unsupported("padding \(padding) above half the kernel \(kernel)")
+        let begin = Self.sum(own.begin, padded.begin), end = Self.sum(own.end, padded.end)
+        let limit = kernel.map { $0 / 2 }
+        if ceilMode && begin.indices.contains(where: { begin[$0] != end[$0] || begin[$0] > limit[$0] }) {
+            throw ONNXImportIssue.unsupported("ceil_mode with padding begin \(begin), end \(end) beyond the engine's symmetric padding")
         }
-        let kind: PoolingKind = isMax ? .max : .average(countIncludePad: countIncludePad || padded.absorbsPad)
-        let geometry = PoolingGeometry(kernel: kernel, stride: strides, padding: padding, dilation: dilations, ceilMode: ceilMode)
-        bind(node.outputs[0], to: .node(try addNode(node.name, Pooling(kind, geometry: geometry), inputs: [padded.input])))
+        let counted = countIncludePad || padded.absorbsPad
+        let window = try symmetricWindowInput(node, source: padded.input, begin: begin, end: end, limit: limit,
+                                              value: isMax ? -Float.greatestFiniteMagnitude : 0)
+        let kind: PoolingKind = isMax ? .max : .average(countIncludePad: counted)
+        let geometry = PoolingGeometry(kernel: kernel, stride: strides, padding: window.padding, dilation: dilations, ceilMode: ceilMode)
+        let pooled = try addNode(node.name, Pooling(kind, geometry: geometry), inputs: [window.input])
+        if isMax || counted || window.input == padded.input {
+            bind(node.outputs[0], to: .node(pooled))
+        } else {
+            let ratio = try Self.countRatio(input: Array(shape(padded.input).dropFirst(2)), output: Array(shape(pooled).dropFirst(2)),
+                                            kernel: kernel, strides: strides, begin: begin, extraBegin: zip(begin, window.padding).map(-),
+                                            extraEnd: zip(end, window.padding).map(-))
+            let constant = try addNode(available("\(node.name).count_ratio"), Constant(ratio), inputs: [])
+            bind(node.outputs[0], to: .node(try addNode(available("\(node.name).count_correction"), Multiply(),
+                                                        inputs: [pooled, constant])))
+        }
         if node.outputs.count > 1 {
             markUnavailable([node.outputs[1]], report: UnsupportedOperator(op: "MaxPool", node: node.name,
                                                                            detail: "its Indices output is not computed"))
@@ -92,101 +121,29 @@ extension ONNXGraphConverter {
         bind(node.outputs[0], to: .node(try addNode(node.name, op, inputs: [input])))
     }
 
-    /// `Pad`: nothing when every pad is 0; constant zero padding of the spatial axes is kept as
-    /// a pending `.zeroPadded` value for a following `Conv` or `AveragePool` to absorb (the
-    /// engine has no padding op); anything else is unsupported.
-    mutating func convertPad(_ node: ONNXNode) throws {
-        let input = try tensorInput(node, 0)
-        let rank = shape(input).count
-        var pads: [Int]
-        let value: Float
-        if opset >= 11 {
-            guard let listed = try integersInput(node, 1, role: "pads") else { throw ONNXImportIssue.malformed("pads are missing") }
-            pads = listed
-            value = try constantInput(node, 2, role: "padding value")?.floats.first ?? 0
-            if let axes = try integersInput(node, 3, role: "axes") {
-                guard listed.count == 2 * axes.count else { throw ONNXImportIssue.malformed("pads \(listed) for axes \(axes)") }
-                pads = Array(repeating: 0, count: 2 * rank)
-                for (position, axis) in axes.enumerated() {
-                    let axis = axis < 0 ? axis + rank : axis
-                    guard axis >= 0 && axis < rank else { throw ONNXImportIssue.malformed("Pad axis \(axis) for rank \(rank)") }
-                    (pads[axis], pads[rank + axis]) = (listed[position], listed[axes.count + position])
+    /// Element-wise sum of a window's own padding and an absorbed `Pad`'s (empty when none).
+    static func sum(_ own: [Int], _ absorbed: [Int]) -> [Int] {
+        absorbed.isEmpty ? own : zip(own, absorbed).map(+)
+    }
+
+    /// c(p) of an uncounted average pool over an input of spatial size `input`, whose padding
+    /// (`begin` per axis before the input) is written partly by a zero `Pad` (`extraBegin`,
+    /// `extraEnd`): the engine counts the positions of window p inside [−extraBegin, n + extraEnd),
+    /// ONNX those inside [0, n). Shape `1 × 1 × output`.
+    static func countRatio(input: [Int], output: [Int], kernel: [Int], strides: [Int], begin: [Int],
+                           extraBegin: [Int], extraEnd: [Int]) throws -> Tensor {
+        let perAxis = try input.indices.map { axis -> [Float] in
+            try (0..<output[axis]).map { position -> Float in
+                let start = position * strides[axis] - begin[axis], stop = start + kernel[axis]
+                let inside = min(stop, input[axis]) - max(start, 0)
+                guard inside > 0 else {
+                    throw ONNXImportIssue.unsupported("a pooling window at \(position) of axis \(axis) holds no input element")
                 }
+                return Float(min(stop, input[axis] + extraEnd[axis]) - max(start, -extraBegin[axis])) / Float(inside)
             }
-        } else {
-            pads = try node.ints("pads") ?? []
-            value = try node.float("value", default: 0)
         }
-        guard pads.count == 2 * rank else { throw ONNXImportIssue.malformed("pads \(pads) for a rank-\(rank) input") }
-        if pads.allSatisfy({ $0 == 0 }) {
-            bind(node.outputs[0], to: .node(input))
-            return
-        }
-        let batchAndChannels = [0, 1, rank, rank + 1]
-        guard try node.string("mode") ?? "constant" == "constant", value == 0, rank > 2, pads.allSatisfy({ $0 >= 0 }),
-              batchAndChannels.allSatisfy({ pads[$0] == 0 }) else {
-            throw ONNXImportIssue.unsupported(Self.unfoldedPad(node.name).detail)
-        }
-        bind(node.outputs[0], to: .zeroPadded(source: input, pads: pads, padNode: node.name))
-    }
-
-    /// A pooling or convolution input with the spatial zero padding of a folded `Pad` node.
-    struct PaddedInput {
-        var input: String
-        var begin: [Int] = []
-        var end: [Int] = []
-        var padNode: String?
-
-        var absorbsPad: Bool { padNode != nil }
-    }
-
-    /// Input 0, looking through a pending zero `Pad`.
-    private mutating func paddedInput(_ node: ONNXNode) throws -> PaddedInput {
-        guard let name = node.input(0), case .zeroPadded(let source, let pads, let padNode)? = values[name] else {
-            return PaddedInput(input: try tensorInput(node, 0))
-        }
-        let rank = pads.count / 2
-        return PaddedInput(input: source, begin: Array(pads[2..<rank]), end: Array(pads[(rank + 2)...]), padNode: padNode)
-    }
-
-    /// Symmetric padding per spatial axis from `pads` or `auto_pad` plus a folded `Pad`'s;
-    /// unsupported when begin and end differ (the engine pads symmetrically).
-    private func symmetricPadding(_ node: ONNXNode, padded: PaddedInput, kernel: [Int], strides: [Int],
-                                  dilations: [Int]) throws -> [Int] {
-        let spatial = kernel.count
-        guard strides.count == spatial, dilations.count == spatial, shape(padded.input).count == spatial + 2 else {
-            throw ONNXImportIssue.malformed("kernel \(kernel), strides \(strides) and dilations \(dilations) do not fit input \(shape(padded.input))")
-        }
-        guard (kernel + strides + dilations).allSatisfy({ $0 >= 1 }) else {
-            throw ONNXImportIssue.malformed("kernel \(kernel), strides \(strides) and dilations \(dilations) must be positive")
-        }
-        let extraBegin = padded.begin.isEmpty ? Array(repeating: 0, count: spatial) : padded.begin
-        let extraEnd = padded.end.isEmpty ? Array(repeating: 0, count: spatial) : padded.end
-        let inputSizes = (0..<spatial).map { shape(padded.input)[$0 + 2] + extraBegin[$0] + extraEnd[$0] }
-        var begin = Array(repeating: 0, count: spatial), end = begin
-        switch try node.string("auto_pad") ?? "NOTSET" {
-        case "NOTSET":
-            if let pads = try node.ints("pads") {
-                guard pads.count == 2 * spatial else { throw ONNXImportIssue.malformed("pads \(pads) for \(spatial) spatial axes") }
-                guard pads.allSatisfy({ $0 >= 0 }) else { throw ONNXImportIssue.malformed("negative pads \(pads)") }
-                (begin, end) = (Array(pads[..<spatial]), Array(pads[spatial...]))
-            }
-        case "VALID":
-            break
-        case let mode where mode == "SAME_UPPER" || mode == "SAME_LOWER":
-            for axis in 0..<spatial {
-                let output = (inputSizes[axis] + strides[axis] - 1) / strides[axis]
-                let total = max(0, (output - 1) * strides[axis] + (kernel[axis] - 1) * dilations[axis] + 1 - inputSizes[axis])
-                begin[axis] = mode == "SAME_UPPER" ? total / 2 : total - total / 2
-                end[axis] = total - begin[axis]
-            }
-        case let mode:
-            throw ONNXImportIssue.malformed("auto_pad '\(mode)'")
-        }
-        let totalBegin = zip(begin, extraBegin).map(+), totalEnd = zip(end, extraEnd).map(+)
-        guard totalBegin == totalEnd else {
-            throw ONNXImportIssue.unsupported("asymmetric padding (begin \(totalBegin), end \(totalEnd)); the engine pads symmetrically")
-        }
-        return totalBegin
+        var ratios: [Float] = [1]
+        for factors in perAxis { ratios = ratios.flatMap { ratio in factors.map { ratio * $0 } } }
+        return Tensor(shape: [1, 1] + output, scalars: ratios)
     }
 }

@@ -7,7 +7,8 @@ enum ONNXValue {
     /// A tensor known at import time (initializer, `Constant`, folded shape arithmetic).
     case constant(ONNXConstant)
     /// The engine node `source` zero-padded by the `Pad` node `padNode` (ONNX `pads` layout:
-    /// all begins, then all ends); only a following `Conv` or `AveragePool` can absorb it.
+    /// all begins, then all ends), pending: a following `Conv` or `AveragePool` absorbs it into
+    /// its window padding; any other reader gets a `Pad` node.
     case zeroPadded(source: String, pads: [Int], padNode: String)
     /// Not computed. `report` is the entry to add to the unsupported list when something reads
     /// it; nil when its producer is already listed.
@@ -114,8 +115,8 @@ struct ONNXGraphConverter {
             case .constant?: foldedCount += 1
             default: break
             }
-        } catch ONNXImportIssue.unsupported(let detail, let op, let otherNode) {
-            record(UnsupportedOperator(op: op ?? node.opType, node: otherNode ?? node.name, detail: detail))
+        } catch ONNXImportIssue.unsupported(let detail) {
+            record(UnsupportedOperator(op: node.opType, node: node.name, detail: detail))
             markUnavailable(node)
         } catch ONNXImportIssue.malformed(let reason) {
             throw fail(node, reason)
@@ -129,11 +130,13 @@ struct ONNXGraphConverter {
     /// recovered from `torch.onnx.export` node names (`layer4.1.conv2`, `layer4`).
     mutating func finish(outputs: [String]) throws -> Graph {
         guard let first = outputs.first else { throw STError.badInput(file: source, reason: "the graph has no outputs") }
-        guard let value = values[first] else {
+        guard var value = values[first] else {
             throw STError.badInput(file: source, reason: "the graph output '\(first)' is computed by no node")
         }
         if case .unavailable(let report?) = value { record(report) }
-        if case .zeroPadded(_, _, let padNode) = value { record(Self.unfoldedPad(padNode)) }
+        if case .zeroPadded(let source, let pads, let padNode) = value {
+            value = .node(try materializedPad(first, source: source, pads: pads, padNode: padNode))
+        }
         guard unsupported.isEmpty else {
             throw STError.badInput(file: source,
                                    reason: "unsupported operators: " + unsupported.map(\.description).joined(separator: ", "))
@@ -151,7 +154,8 @@ struct ONNXGraphConverter {
     // MARK: - Reading inputs
 
     /// The engine node (or graph input) that input `index` is, materialising a constant as a
-    /// `ParameterValue` (float initializers, named after them) or `Constant` node.
+    /// `ParameterValue` (float initializers, named after them) or `Constant` node and a pending
+    /// zero padding as a `Pad` node.
     mutating func tensorInput(_ node: ONNXNode, _ index: Int) throws -> String {
         guard let name = node.input(index), let value = values[name] else {
             throw ONNXImportIssue.malformed("input \(index) is missing")
@@ -161,9 +165,8 @@ struct ONNXGraphConverter {
             return engineNode
         case .constant(let constant):
             return try materialize(name, constant)
-        case .zeroPadded(_, _, let padNode):
-            let pad = Self.unfoldedPad(padNode)
-            throw ONNXImportIssue.unsupported(pad.detail, op: pad.op, node: pad.node)
+        case .zeroPadded(let source, let pads, let padNode):
+            return try materializedPad(name, source: source, pads: pads, padNode: padNode)
         case .unavailable:
             throw ONNXImportIssue.malformed("input \(index) is not computed")
         }
@@ -282,11 +285,5 @@ struct ONNXGraphConverter {
     /// The op type, prefixed with its domain outside the default one (`com.microsoft.FusedConv`).
     private static func qualifiedType(_ proto: Onnx_NodeProto) -> String {
         proto.domain.isEmpty || proto.domain == "ai.onnx" ? proto.opType : "\(proto.domain).\(proto.opType)"
-    }
-
-    /// The entry for a `Pad` whose padding no consumer could absorb.
-    static func unfoldedPad(_ padNode: String) -> UnsupportedOperator {
-        UnsupportedOperator(op: "Pad", node: padNode,
-                            detail: "the engine has no padding op; only zero padding of spatial axes feeding a Conv or AveragePool is folded")
     }
 }

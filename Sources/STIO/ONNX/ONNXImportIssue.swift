@@ -1,9 +1,8 @@
 /// What converting one ONNX node can run into, before the importer turns it into an `STError`.
 enum ONNXImportIssue: Error {
     /// Valid ONNX that the engine cannot express; it joins the importer's single list of
-    /// unsupported operators. `op` and `node` name another node than the one being converted
-    /// (a `Pad` whose padding cannot be folded into its consumer).
-    case unsupported(String, op: String? = nil, node: String? = nil)
+    /// unsupported operators.
+    case unsupported(String)
     /// The node itself is malformed (a missing input, an attribute of the wrong type).
     case malformed(String)
 }

@@ -11,8 +11,8 @@ import STCore
 ///   is folded at the graph inputs' shapes; an input size the file leaves symbolic is taken from
 ///   `inputShapes`, or is 1 on the batch axis. Reshape targets keep the batch axis free.
 /// - `supportedOperators` lists the op types read. Anything else — or a supported op used in a
-///   way the engine cannot compute (a `Div` by a computed tensor) — is reported in ONE
-///   `STError.badInput` listing every such op type with the first node that has it:
+///   way the engine cannot compute (a `Gather` whose indices are computed at run time) — is
+///   reported in ONE `STError.badInput` listing every such op type with the first node that has it:
 ///   `unsupported operators: Erf (node /Erf), Resize (node /Resize)`.
 /// - Other errors are `STError.badInput(file:reason:)` too: a truncated or corrupt file, an opset
 ///   outside 11–21, a model without weights (weights as graph inputs), a missing external-data

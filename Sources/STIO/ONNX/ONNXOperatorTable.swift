@@ -6,7 +6,7 @@ extension ONNXGraphConverter {
     /// folded away when their inputs are constants).
     static let convertedOperators: Set<String> = [
         "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Pad",
-        "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout", "Identity",
+        "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Reciprocal", "Softmax", "LogSoftmax", "Dropout", "Identity",
         "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Einsum",
         "Concat", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Cast", "Shape", "Size",
         "ReduceMean", "ReduceSum", "LSTM",
@@ -25,6 +25,7 @@ extension ONNXGraphConverter {
         case "LeakyRelu": try convertLeakyReLU(node)
         case "Sigmoid": try convertUnary(node, Sigmoid())
         case "Tanh": try convertUnary(node, Tanh())
+        case "Reciprocal": try convertUnary(node, Reciprocal())
         case "Softmax", "LogSoftmax": try convertSoftmax(node)
         case "Dropout": try convertDropout(node)
         case "Identity": try convertIdentity(node)

@@ -74,9 +74,11 @@ extension ONNXGraphConverter {
         try addReshape(node, input: input, to: output, keepsFirstAxis: !inserted.contains(0))
     }
 
-    /// `Gather` from a computed tensor with constant indices: one index → `Slice` (named
-    /// `<name>`) then `<name>.squeeze` dropping the axis; a contiguous ascending run of indices
-    /// → one `Slice`. Other index patterns are unsupported (the engine has no gather op).
+    /// `Gather` from a computed tensor with constant indices (any shape, order and repeats;
+    /// negative ones count from the end) → a `Slice` named `<name>` when the flattened indices are
+    /// one contiguous ascending run, otherwise `IndexSelect` of them. Unless the indices are 1-D,
+    /// `<name>.reshape` then gives the output shape `data[..<axis] + indices + data[(axis+1)...]`
+    /// (a scalar index drops the axis). Indices computed at run time are unsupported.
     mutating func convertGather(_ node: ONNXNode) throws {
         let input = try tensorInput(node, 0)
         guard let indicesName = node.input(1), case .constant(let indices)? = values[indicesName] else {
@@ -92,20 +94,19 @@ extension ONNXGraphConverter {
             guard wrapped >= 0 && wrapped < size else { throw ONNXImportIssue.malformed("index \(index) out of range for size \(size)") }
             return wrapped
         }
-        guard let first = positions.first, indices.shape.count <= 1,
-              positions == Array(first..<(first + positions.count)) else {
-            throw ONNXImportIssue.unsupported("indices \(indices.ints) of shape \(indices.shape); only one index or a contiguous range is imported")
-        }
-        let slice = try addNode(node.name, Slice(axis: axis, start: first, end: first + positions.count), inputs: [input])
-        guard indices.shape.isEmpty else {
-            bind(node.outputs[0], to: .node(slice))
+        guard let first = positions.first else { throw ONNXImportIssue.unsupported("empty indices \(indices.shape)") }
+        let op: any Op = positions == Array(first..<(first + positions.count))
+            ? Slice(axis: axis, start: first, end: first + positions.count)
+            : IndexSelect(axis: axis, indices: positions)
+        let picked = try addNode(node.name, op, inputs: [input])
+        guard indices.shape.count != 1 else {
+            bind(node.outputs[0], to: .node(picked))
             return
         }
-        var output = inputShape
-        output.remove(at: axis)
-        let squeeze = try addNode(available("\(node.name).squeeze"), Reshape(Self.reshapeTarget(output, keepsFirstAxis: axis != 0)),
-                                  inputs: [slice])
-        bind(node.outputs[0], to: .node(squeeze))
+        let output = Array(inputShape[..<axis]) + indices.shape + Array(inputShape[(axis + 1)...])
+        let reshape = try addNode(available("\(node.name).reshape"), Reshape(Self.reshapeTarget(output, keepsFirstAxis: axis != 0)),
+                                  inputs: [picked])
+        bind(node.outputs[0], to: .node(reshape))
     }
 
     /// `Slice` of a computed tensor with constant starts/ends/axes/steps → one `Slice` per

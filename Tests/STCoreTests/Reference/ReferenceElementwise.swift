@@ -80,6 +80,11 @@ extension Reference {
         map(x) { Foundation.tanh($0) }
     }
 
+    /// `torch.reciprocal`: `1 / x` elementwise.
+    static func reciprocal(_ x: Tensor) -> Tensor {
+        map(x) { 1 / $0 }
+    }
+
     /// Calls `body` once per slice along `axis` with the flat offsets of that slice's elements.
     private static func forEachSlice(of shape: [Int], axis: Int, _ body: ([Int]) -> Void) {
         let outer = shape[..<axis].reduce(1, *)

@@ -144,4 +144,54 @@ extension Reference {
         let outShape = keepDims ? keptShape : x.shape.indices.filter { !axes.contains($0) }.map { x.shape[$0] }
         return Tensor(shape: outShape, scalars: means)
     }
+
+    /// `x.index_select(axis, indices)`: `out[…, j, …] = x[…, indices[j], …]` by explicit indexing.
+    static func indexSelect(_ x: Tensor, axis: Int, indices: [Int]) -> Tensor {
+        let axis = normalizedAxis(axis, rank: x.rank)
+        var outShape = x.shape
+        outShape[axis] = indices.count
+        let source = x.scalars
+        var out = [Float]()
+        out.reserveCapacity(outShape.reduce(1, *))
+        forEachIndex(outShape) { index in
+            var sourceIndex = index
+            sourceIndex[axis] = indices[index[axis]]
+            out.append(source[flatOffset(sourceIndex, in: x.shape)])
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
+
+    /// `F.pad` with per-axis amounts `begin[d]`, `end[d]` and PyTorch's modes, all axes at once:
+    /// output index i reads input index i − begin along every axis, mapped back into [0, n) by
+    /// mirroring at the edge element (`reflect`: −1 → 1, n → n − 2) or clamping (`edge`); in
+    /// `constant` mode any axis out of range gives `value`.
+    static func pad(_ x: Tensor, begin: [Int], end: [Int], mode: PadMode) -> Tensor {
+        precondition(begin.count == x.rank && end.count == x.rank, "pads \(begin), \(end) for shape \(x.shape)")
+        let outShape = x.shape.indices.map { begin[$0] + x.shape[$0] + end[$0] }
+        let source = x.scalars
+        var out = [Float]()
+        out.reserveCapacity(outShape.reduce(1, *))
+        forEachIndex(outShape) { index in
+            var sourceIndex: [Int] = []
+            for axis in x.shape.indices {
+                let n = x.shape[axis]
+                var s = index[axis] - begin[axis]
+                switch mode {
+                case .constant:
+                    break
+                case .reflect:
+                    s = s < 0 ? -s : (s >= n ? 2 * (n - 1) - s : s)
+                case .edge:
+                    s = min(max(s, 0), n - 1)
+                }
+                sourceIndex.append(s)
+            }
+            if case .constant(let value) = mode, zip(sourceIndex, x.shape).contains(where: { $0 < 0 || $0 >= $1 }) {
+                out.append(value)
+            } else {
+                out.append(source[flatOffset(sourceIndex, in: x.shape)])
+            }
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
 }

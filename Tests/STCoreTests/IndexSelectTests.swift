@@ -1,0 +1,47 @@
+import Testing
+@testable import STCore
+
+@Suite struct IndexSelectTests {
+    /// Reversed, repeated, unordered and single indices along first, middle and last axes.
+    static let cases: [(shape: [Int], axis: Int, indices: [Int])] = [
+        ([2, 5, 4], 1, [4, 0, 0, 2]),
+        ([3, 4], -1, [3, 2, 1, 0]),
+        ([4, 2, 3], 0, [1, 1, 1]),
+        ([2, 3, 2, 2], 2, [1, 0]),
+        ([2, 6, 3], 1, [5]),
+    ]
+
+    @Test(arguments: cases.indices)
+    func indexSelectMatchesTheReference(index: Int) throws {
+        let (shape, axis, indices) = Self.cases[index]
+        let x = Tensor.randomNormal(shape: shape, seed: 90 + UInt64(index))
+        FiniteDifference.expectClose(try OpHarness(IndexSelect(axis: axis, indices: indices), inputs: [x]).forward().plain(),
+                                     Reference.indexSelect(x, axis: axis, indices: indices), tolerance: 0)
+    }
+
+    @Test(arguments: cases.indices)
+    func indexSelectBackwardMatchesFiniteDifferences(index: Int) throws {
+        let (shape, axis, indices) = Self.cases[index]
+        try OpHarness(IndexSelect(axis: axis, indices: indices), inputs: [Tensor.randomNormal(shape: shape, seed: 95 + UInt64(index))])
+            .checkGradients(tolerance: 1e-3)
+    }
+
+    /// x = [1, 2, 3] picked at [2, 0, 2] is [3, 1, 3]; g = [1, 2, 3] adds 1 + 3 onto position 2,
+    /// 2 onto position 0 and nothing onto position 1: [2, 0, 4].
+    @Test func repeatedIndicesAddTheirGradients() throws {
+        let x = Tensor(shape: [1, 3], scalars: [1, 2, 3])
+        var builder = GraphBuilder(input: "x", shape: x.shape)
+        try builder.add("pick", IndexSelect(axis: 1, indices: [2, 0, 2]), inputs: ["x"])
+        let trace = try builder.build(output: "pick").forward(x)
+        #expect(trace.output.scalars == [3, 1, 3])
+        let gradient = try trace.gradient(of: .weighted(by: Tensor(shape: [1, 3], scalars: [1, 2, 3])), at: ["x"])["x"]!
+        #expect(gradient.scalars == [2, 0, 4])
+    }
+
+    @Test func indicesOutsideTheAxisOrNoneThrowNamingTheNode() {
+        ShapeErrorProbe.expectError(IndexSelect(axis: 1, indices: [0, 3]), inputs: [Tensor(zeros: [2, 3])])
+        ShapeErrorProbe.expectError(IndexSelect(axis: 1, indices: [-1]), inputs: [Tensor(zeros: [2, 3])])
+        ShapeErrorProbe.expectError(IndexSelect(axis: 1, indices: []), inputs: [Tensor(zeros: [2, 3])])
+        ShapeErrorProbe.expectError(IndexSelect(axis: 2, indices: [0]), inputs: [Tensor(zeros: [2, 3])])
+    }
+}
