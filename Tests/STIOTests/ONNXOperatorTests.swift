@@ -453,6 +453,25 @@ struct ONNXOperatorTests {
                 + "Einsum (node /Einsum: equation 'bcii->bci'; only two-operand equations with an explicit output are imported)")
     }
 
+    /// Pads far beyond any real model's (here 2⁴⁰, whose output sizes would overflow once
+    /// multiplied) are refused with one line, in a Pad and in a Conv's pads alike.
+    @Test func oversizedPadsAreMalformed() throws {
+        var pad = ONNXModelBuilder()
+        pad.input("x", shape: [1, 1, 4, 4])
+        pad.initializer("pads", shape: [8], int64s: [0, 0, 1 << 40, 0, 0, 0, 0, 0])
+        pad.node("Pad", ["x", "pads"], ["y"], name: "/Pad")
+        pad.output("y")
+        let padError = badInput { _ = try importONNXModel(pad) }
+        #expect(padError?.reason.contains("pads [0, 0, 1099511627776, 0, 0, 0, 0, 0] above 65536") == true)
+        var conv = ONNXModelBuilder()
+        conv.input("x", shape: [1, 1, 3, 3])
+        conv.initializer("w", shape: [1, 1, 2, 2], floats: [1, 1, 1, 1])
+        conv.node("Conv", ["x", "w"], ["y"], name: "/Conv", [intsAttribute("pads", [0, 0, 1 << 40, 1])])
+        conv.output("y")
+        let convError = badInput { _ = try importONNXModel(conv) }
+        #expect(convError?.reason.contains("pads [0, 0, 1099511627776, 1] above 65536") == true)
+    }
+
     @Test func operatorsOfOtherDomainsAreUnsupported() throws {
         var model = ONNXModelBuilder()
         model.input("x", shape: [1, 2])

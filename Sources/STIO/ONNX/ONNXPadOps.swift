@@ -3,12 +3,16 @@ import STCore
 /// ONNX `Pad`, and the padding of convolution and pooling windows: what the engine's symmetric
 /// window padding cannot express becomes a `Pad` node in front of the window op.
 extension ONNXGraphConverter {
+    /// Pads beyond this are refused as malformed: no real model pads an axis by more, and sizes
+    /// computed from larger ones could overflow.
+    static let largestPad = 1 << 16
+
     /// `Pad` (modes constant, reflect, edge; the `pads`, `constant_value` and `axes` inputs as
     /// constants): nothing when every pad is 0.
     /// Zero padding of the spatial axes stays pending (`.zeroPadded`) for a following `Conv` or
     /// `AveragePool` to absorb; any other reader, or the graph output, gets the `Pad` node
     /// `<name>` then. Every other padding is that `Pad` node at once. Negative pads (cropping)
-    /// and `wrap` are unsupported.
+    /// and `wrap` are unsupported, and pads above `largestPad` malformed.
     mutating func convertPad(_ node: ONNXNode) throws {
         let input = try tensorInput(node, 0)
         let rank = shape(input).count
@@ -26,6 +30,7 @@ extension ONNXGraphConverter {
         }
         guard pads.count == 2 * rank else { throw ONNXImportIssue.malformed("pads \(pads) for a rank-\(rank) input") }
         guard pads.allSatisfy({ $0 >= 0 }) else { throw ONNXImportIssue.unsupported("negative pads \(pads) (cropping)") }
+        guard pads.allSatisfy({ $0 <= Self.largestPad }) else { throw ONNXImportIssue.malformed("pads \(pads) above \(Self.largestPad)") }
         if pads.allSatisfy({ $0 == 0 }) {
             bind(node.outputs[0], to: .node(input))
             return
@@ -94,6 +99,9 @@ extension ONNXGraphConverter {
             if let pads = try node.ints("pads") {
                 guard pads.count == 2 * spatial else { throw ONNXImportIssue.malformed("pads \(pads) for \(spatial) spatial axes") }
                 guard pads.allSatisfy({ $0 >= 0 }) else { throw ONNXImportIssue.malformed("negative pads \(pads)") }
+                guard pads.allSatisfy({ $0 <= Self.largestPad }) else {
+                    throw ONNXImportIssue.malformed("pads \(pads) above \(Self.largestPad)")
+                }
                 (begin, end) = (Array(pads[..<spatial]), Array(pads[spatial...]))
             }
         case "VALID":
