@@ -12,9 +12,13 @@ final class TensorStorage: @unchecked Sendable {
 
     init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let bytes = Self.byteCount(count)
+        let raw = LargeBufferPool.take(bytes: bytes) ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    private static func byteCount(_ count: Int) -> Int {
+        max(count, 1) * MemoryLayout<Float>.stride
     }
 
     convenience init(zeros count: Int) {
@@ -29,6 +33,6 @@ final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        LargeBufferPool.give(UnsafeMutableRawPointer(pointer), bytes: Self.byteCount(count))
     }
 }
