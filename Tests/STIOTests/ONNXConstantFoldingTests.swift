@@ -56,6 +56,21 @@ struct ONNXConstantFoldingTests {
         #expect(try fold("Expand", [ints([1, 2], shape: [2, 1]), ints([2, 3])]) == ints([1, 1, 1, 2, 2, 2], shape: [2, 3]))
     }
 
+    /// Folding makes shapes and small constants: ConstantOfShape, Range and Expand asking for
+    /// more than 2²⁰ elements (or than their input holds) are refused at once; a fuzzed model once
+    /// asked for 2²⁸ zeros.
+    @Test func foldedValuesAboveTheLimitAreRefusedBeforeAllocation() throws {
+        let shape = ints([1 << 10, 1 << 10, 2])
+        #expect(throws: ONNXImportIssue.self) { try fold("ConstantOfShape", [shape]) }
+        #expect(throws: ONNXImportIssue.self) { try fold("Expand", [ints([1]), shape]) }
+        #expect(throws: ONNXImportIssue.self) {
+            try fold("Range", [ints([0], shape: []), ints([(1 << 20) + 1], shape: []), ints([1], shape: [])])
+        }
+        #expect(try fold("ConstantOfShape", [ints([1 << 10, 1 << 10])]).count == 1 << 20)
+        let large = ONNXConstant(shape: [1 << 21], floats: Array(repeating: 1, count: 1 << 21))
+        #expect(try fold("Mul", [large, ONNXConstant(shape: [], floats: [2])]).count == 1 << 21)
+    }
+
     /// Transpose of [[1, 2, 3], [4, 5, 6]] is [[1, 4], [2, 5], [3, 6]]; Concat of [1] and
     /// [2, 3] is [1, 2, 3]; Unsqueeze before opset 13 reads its axes attribute.
     @Test func transposeConcatUnsqueeze() throws {

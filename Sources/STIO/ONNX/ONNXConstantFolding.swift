@@ -3,6 +3,11 @@
 /// `Equal`/`Where`, arithmetic) that `torch.onnx.export` emits to compute reshape targets, and
 /// `Constant` nodes. Semantics follow the ONNX operator specification for opsets 11–21.
 enum ONNXConstantFolding {
+    /// The most elements a folded value may have beyond the size of its largest input (2²⁰):
+    /// folding computes shapes and small constants, so a `ConstantOfShape`, `Range`, `Expand` or
+    /// broadcast asking for more is refused before anything is allocated.
+    static let largestFolded = 1 << 20
+
     /// Op types evaluated when every input is a constant.
     static let foldable: Set<String> = [
         "Constant", "Identity", "Cast", "Shape", "Size", "Gather", "Slice", "Concat", "Unsqueeze", "Squeeze",
@@ -132,7 +137,7 @@ enum ONNXConstantFolding {
             return wrapped
         }
         let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
-        _ = try ONNXShapeRules.elementCount([outer, picks.count, inner])
+        _ = try ONNXShapeRules.elementCount([outer, picks.count, inner], limit: max(largestFolded, x.count))
         let sources = (0..<outer).flatMap { o in
             picks.flatMap { pick in (0..<inner).map { (o * size + pick) * inner + $0 } }
         }
@@ -208,11 +213,14 @@ enum ONNXConstantFolding {
     private static func constantOfShape(_ shape: ONNXConstant, node: ONNXNode,
                                         decoding: ONNXTensorDecoding) throws -> ONNXConstant {
         let dims = shape.ints
-        let count = try ONNXShapeRules.elementCount(dims)
+        let count = try ONNXShapeRules.elementCount(dims, limit: largestFolded)
         guard let tensor = try node.tensor("value") else { return ONNXConstant(shape: dims, floats: Array(repeating: 0, count: count)) }
         let value = try decoding.decode(tensor, role: "the value of ConstantOfShape node '\(node.name)'")
         guard value.count == 1 else { throw ONNXImportIssue.malformed("ConstantOfShape value has \(value.count) elements") }
-        return value.picking(Array(repeating: 0, count: count), shape: dims)
+        switch value.elements {
+        case .float(let values): return ONNXConstant(shape: dims, floats: Array(repeating: values[0], count: count))
+        case .int(let values): return ONNXConstant(shape: dims, ints: Array(repeating: values[0], count: count))
+        }
     }
 
     /// `Range`: start, start + delta, … while before `limit`; ⌈(limit − start)/delta⌉ elements.
@@ -234,7 +242,7 @@ enum ONNXConstantFolding {
     private static func rangeCount(_ steps: Double) throws -> Int {
         guard steps.isFinite else { throw ONNXImportIssue.malformed("Range with a zero or non-finite step count") }
         let count = Swift.max(0, steps.rounded(.up))
-        guard count <= Double(ONNXShapeRules.maximumElements) else {
+        guard count <= Double(largestFolded) else {
             throw ONNXImportIssue.malformed("Range of \(count) elements")
         }
         return Int(count)
@@ -253,7 +261,7 @@ enum ONNXConstantFolding {
         guard let output = ONNXShapeRules.broadcast(x.shape, shape) else {
             throw ONNXImportIssue.malformed("cannot expand \(x.shape) to \(shape)")
         }
-        _ = try ONNXShapeRules.elementCount(output)
+        _ = try ONNXShapeRules.elementCount(output, limit: max(largestFolded, x.count))
         return x.picking(ONNXShapeRules.broadcastSources(from: x.shape, to: output), shape: output)
     }
 
@@ -266,7 +274,7 @@ enum ONNXConstantFolding {
         }) else {
             throw ONNXImportIssue.malformed("operands of shapes \(operands.map(\.shape)) do not broadcast")
         }
-        let count = try ONNXShapeRules.elementCount(shape)
+        let count = try ONNXShapeRules.elementCount(shape, limit: max(largestFolded, operands.map(\.count).max() ?? 0))
         let sources = operands.map { ONNXShapeRules.broadcastSources(from: $0.shape, to: shape) }
         if operands[resultFrom...].allSatisfy(\.isInteger) {
             let values = operands.map(\.ints)

@@ -4,13 +4,13 @@ enum ONNXShapeRules {
     /// The most elements a tensor built at import time may have (2²⁸, 1 GiB of floats).
     static let maximumElements = 1 << 28
 
-    /// Π shape, for shapes of non-negative sizes within `maximumElements`.
-    static func elementCount(_ shape: [Int]) throws -> Int {
+    /// Π shape, for shapes of non-negative sizes within `limit` elements.
+    static func elementCount(_ shape: [Int], limit: Int = maximumElements) throws -> Int {
         var count = 1
         for size in shape {
             guard size >= 0 else { throw ONNXImportIssue.malformed("negative size in shape \(shape)") }
             let product = count.multipliedReportingOverflow(by: size)
-            guard !product.overflow, product.partialValue <= maximumElements else {
+            guard !product.overflow, product.partialValue <= limit else {
                 throw ONNXImportIssue.malformed("shape \(shape) has too many elements")
             }
             count = product.partialValue
