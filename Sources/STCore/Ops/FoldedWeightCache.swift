@@ -1,15 +1,28 @@
 import Foundation
 
 /// Folded weights by the identity and version of the tensors they came from, so that repeated
-/// forward passes reuse one folded tensor (and oneDNN's reordered copy of it).
+/// forward passes reuse one folded tensor (and oneDNN's reordered copy of it). Sources are held
+/// weakly: an entry goes once one of its sources is freed (a replaced or randomised layer), so
+/// the cache never keeps old weights alive.
 final class FoldedWeightCache: @unchecked Sendable {
     static let shared = FoldedWeightCache()
 
+    private struct Source {
+        weak var storage: TensorStorage?
+        let version: Int
+    }
+
     private struct Entry {
-        let sources: [TensorStorage]
-        let versions: [Int]
+        let sources: [Source]
         let weight: Tensor
         let bias: Tensor
+
+        var isAlive: Bool { sources.allSatisfy { $0.storage != nil } }
+
+        func matches(_ tensors: [Tensor]) -> Bool {
+            sources.count == tensors.count
+                && zip(sources, tensors).allSatisfy { $0.storage === $1.storage && $0.version == $1.storage.version }
+        }
     }
 
     private let lock = NSLock()
@@ -19,14 +32,13 @@ final class FoldedWeightCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let key = ObjectIdentifier(sources[0].storage)
-        if let entry = entries[key], entry.sources.count == sources.count,
-           zip(entry.sources, sources).allSatisfy({ $0 === $1.storage }),
-           entry.versions == sources.map(\.storage.version) {
+        if let entry = entries[key], entry.matches(sources) {
             return (entry.weight, entry.bias)
         }
         let (weight, bias) = compute()
+        entries = entries.filter { $0.value.isAlive }
         if entries.count > 1024 { entries.removeAll() }
-        entries[key] = Entry(sources: sources.map(\.storage), versions: sources.map(\.storage.version),
+        entries[key] = Entry(sources: sources.map { Source(storage: $0.storage, version: $0.storage.version) },
                              weight: weight, bias: bias)
         return (weight, bias)
     }
