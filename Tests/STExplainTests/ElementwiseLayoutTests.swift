@@ -42,6 +42,31 @@ import STCore
         #expect(x.scalars == Self.a.scalars)
     }
 
+    /// The fused steps of a rule: R / (out − z) without materialising out − z, and Σ scale·g ⊙ x
+    /// over one, two (one pass) or three products, in the first gradient's layout.
+    @Test(arguments: [MemoryFormat.channelBlocked(16), .plain])
+    func fusedRuleStepsEqualTheirPlainFormulas(format: MemoryFormat) {
+        let c = Tensor.randomNormal(shape: Self.shape, seed: 3)
+        let ratio = Elementwise.divide(Self.a.laidOut(as: format), byDifferenceOf: Self.b, and: c, epsilon: 1e-6)
+        let difference = zip(Self.b.scalars, c.scalars).map { $0 - $1 }
+        #expect(ratio.format == format)
+        #expect(ratio.scalars == zip(Self.a.scalars, difference).map { $0 / ($1 + ($1 >= 0 ? 1e-6 : -1e-6)) })
+        let products = [(2, Self.a, Self.b), (-1, c, Self.a), (0.5, Self.b, c)].map { scale, g, x in
+            Elementwise.Product(scale: Float(scale), gradient: g.laidOut(as: format), input: x)
+        }
+        for count in 1...3 {
+            let sum = Elementwise.sum(of: Array(products.prefix(count)))
+            let expected = (0..<Self.a.count).map { i in
+                products.prefix(count).reduce(Float(0)) { $0 + $1.scale * $1.gradient.scalars[i] * $1.input.scalars[i] }
+            }
+            #expect(sum?.format == format)
+            let error = zip(sum?.scalars ?? [], expected).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(error <= 1e-6)
+            if format == Self.blocked, let sum { #expect(Self.paddedSlots(sum).allSatisfy { $0 == 0 }) }
+        }
+        #expect(Elementwise.sum(of: []) == nil)
+    }
+
     @Test func mapKeepsTheLayoutOnlyWhenZeroMapsToZero() {
         let x = Self.a.laidOut(as: Self.blocked)
         let positive = Elementwise.map(x) { max($0, 0) }

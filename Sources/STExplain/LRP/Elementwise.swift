@@ -67,6 +67,47 @@ enum Elementwise {
         }
     }
 
+    /// R / (a − b + ε·sign(a − b)), sign 0 = +1, without materialising a − b.
+    static func divide(_ r: Tensor, byDifferenceOf a: Tensor, and b: Tensor, epsilon: Float) -> Tensor {
+        let (left, right) = (a.laidOut(as: r.format), b.laidOut(as: r.format))
+        return combine(r, left) { r, a, result, range in
+            right.withUnsafeStorage { b in
+                for index in range { result[index] = r[index] / stabilised(a[index] - b[index], epsilon: epsilon) }
+            }
+        }
+    }
+
+    /// One term scale · gradient ⊙ input of a rule's relevance.
+    struct Product {
+        var scale: Float
+        var gradient: Tensor
+        var input: Tensor
+    }
+
+    /// Σ scale · gradient ⊙ input over the products, in the first gradient's layout; nil when
+    /// there are none. Two products (αβ after a ReLU: x⁺ through w⁺ and through w⁻) take one pass.
+    static func sum(of products: [Product]) -> Tensor? {
+        guard let first = products.first else { return nil }
+        let format = first.gradient.format
+        if products.count == 2 {
+            let second = products[1]
+            let (x, y, z) = (first.input.laidOut(as: format), second.gradient.laidOut(as: format), second.input.laidOut(as: format))
+            let (a, b) = (first.scale, second.scale)
+            return combine(first.gradient, x) { g, x, result, range in
+                y.withUnsafeStorage { h in
+                    z.withUnsafeStorage { u in
+                        for index in range { result[index] = a * g[index] * x[index] + b * h[index] * u[index] }
+                    }
+                }
+            }
+        }
+        var total = multiply(first.gradient, first.input, scale: first.scale)
+        for product in products.dropFirst() {
+            accumulateProduct(into: &total, product.input, product.gradient, scale: product.scale)
+        }
+        return total
+    }
+
     /// sum += scale · a ⊙ b, in place in sum's layout (one pass instead of a product and a sum).
     static func accumulateProduct(into sum: inout Tensor, _ a: Tensor, _ b: Tensor, scale: Float) {
         let (left, right) = (a.laidOut(as: sum.format), b.laidOut(as: sum.format))

@@ -125,37 +125,31 @@ public struct LRP: Sendable {
                                layerOutput: Tensor?) throws -> Tensor {
         let groups = rule.groups(input: input, parameters: state, roles: op.parameterRoles)
         let derivesLast = rule.groupsSumToLayer && layerOutput?.shape == relevance.shape && (op is Convolution || op is Linear)
-        var share: Tensor?
+        var products: [Elementwise.Product] = []
         var evaluated: Tensor?
         for (index, group) in groups.enumerated() {
             let records: [OpRecord]
-            var z: Tensor
+            let ratio: Tensor
             if derivesLast, index == groups.count - 1, let layerOutput {
-                z = evaluated.map { Elementwise.add(layerOutput, $0, scale: -1) } ?? layerOutput
-                records = group.terms.map { OpRecord(inputs: [$0.input], parameters: $0.parameters, output: OpOutput(z)) }
+                // The backward of a convolution or linear map does not read the record's output.
+                records = group.terms.map { OpRecord(inputs: [$0.input], parameters: $0.parameters, output: OpOutput(layerOutput)) }
+                ratio = evaluated.map { Elementwise.divide(relevance, byDifferenceOf: layerOutput, and: $0, epsilon: rule.epsilon) }
+                    ?? Elementwise.divide(relevance, by: layerOutput, epsilon: rule.epsilon)
             } else {
                 records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
                 guard let first = records.first else { continue }
                 let sign = group.terms[0].sign
-                z = sign == 1 ? first.output : Elementwise.map(first.output) { sign * $0 }
+                var z = sign == 1 ? first.output : Elementwise.map(first.output) { sign * $0 }
                 for (term, record) in zip(group.terms, records).dropFirst() { z = Elementwise.add(z, record.output, scale: term.sign) }
                 evaluated = evaluated.map { Elementwise.add($0, z) } ?? z
+                ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
             }
-            guard !records.isEmpty else { continue }
-            let ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
             for (term, record) in zip(group.terms, records) {
                 let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
-                let scale = group.weight * term.sign
-                if var total = share {
-                    share = nil
-                    Elementwise.accumulateProduct(into: &total, term.input, gradient, scale: scale)
-                    share = total
-                } else {
-                    share = Elementwise.multiply(gradient, term.input, scale: scale)
-                }
+                products.append(Elementwise.Product(scale: group.weight * term.sign, gradient: gradient, input: term.input))
             }
         }
-        return share ?? Tensor(zeros: input.shape)
+        return Elementwise.sum(of: products) ?? Tensor(zeros: input.shape)
     }
 
     /// Whether `name` is a gate: the output of a softmax, sigmoid or reciprocal, directly or
