@@ -90,10 +90,7 @@ public struct Tensor: Sendable {
 
     /// Reads the elements in row-major order.
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        let source = plain()
-        return try withExtendedLifetime(source.storage) {
-            try body(UnsafeBufferPointer(start: source.storage.pointer, count: source.count))
-        }
+        try plain().withUnsafeStorage(body)
     }
 
     /// Writes the elements in row-major order; the storage is made plain and unique first.
@@ -103,12 +100,7 @@ public struct Tensor: Sendable {
         if format != .plain {
             self = plain()
         }
-        if !isKnownUniquelyReferenced(&storage) {
-            storage = storage.copy()
-        }
-        storage.markWritten()
-        var buffer = UnsafeMutableBufferPointer(start: storage.pointer, count: count)
-        return try body(&buffer)
+        return try withUnsafeMutableStorage(body)
     }
 
     /// The same elements viewed with another shape of equal element count (shares storage).
