@@ -127,7 +127,7 @@ public struct LRP: Sendable {
         let derivesLast = rule.groupsSumToLayer && layerOutput?.shape == relevance.shape && (op is Convolution || op is Linear)
         var products: [Elementwise.Product] = []
         var evaluated: Tensor?
-        for (index, group) in groups.enumerated() {
+        for (index, group) in groups.enumerated() where !group.terms.isEmpty {
             let records: [OpRecord]
             let ratio: Tensor
             if derivesLast, index == groups.count - 1, let layerOutput {
@@ -137,9 +137,8 @@ public struct LRP: Sendable {
                     ?? Elementwise.divide(relevance, by: layerOutput, epsilon: rule.epsilon)
             } else {
                 records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
-                guard let first = records.first else { continue }
                 let sign = group.terms[0].sign
-                var z = sign == 1 ? first.output : Elementwise.map(first.output) { sign * $0 }
+                var z = sign == 1 ? records[0].output : Elementwise.map(records[0].output) { sign * $0 }
                 for (term, record) in zip(group.terms, records).dropFirst() { z = Elementwise.add(z, record.output, scale: term.sign) }
                 evaluated = evaluated.map { Elementwise.add($0, z) } ?? z
                 ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
