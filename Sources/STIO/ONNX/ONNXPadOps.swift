@@ -7,6 +7,11 @@ extension ONNXGraphConverter {
     /// computed from larger ones could overflow.
     static let largestPad = 1 << 16
 
+    /// Throws `malformed` when a pad exceeds `largestPad`.
+    static func requireWithinLargestPad(_ pads: [Int]) throws {
+        guard pads.allSatisfy({ $0 <= largestPad }) else { throw ONNXImportIssue.malformed("pads \(pads) above \(largestPad)") }
+    }
+
     /// `Pad` (modes constant, reflect, edge; the `pads`, `constant_value` and `axes` inputs as
     /// constants): nothing when every pad is 0.
     /// Zero padding of the spatial axes stays pending (`.zeroPadded`) for a following `Conv` or
@@ -30,7 +35,7 @@ extension ONNXGraphConverter {
         }
         guard pads.count == 2 * rank else { throw ONNXImportIssue.malformed("pads \(pads) for a rank-\(rank) input") }
         guard pads.allSatisfy({ $0 >= 0 }) else { throw ONNXImportIssue.unsupported("negative pads \(pads) (cropping)") }
-        guard pads.allSatisfy({ $0 <= Self.largestPad }) else { throw ONNXImportIssue.malformed("pads \(pads) above \(Self.largestPad)") }
+        try Self.requireWithinLargestPad(pads)
         if pads.allSatisfy({ $0 == 0 }) {
             bind(node.outputs[0], to: .node(input))
             return
@@ -99,9 +104,7 @@ extension ONNXGraphConverter {
             if let pads = try node.ints("pads") {
                 guard pads.count == 2 * spatial else { throw ONNXImportIssue.malformed("pads \(pads) for \(spatial) spatial axes") }
                 guard pads.allSatisfy({ $0 >= 0 }) else { throw ONNXImportIssue.malformed("negative pads \(pads)") }
-                guard pads.allSatisfy({ $0 <= Self.largestPad }) else {
-                    throw ONNXImportIssue.malformed("pads \(pads) above \(Self.largestPad)")
-                }
+                try Self.requireWithinLargestPad(pads)
                 (begin, end) = (Array(pads[..<spatial]), Array(pads[spatial...]))
             }
         case "VALID":
