@@ -13,9 +13,12 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var inputShape: [Int]
     /// CNN-LSTM backbone: `resnet18` (default) or `plain` (SmallCAMNet's 32-64-128 stages in 2D).
     public var backbone: String?
+    /// `small_cam_net_3d`: `false` when its max pools keep time (`SmallCAMNet.poolsTime`); nil
+    /// means the default, pooling time.
+    public var poolsTime: Bool?
 
     public init(architecture: String, classes: Int, widthMultiplier: Double = 1, inputShape: [Int]? = nil,
-                backbone: String? = nil) throws {
+                backbone: String? = nil, poolsTime: Bool? = nil) throws {
         guard let defaults = Self.defaultInputShapes[architecture] else {
             throw STError.invalidRequest("unknown model '\(architecture)'; built-in models: "
                                          + Self.architectures.joined(separator: ", "))
@@ -25,6 +28,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         self.widthMultiplier = widthMultiplier
         self.inputShape = inputShape ?? defaults
         self.backbone = backbone
+        self.poolsTime = poolsTime
     }
 
     /// Every built-in architecture's name, in the order `stexplain models` lists them.
@@ -68,7 +72,8 @@ public struct ModelSpec: Codable, Sendable, Equatable {
             return PoseNet(referenceFrames: inputShape[1] / 3 - 1, widthMultiplier: widthMultiplier, inputShape: inputShape)
         case "small_cam_net_2d", "small_cam_net_3d":
             return SmallCAMNet(classes: classes, spatialRank: architecture.hasSuffix("2d") ? 2 : 3,
-                               widthMultiplier: widthMultiplier, inputShape: inputShape)
+                               widthMultiplier: widthMultiplier, inputShape: inputShape,
+                               poolsTime: poolsTime ?? true)
         default:
             throw STError.invalidRequest("unknown model '\(architecture)'")
         }

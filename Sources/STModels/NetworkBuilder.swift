@@ -159,20 +159,22 @@ struct NetworkBuilder {
 
     /// A plain CNN feature extractor as one `nn.Sequential` named `name`: per stage,
     /// convolution (kernel 3, padding 1, no bias, Kaiming-normal fan-out) → batch norm → ReLU,
-    /// and a max pool of kernel 2 between stages (not after the last one). Children are numbered
-    /// as PyTorch numbers a Sequential's modules: `name.0` conv, `name.1` batch norm, `name.2`
-    /// ReLU, `name.3` max pool, `name.4` the next conv, …
+    /// and a max pool between stages (not after the last one), of kernel and stride 2 along every
+    /// axis, or along the spatial axes only when `poolsTime` is false (3D: `MaxPool3d((1, 2, 2))`).
+    /// Children are numbered as PyTorch numbers a Sequential's modules: `name.0` conv, `name.1`
+    /// batch norm, `name.2` ReLU, `name.3` max pool, `name.4` the next conv, …
     ///
     /// Returns the last stage's ReLU (the layer CAM methods explain), also aliased as `name`.
     mutating func convolutionStages(_ name: String, input: String, inChannels: Int, stageChannels: [Int],
-                                    spatialRank: Int) throws -> String {
+                                    spatialRank: Int, poolsTime: Bool = true) throws -> String {
         let ones = Array(repeating: 1, count: spatialRank)
+        let poolKernel = spatialRank == 3 && !poolsTime ? [1, 2, 2] : ones.map { 2 * $0 }
         var current = input
         var channels = inChannels
         var index = 0
         for (stage, outChannels) in stageChannels.enumerated() {
             if stage > 0 {
-                current = try maxPool("\(name).\(index)", input: current, kernel: ones.map { 2 * $0 })
+                current = try maxPool("\(name).\(index)", input: current, kernel: poolKernel)
                 index += 1
             }
             try convolution("\(name).\(index)", input: current, inChannels: channels, outChannels: outChannels,

@@ -8,7 +8,8 @@ import STCore
 /// In 2D (images, `N × C × H × W`) or 3D (clips, `N × C × T × H × W`), as the PyTorch module
 ///
 ///     features = Sequential(per stage: Conv(k=3, padding 1, no bias), BatchNorm, ReLU,
-///                           and MaxPool(2) before every stage but the first)
+///                           and MaxPool(2) before every stage but the first —
+///                           MaxPool3d((1, 2, 2)) when time is not pooled)
 ///     avgpool = AdaptiveAvgPool((1, …)),  classifier = Linear(channels of the last stage, classes)
 ///     forward: classifier(flatten(avgpool(features(x)), 1))
 ///
@@ -18,7 +19,9 @@ import STCore
 /// `.7` pool, `.8` conv, `.9` BN, `.10` ReLU; `features` is an alias of the last one.
 ///
 /// Default explanation layer: the last stage's ReLU (`features.10` by default, in general
-/// `features.{4·stages − 2}`), the A of the CAM formula.
+/// `features.{4·stages − 2}`), the A of the CAM formula. In 3D, `poolsTime: false` keeps every
+/// frame in that map (16 × 8 × 8 for a 16 × 32 × 32 clip instead of 4 × 8 × 8), so a map can tell
+/// *when* as finely as the clip does and follow a moving object frame by frame.
 public struct SmallCAMNet: Architecture {
     public var classes: Int
     /// 2 for images, 3 for clips.
@@ -27,15 +30,18 @@ public struct SmallCAMNet: Architecture {
     public var stageChannels: [Int]
     public var widthMultiplier: Double
     public var inputShape: [Int]
+    /// 3D only: whether the max pools between stages halve time as well as space.
+    public var poolsTime: Bool
 
     /// `inputShape` defaults to `[1, 3, 112, 112]` in 2D and `[1, 3, 16, 112, 112]` in 3D.
     public init(classes: Int, spatialRank: Int = 3, stageChannels: [Int] = [32, 64, 128],
-                widthMultiplier: Double = 1, inputShape: [Int]? = nil) {
+                widthMultiplier: Double = 1, inputShape: [Int]? = nil, poolsTime: Bool = true) {
         self.classes = classes
         self.spatialRank = spatialRank
         self.stageChannels = stageChannels
         self.widthMultiplier = widthMultiplier
         self.inputShape = inputShape ?? [1, 3] + (spatialRank == 2 ? [] : [16]) + [112, 112]
+        self.poolsTime = poolsTime
     }
 
     public var name: String { "small_cam_net_\(spatialRank)d" }
@@ -60,7 +66,8 @@ public struct SmallCAMNet: Architecture {
         var network = NetworkBuilder(input: "input", shape: inputShape, initialization: initialization)
         let channels = stageChannels.map { NetworkBuilder.scaled($0, by: widthMultiplier) }
         let features = try network.convolutionStages("features", input: "input", inChannels: inputShape[1],
-                                                     stageChannels: channels, spatialRank: spatialRank)
+                                                     stageChannels: channels, spatialRank: spatialRank,
+                                                     poolsTime: poolsTime)
         try network.builder.add("avgpool", AdaptiveAveragePool.global(spatialRank: spatialRank), inputs: [features])
         try network.builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
         let weightShape = [classes, channels[channels.count - 1]]

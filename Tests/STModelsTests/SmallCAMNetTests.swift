@@ -30,6 +30,19 @@ import STCore
         }
     }
 
+    @Test func withoutTimePoolingTheMapKeepsEveryFrame() throws {
+        // MaxPool3d((1, 2, 2)) twice: 16×112×112 → 16×28×28; the parameters are those of the
+        // pooling network, and the spec carries the choice.
+        let model = SmallCAMNet(classes: 10, poolsTime: false)
+        let graph = try model.graph(initialization: .zeros)
+        #expect(try graph.inferShapes(["input": model.inputShape])["features.10"] == [1, 128, 16, 28, 28])
+        #expect(graph.parameterCount == 280_810)
+        let spec = try ModelSpec(architecture: "small_cam_net_3d", classes: 10, poolsTime: false)
+        let built = try #require(try spec.makeArchitecture() as? SmallCAMNet)
+        #expect(!built.poolsTime)
+        #expect(try #require(try ModelSpec(architecture: "small_cam_net_3d", classes: 10).makeArchitecture() as? SmallCAMNet).poolsTime)
+    }
+
     @Test(arguments: [2, 3])
     func logitsAreTheMeanClassActivationMapPlusBias(spatialRank: Int) throws {
         // CAM: with A the default layer and w^c the classifier row, y_c = b_c + mean_p Σ_k w_ck A_k(p),

@@ -28,6 +28,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "CNN-LSTM backbone: resnet18 or plain.")
     var backbone: String?
 
+    @Flag(inversion: .prefixedNo,
+          help: "small_cam_net_3d: whether its max pools halve time too (--no-time-pooling keeps every frame in the map).")
+    var timePooling = true
+
     @Option(help: "Dataset: \(DatasetCatalog.names.joined(separator: ", ")).")
     var data: String
 
@@ -72,6 +76,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("unknown dataset '\(data)'; choose from \(DatasetCatalog.names.joined(separator: ", "))")
         }
         guard ["adam", "sgd"].contains(optimizer) else { throw ValidationError("--optimizer must be adam or sgd") }
+        guard timePooling || model == "small_cam_net_3d" else {
+            throw ValidationError("--no-time-pooling applies to small_cam_net_3d only")
+        }
         var ancestor = URL(fileURLWithPath: out).standardizedFileURL
         while !FileManager.default.fileExists(atPath: ancestor.path) { ancestor.deleteLastPathComponent() }
         var isDirectory: ObjCBool = false
@@ -90,7 +97,7 @@ struct TrainCommand: ParsableCommand {
         let testSet = try DatasetCatalog.dataset(data, split: .test, count: testCount, seed: seed)
         let sampleShape = trainingSet.sample(0).input.shape
         let spec = try ModelSpec(architecture: model, classes: max(trainingSet.classNames.count, 1), widthMultiplier: width,
-                                 inputShape: [1] + sampleShape, backbone: backbone)
+                                 inputShape: [1] + sampleShape, backbone: backbone, poolsTime: timePooling ? nil : false)
         var graph = try spec.makeArchitecture().graph(seed: seed)
 
         let choice: Trainer.OptimizerChoice = optimizer == "sgd"
