@@ -120,7 +120,7 @@ public struct SkeletonFigure: Sendable {
         }
         if !caption.isEmpty {
             lines.append(#"  <text class="caption" x="\#(Self.number(width / 2))" "#
-                + #"y="\#(Self.number(height - margin))" text-anchor="middle">\#(Self.escapedXML(caption))</text>"#)
+                + #"y="\#(Self.number(height - margin))" text-anchor="middle">\#(MarkupText.escaped(caption))</text>"#)
         }
         lines.append("</svg>")
         return lines.joined(separator: "\n") + "\n"
@@ -143,13 +143,13 @@ public struct SkeletonFigure: Sendable {
         lines += ["    </g>", ##"    <g class="joints" stroke="#333333" stroke-width="1">"##]
         let largestFirst = importance.indices.sorted { (importance[$0], $1) > (importance[$1], $0) }
         for joint in largestFirst {
-            let title = Self.escapedXML("\(jointNames[joint]): \(AxisScale.format(Double(importance[joint]), decimals: 2))")
+            let title = MarkupText.escaped("\(jointNames[joint]): \(AxisScale.format(Double(importance[joint]), decimals: 2))")
             lines.append("      <circle \(disc(at: points[joint], importance: importance[joint]))><title>\(title)</title></circle>")
         }
         lines.append("    </g>")
         if !pose.caption.isEmpty {
             lines.append(#"    <text class="caption" x="\#(Self.number(centre.x))" "#
-                + #"y="\#(Self.number(panelHeight - margin))" text-anchor="middle">\#(Self.escapedXML(pose.caption))</text>"#)
+                + #"y="\#(Self.number(panelHeight - margin))" text-anchor="middle">\#(MarkupText.escaped(pose.caption))</text>"#)
         }
         lines.append("  </g>")
         return lines
@@ -221,24 +221,5 @@ public struct SkeletonFigure: Sendable {
     static func hex(_ colour: RGBColour) -> String {
         let digits = Array("0123456789abcdef")
         return "#" + String([colour.red, colour.green, colour.blue].flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
-    }
-
-    /// `text` safe inside XML character data and quoted attributes: `& < > " '` as entities, and
-    /// the control characters XML 1.0 forbids (below U+0020 other than tab, newline, return) dropped.
-    static func escapedXML(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20: continue
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 }

@@ -134,11 +134,6 @@ import STCore
         #expect(throws: STError.self) { try tiny.svg(.init(positions: positions, importance: importance)) }
     }
 
-    @Test func xmlEscapingCoversTheFiveSpecialCharacters() {
-        #expect(SkeletonFigure.escapedXML(#"<a href="x">&'"#) == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;")
-        #expect(SkeletonFigure.escapedXML("tab\there\u{0}") == "tab\there")
-    }
-
     @Test func numbersAreWrittenToHundredthsWithoutTrailingZeros() {
         #expect([94, 5.25, 0.5, 12.346, -0.001].map(SkeletonFigure.number) == ["94", "5.25", "0.5", "12.35", "0"])
     }

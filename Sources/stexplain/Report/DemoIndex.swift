@@ -1,3 +1,5 @@
+import STRender
+
 /// `index.html` of the demo: every report, grouped by model family, with what each shows.
 struct DemoIndex {
     let sections: [(title: String, reports: [DemoRuns.Report])]
@@ -8,10 +10,10 @@ struct DemoIndex {
             + "on held-out samples. Each link opens one run's report; its folder also holds the raw maps "
             + "(<code>map.npy</code>, <code>attribution.npy</code>) and <code>summary.json</code>.</p>\n"
         for (title, reports) in sections + [("Evaluations", evaluations)] {
-            body += "<h2>\(HTML.escape(title))</h2>\n<ul>\n"
+            body += "<h2>\(MarkupText.escaped(title))</h2>\n<ul>\n"
             for report in reports {
-                body += "<li><a href=\"\(HTML.escape(report.directory))/report.html\">\(HTML.escape(report.title))</a>: "
-                    + "\(HTML.escape(report.shows))</li>\n"
+                body += "<li><a href=\"\(MarkupText.escaped(report.directory))/report.html\">\(MarkupText.escaped(report.title))</a>: "
+                    + "\(MarkupText.escaped(report.shows))</li>\n"
             }
             body += "</ul>\n"
         }

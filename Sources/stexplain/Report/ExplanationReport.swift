@@ -2,6 +2,7 @@ import Foundation
 import STCore
 import STExplain
 import STModels
+import STRender
 
 /// `report.html` of one `stexplain explain` run: the model's prediction, the input, and for each
 /// method its map over the frames (one slider for all of them), its overlay video, the per-frame
@@ -52,7 +53,7 @@ struct ExplanationReport {
                     ["target", first.targetDescription]]
         if let label { rows.append(["label", "\(label)"]) }
         if inputShape[0] > 1 { rows.append(["pictures", "sample 0 of \(inputShape[0])"]) }
-        return "<table class=\"facts\"><tbody>" + rows.map { "<tr><th>\(HTML.escape($0[0]))</th><td>\(HTML.escape($0[1]))</td></tr>" }
+        return "<table class=\"facts\"><tbody>" + rows.map { "<tr><th>\(MarkupText.escaped($0[0]))</th><td>\(MarkupText.escaped($0[1]))</td></tr>" }
             .joined() + "</tbody></table>\n" + HTML.table(["method", "layer", "score", "seconds"], runs.map { run in
                 let e = run.explanation
                 return [e.method.rawValue, e.layer ?? "input", e.scores.first.map { String(format: "%.4g", $0) } ?? "–",
@@ -80,17 +81,17 @@ struct ExplanationReport {
     private func section(_ run: Run) -> String {
         let (e, d) = (run.explanation, run.directory)
         let name = e.method.rawValue
-        var html = "<h2 id=\"\(HTML.escape(name))\">\(HTML.escape(name))</h2>\n<div class=\"row\">"
+        var html = "<h2 id=\"\(MarkupText.escaped(name))\">\(MarkupText.escaped(name))</h2>\n<div class=\"row\">"
         if run.files.contains("frames/0000.png") {
             html += "<figure>" + HTML.image("\(d)frames/0000.png", alt: "\(name) map", cssClass: "frame pixel", frames: "\(d)frames/")
                 + "<figcaption>map over the frame (slider)</figcaption></figure>"
         }
         if run.files.contains("overlay.mp4") {
-            html += "<figure><video class=\"frame\" src=\"\(HTML.escape(d))overlay.mp4\" controls loop muted></video>"
-                + "<figcaption>input | map, 8 frames/s (<a href=\"\(HTML.escape(d))overlay.gif\">GIF</a>)</figcaption></figure>"
+            html += "<figure><video class=\"frame\" src=\"\(MarkupText.escaped(d))overlay.mp4\" controls loop muted></video>"
+                + "<figcaption>input | map, 8 frames/s (<a href=\"\(MarkupText.escaped(d))overlay.gif\">GIF</a>)</figcaption></figure>"
         }
         if skeleton != nil {
-            html += "<figure><svg data-skeleton=\"\(HTML.escape(name))\" viewBox=\"-0.1 -0.1 1.2 1.2\" width=\"260\" height=\"260\"></svg>"
+            html += "<figure><svg data-skeleton=\"\(MarkupText.escaped(name))\" viewBox=\"-0.1 -0.1 1.2 1.2\" width=\"260\" height=\"260\"></svg>"
                 + "<figcaption>joint discs sized by importance (slider)</figcaption></figure>"
         }
         html += "</div>\n"
@@ -98,17 +99,17 @@ struct ExplanationReport {
                                 ("figure.png", "seed 002: input, relevance, spatial and temporal parts"),
                                 ("joint_time.png", "joint × time heatmap"), ("attention.png", "per-frame attention weights"),
                                 ("overlay.png", "input frames above the map")] where run.files.contains(file) {
-            html += "<figure>" + HTML.image(d + file, alt: caption, cssClass: "chart pixel") + "<figcaption>\(HTML.escape(caption))</figcaption></figure>\n"
+            html += "<figure>" + HTML.image(d + file, alt: caption, cssClass: "chart pixel") + "<figcaption>\(MarkupText.escaped(caption))</figcaption></figure>\n"
         }
         if run.files.contains("joints.svg") {
             html += "<figure>" + HTML.image(d + "joints.svg", alt: "pose figure", cssClass: "chart")
                 + "<figcaption>seed 000's pose figure at four moments</figcaption></figure>\n"
         }
         if let split = e.freezeFrames {
-            html += "<p>Freeze-clip predictions per frame: \(HTML.escape(split.freezeFramePredictions[0].map(String.init).joined(separator: " ")))</p>\n"
+            html += "<p>Freeze-clip predictions per frame: \(MarkupText.escaped(split.freezeFramePredictions[0].map(String.init).joined(separator: " ")))</p>\n"
         }
         html += "<p>Files: " + ["map.npy", "attribution.npy", "summary.json", "spatial.npy", "temporal.npy"]
-            .filter(run.files.contains).map { "<a href=\"\(HTML.escape(d + $0))\">\($0)</a>" }.joined(separator: ", ") + "</p>\n"
+            .filter(run.files.contains).map { "<a href=\"\(MarkupText.escaped(d + $0))\">\($0)</a>" }.joined(separator: ", ") + "</p>\n"
         return html
     }
 }

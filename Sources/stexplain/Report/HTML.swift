@@ -1,37 +1,21 @@
 import Foundation
+import STRender
 
-/// The pieces every page of a report is built from: escaping, tables and the page frame with its
+/// The pieces every page of a report is built from: tables, images and the page frame with its
 /// style sheet. Pages are self-contained: no fonts, scripts or styles from the network.
 enum HTML {
-    /// `text` with `& < > " '` escaped, safe in element content and quoted attributes.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
-
     /// A table with a header row; cells are escaped.
     static func table(_ header: [String], _ rows: [[String]], caption: String? = nil) -> String {
         var html = "<table>"
-        if let caption { html += "<caption>\(escape(caption))</caption>" }
-        html += "<thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in rows { html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }
+        if let caption { html += "<caption>\(MarkupText.escaped(caption))</caption>" }
+        html += "<thead><tr>" + header.map { "<th>\(MarkupText.escaped($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in rows { html += "<tr>" + row.map { "<td>\(MarkupText.escaped($0))</td>" }.joined() + "</tr>" }
         return html + "</tbody></table>\n"
     }
 
     /// An image beside the page; with `frames`, the report's slider swaps in `FRAMES/NNNN.png`.
     static func image(_ path: String, alt: String, cssClass: String? = nil, frames: String? = nil) -> String {
-        "<img" + (frames.map { " data-frames=\"\(escape($0))\"" } ?? "") + " src=\"\(escape(path))\" alt=\"\(escape(alt))\""
+        "<img" + (frames.map { " data-frames=\"\(MarkupText.escaped($0))\"" } ?? "") + " src=\"\(MarkupText.escaped(path))\" alt=\"\(MarkupText.escaped(alt))\""
             + (cssClass.map { " class=\"\($0)\"" } ?? "") + ">"
     }
 
@@ -43,11 +27,11 @@ enum HTML {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
+        <title>\(MarkupText.escaped(title))</title>
         <style>\(styleSheet)</style>
         </head>
         <body>
-        <h1>\(escape(title))</h1>
+        <h1>\(MarkupText.escaped(title))</h1>
         \(body)
         \(script.map { "<script>\n\($0)\n</script>" } ?? "")
         </body>

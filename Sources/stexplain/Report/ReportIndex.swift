@@ -1,5 +1,6 @@
 import Foundation
 import STExplain
+import STRender
 
 /// `index.html` over several reports (a manifest run, the demo): one row per report with its
 /// prediction and the methods' targets, each linking to `DIRECTORY/report.html`.
@@ -25,8 +26,8 @@ struct ReportIndex {
             let cells = [entry.label.map(String.init) ?? "–", predicted,
                          entry.explanations.map(\.method.rawValue).joined(separator: ", "),
                          first?.targetDescription ?? "–"]
-            let link = "<a href=\"\(HTML.escape("\(entry.directory)/\(entry.report)"))\">\(HTML.escape(entry.title))</a>"
-            return "<tr><td>\(link)</td>" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"
+            let link = "<a href=\"\(MarkupText.escaped("\(entry.directory)/\(entry.report)"))\">\(MarkupText.escaped(entry.title))</a>"
+            return "<tr><td>\(link)</td>" + cells.map { "<td>\(MarkupText.escaped($0))</td>" }.joined() + "</tr>"
         }
         let table = "<table><thead><tr>" + ["report", "label", "prediction", "methods", "target"].map { "<th>\($0)</th>" }.joined()
             + "</tr></thead><tbody>" + rows.joined() + "</tbody></table>\n"

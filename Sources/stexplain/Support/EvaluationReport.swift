@@ -1,5 +1,6 @@
 import Foundation
 import STMetrics
+import STRender
 
 /// What `stexplain evaluate` writes: `metrics.json` (this value, plus the raw sums for
 /// `stexplain merge`), `metrics.csv` (one `method,metric,value` row per number) and `metrics.md`
@@ -186,10 +187,10 @@ struct EvaluationReport: Encodable {
 
     /// `report.html`: the tables and the charts written beside it (`charts`: their file names).
     func html(charts: [String]) -> String {
-        let intro = "<p>Positions: \(HTML.escape(unit)); baseline: \(HTML.escape(baseline)); "
+        let intro = "<p>Positions: \(MarkupText.escaped(unit)); baseline: \(MarkupText.escaped(baseline)); "
             + "\(methods.first?.samples ?? 0) samples. Files: <a href=\"metrics.json\">metrics.json</a>, "
             + "<a href=\"metrics.csv\">metrics.csv</a>, <a href=\"metrics.md\">metrics.md</a>.</p>\n"
-        let body = intro + tables.map { "<h2>\(HTML.escape($0.title))</h2>\n" + HTML.table($0.header, $0.rows) }.joined()
+        let body = intro + tables.map { "<h2>\(MarkupText.escaped($0.title))</h2>\n" + HTML.table($0.header, $0.rows) }.joined()
             + (charts.isEmpty ? "" : "<h2>Charts</h2>\n")
             + charts.map { "<figure>" + HTML.image($0, alt: $0, cssClass: "chart") + "</figure>\n" }.joined()
         return HTML.page(title: "Evaluation of \(model) on \(data)", body: body)
