@@ -91,27 +91,9 @@ def bench_captum(model, x, runs):
 
 def bench_zennit(model, x, runs):
     from zennit.attribution import Gradient
-    from zennit.canonizers import AttributeCanonizer, SequentialMergeBatchNorm
+    from zennit.canonizers import SequentialMergeBatchNorm
     from zennit.composites import EpsilonAlpha2Beta1
-    from zennit.layer import Sum
-
-    class VideoBasicBlockCanonizer(AttributeCanonizer):
-        """zennit's ResNetBasicBlockCanonizer for torchvision's video BasicBlock (residual sum → Sum)."""
-
-        def __init__(self):
-            super().__init__(self._attribute_map)
-
-        @classmethod
-        def _attribute_map(cls, name, module):
-            if isinstance(module, BasicBlock):
-                return {"forward": cls.forward.__get__(module), "canonizer_sum": Sum()}
-            return None
-
-        @staticmethod
-        def forward(self, x):
-            residual = x if self.downsample is None else self.downsample(x)
-            out = torch.stack([self.conv2(self.conv1(x)), residual], dim=-1)
-            return self.relu(self.canonizer_sum(out))
+    from video_canonizer import VideoBasicBlockCanonizer
 
     target = top_class(model, x)
     frames = x.shape[2]
@@ -123,7 +105,7 @@ def bench_zennit(model, x, runs):
         one_hot[:, target] = 1
         return attributor(clips.clone().requires_grad_(True), lambda y: y * one_hot)[1]
 
-    composite = EpsilonAlpha2Beta1(canonizers=[SequentialMergeBatchNorm(), VideoBasicBlockCanonizer()])
+    composite = EpsilonAlpha2Beta1(canonizers=[SequentialMergeBatchNorm(), VideoBasicBlockCanonizer(BasicBlock)])
     with Gradient(model=model, composite=composite) as attributor:
         lrp = median_seconds(runs, lambda: relevance(attributor, x))
         split = median_seconds(max(1, runs // 2), lambda: (relevance(attributor, x), relevance(attributor, freeze)))

@@ -26,6 +26,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers_imports  # noqa: E402  (torchvision without its compiled ops, see there)
 import models  # noqa: E402
+from video_canonizer import VideoBasicBlockCanonizer  # noqa: E402
 
 import captum.attr as captum  # noqa: E402
 import pytorch_grad_cam as pgc  # noqa: E402
@@ -34,8 +35,7 @@ from safetensors.torch import save_file  # noqa: E402
 import zennit.composites as zc  # noqa: E402
 import zennit.rules as zr  # noqa: E402
 from zennit.attribution import Gradient  # noqa: E402
-from zennit.canonizers import AttributeCanonizer, SequentialMergeBatchNorm  # noqa: E402
-from zennit.layer import Sum  # noqa: E402
+from zennit.canonizers import SequentialMergeBatchNorm  # noqa: E402
 from zennit.types import Convolution  # noqa: E402
 
 import onnx  # noqa: E402
@@ -130,27 +130,6 @@ def gradient_cases(key, model, x, target, window, stride):
     # Captum gives every channel the same value; the map keeps one.
     case(key, "occlusion", "captum", save(f"{key}_occlusion_captum", occlusion[:, 0]), window=list(window),
          stride=list(stride), compared="map (attribution of channel 0; all channels are equal)")
-
-
-class VideoResNetCanonizer(AttributeCanonizer):
-    """zennit's ResNetBasicBlockCanonizer for torchvision's *video* BasicBlock: the residual sum
-    becomes a `zennit.layer.Sum` module, which the composites' base map gives the Norm rule
-    (relevance shared in proportion to the two summands)."""
-
-    def __init__(self):
-        super().__init__(self._attribute_map)
-
-    @classmethod
-    def _attribute_map(cls, name, module):
-        if isinstance(module, models.VideoBasicBlock):
-            return {"forward": cls.forward.__get__(module), "canonizer_sum": Sum()}
-        return None
-
-    @staticmethod
-    def forward(self, x):
-        residual = x if self.downsample is None else self.downsample(x)
-        out = torch.stack([self.conv2(self.conv1(x)), residual], dim=-1)
-        return self.relu(self.canonizer_sum(out))
 
 
 def zennit_relevance(model, x, target, composite):
@@ -256,7 +235,7 @@ def main():
     cam_cases("r3d", r3d, x, target, "layer4", r3d.layer4)
     cam_cases("r3d", r3d, x, target, "layer3", r3d.layer3)
     gradient_cases("r3d", r3d, x, target, window=(8, 12, 12), stride=(4, 6, 6))
-    lrp_composite_cases("r3d", r3d, x, target, lambda: [SequentialMergeBatchNorm(), VideoResNetCanonizer()])
+    lrp_composite_cases("r3d", r3d, x, target, lambda: [SequentialMergeBatchNorm(), VideoBasicBlockCanonizer(models.VideoBasicBlock)])
 
     # SmallCAMNet in 2D at 1/4 width (8, 16, 32 channels), 32 × 32 images.
     torch.manual_seed(1)
