@@ -28,20 +28,29 @@ struct DemoCommand: ParsableCommand {
     var out = "demo-out"
 
     func run() throws {
-        let work = out + ".tmp"
-        try? FileManager.default.removeItem(atPath: work)
-        let demo = DemoRuns(models: models, work: work)
+        let files = FileManager.default
+        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        let work = absolute(out + ".tmp")
+        try? files.removeItem(atPath: work)
+        let demo = DemoRuns(models: absolute(models))
+        let video = input.map(absolute)
+        let origin = files.currentDirectoryPath
         do {
-            let sections = try demo.explanations(video: input)
+            try files.createDirectory(atPath: work, withIntermediateDirectories: true)
+            // The runs name their inputs relative to the output (clips/inputs.npy), as they are
+            // after the rename below.
+            files.changeCurrentDirectoryPath(work)
+            defer { files.changeCurrentDirectoryPath(origin) }
+            let sections = try demo.explanations(video: video)
             let evaluations = try demo.evaluations()
             let page = DemoIndex(sections: sections, evaluations: evaluations).html
             try OutputDirectory.write(work, files: ["index.html": Data(page.utf8)])
         } catch {
-            try? FileManager.default.removeItem(atPath: work)
+            try? files.removeItem(atPath: work)
             throw error
         }
-        try? FileManager.default.removeItem(atPath: out)
-        try FileManager.default.moveItem(atPath: work, toPath: out)
+        try? files.removeItem(atPath: out)
+        try files.moveItem(atPath: work, toPath: out)
         print("wrote \(out)/index.html: open it in a browser")
     }
 }

@@ -3,10 +3,10 @@ import Foundation
 import STCore
 
 /// The runs of `stexplain demo`, each an ordinary `explain` or `evaluate` command run in this
-/// process, with the line it prints.
+/// process, with the line it prints. They run inside the demo's output folder and write there
+/// under relative paths.
 struct DemoRuns {
     let models: String
-    let work: String
 
     /// One report of the index: where it is and what it shows.
     struct Report {
@@ -17,10 +17,10 @@ struct DemoRuns {
 
     /// The samples, then every explanation run, timed.
     func explanations(video: String?) throws -> [(title: String, reports: [Report])] {
-        try run(DataCommand.self, ["--data", "moving-shapes", "--split", "test", "--count", "8", "--seed", "1", "--out", "\(work)/clips"])
-        try run(DataCommand.self, ["--data", "skeleton-actions", "--split", "test", "--count", "18", "--seed", "1", "--out", "\(work)/skeletons"])
-        try run(DataCommand.self, ["--data", "visual-odometry", "--split", "test", "--count", "4", "--seed", "1", "--out", "\(work)/odometry"])
-        let labels = ["--target", "labels:\(work)/clips/labels.npy"]
+        try run(DataCommand.self, ["--data", "moving-shapes", "--split", "test", "--count", "8", "--seed", "1", "--out", "clips"])
+        try run(DataCommand.self, ["--data", "skeleton-actions", "--split", "test", "--count", "18", "--seed", "1", "--out", "skeletons"])
+        try run(DataCommand.self, ["--data", "visual-odometry", "--split", "test", "--count", "4", "--seed", "1", "--out", "odometry"])
+        let labels = ["--target", "labels:clips/labels.npy"]
         print("explanations (folder under the output, seconds):")
         var sections: [(title: String, reports: [Report])] = [
             ("Video: 3D CNN on MovingShapes clips (ground truth: the deciding object's voxels)", [
@@ -73,13 +73,13 @@ struct DemoRuns {
         print("\nseed 000's masking table on stgcn_small (270 test skeletons, per-class joint importance):")
         try run(EvaluateCommand.self, ["--model", "\(models)/stgcn_small", "--data", "skeleton-actions", "--count", "270",
                                        "--methods", "gradcam", "--metrics", "masking", "--importance", "class", "--quiet",
-                                       "--out", "\(work)/evaluate/stgcn_small"])
+                                       "--out", "evaluate/stgcn_small"])
         try printTables(of: "evaluate/stgcn_small", titled: "Masking")
         print("\nmethods × metrics on MovingShapes (r3d_small, 32 test clips, Grad-CAM family at layer2):")
         try run(EvaluateCommand.self, ["--model", "\(models)/r3d_small", "--data", "moving-shapes", "--count", "32", "--layer", "layer2",
                                        "--methods", "gradcam,gradcam++,layercam,guided-backprop,lrp",
                                        "--metrics", "masking,deletion,insertion,pointing-game,relevance-mass,relevance-rank",
-                                       "--quiet", "--out", "\(work)/evaluate/r3d_small"])
+                                       "--quiet", "--out", "evaluate/r3d_small"])
         try printTables(of: "evaluate/r3d_small", titled: "Methods")
         return [
             Report(directory: "evaluate/stgcn_small", title: "ST-GCN: seed 000's masking faithfulness",
@@ -91,9 +91,9 @@ struct DemoRuns {
 
     private func explain(_ name: String, _ model: String, _ samples: String?, _ methods: String, _ options: [String],
                          _ shows: String) throws -> Report {
-        let input = samples.map { ["--input", "\(work)/\($0)/inputs.npy"] } ?? []
+        let input = samples.map { ["--input", "\($0)/inputs.npy"] } ?? []
         let started = Date()
-        try run(ExplainCommand.self, ["--model", "\(models)/\(model)", "--method", methods, "--quiet", "--out", "\(work)/\(name)"]
+        try run(ExplainCommand.self, ["--model", "\(models)/\(model)", "--method", methods, "--quiet", "--out", name]
                 + input + options)
         let seconds = String(format: "%6.2f s", Date().timeIntervalSince(started))
         print("  " + name.padding(toLength: 44, withPad: " ", startingAt: 0) + seconds + "  (\(methods))")
@@ -107,7 +107,7 @@ struct DemoRuns {
 
     /// Prints the Markdown tables of an evaluation whose heading starts with `titled`.
     private func printTables(of directory: String, titled prefix: String) throws {
-        let text = try String(contentsOfFile: "\(work)/\(directory)/metrics.md", encoding: .utf8)
+        let text = try String(contentsOfFile: "\(directory)/metrics.md", encoding: .utf8)
         let sections = text.components(separatedBy: "\n## ").dropFirst()
         for section in sections where section.hasPrefix(prefix) { print("## " + section.trimmingCharacters(in: .newlines)) }
     }
