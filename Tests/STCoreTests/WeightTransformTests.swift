@@ -2,9 +2,9 @@ import Testing
 @testable import STCore
 
 /// `Tensor.transformed(by:)` lets convolutions derive the reordered copy of f(w) from w's own
-/// reordered copy. The results must equal a convolution with f(w) computed independently, also
-/// (bit for bit: a reorder only moves values) also after w or f(w) is written to, and the storage
-/// view must keep blocked padding.
+/// reordered copy. The results must equal, bit for bit (a reorder only moves values), a
+/// convolution with f(w) computed independently, also after w or f(w) is written to; and the
+/// storage view must keep blocked padding.
 @Suite struct WeightTransformTests {
     static let geometry = ConvolutionGeometry(spatialRank: 3, padding: 1)
     static let x = Tensor.randomNormal(shape: [1, 5, 3, 6, 6], seed: 1)
