@@ -1,23 +1,48 @@
 /// Evaluates ONNX nodes whose inputs are all known at import time: the `Shape → Gather →
 /// Unsqueeze → Concat → Reshape` chains (and `Cast`, `Slice`, `ConstantOfShape`, `Range`,
-/// `Equal`/`Where`, arithmetic) that `torch.onnx.export` emits to compute reshape targets, and
+/// `Equal`/`Where`, arithmetic) that `torch.onnx.export` emits to compute reshape targets, the
+/// masks and index tables of windowed attention (`Mod`, comparisons, `ScatterND`, `Tile`), and
 /// `Constant` nodes. Semantics follow the ONNX operator specification for opsets 11–21.
-enum ONNXConstantFolding {
-    /// The most elements a folded value may have beyond the size of its largest input (2²⁰):
-    /// folding computes shapes and small constants, so a `ConstantOfShape`, `Range`, `Expand` or
-    /// broadcast asking for more is refused before anything is allocated.
-    static let largestFolded = 1 << 20
+///
+/// Every folded value is checked against `limit` elements before it is allocated: a model's
+/// own constants (a position table broadcast over a batch) may be large, a fuzzed `ConstantOfShape`
+/// asking for 2⁴⁰ zeros may not.
+struct ONNXConstantFolding {
+    /// The most elements a folded value may have beyond the size of its largest input.
+    let limit: Int
+
+    /// The limit for a model file of `modelBytes` bytes: as many float32 elements as the file
+    /// holds bytes (a folded constant never outgrows the model by more than its element size),
+    /// at least 2²⁰ (shape arithmetic of a tiny model) and at most 1 GiB of float32 (2²⁸).
+    static func limit(modelBytes: Int) -> Int {
+        min(1 << 28, max(1 << 20, modelBytes))
+    }
 
     /// Op types evaluated when every input is a constant.
-    static let foldable: Set<String> = [
+    static let foldable: Set<String> = Set([
         "Constant", "Identity", "Cast", "Shape", "Size", "Gather", "Slice", "Concat", "Unsqueeze", "Squeeze",
         "Reshape", "Flatten", "Transpose", "ConstantOfShape", "Range", "Add", "Sub", "Mul", "Div", "Neg",
         "Equal", "Where", "Expand",
-    ]
+    ]).union(foldedArithmetic).union(["ScatterND", "Tile", "Split"])
+
+    /// The values of `node`'s outputs, from its constant inputs (nil where an optional input is absent).
+    func evaluateOutputs(_ node: ONNXNode, inputs: [ONNXConstant?], opset: Int,
+                         decoding: ONNXTensorDecoding) throws -> [ONNXConstant] {
+        guard node.opType == "Split" else { return [try evaluate(node, inputs: inputs, opset: opset, decoding: decoding)] }
+        guard let x = inputs.first ?? nil else { throw ONNXImportIssue.malformed("input 0 is missing") }
+        let sizes = try ONNXShapeRules.splitSizes(node, inputShape: x.shape, opset: opset,
+                                                  splitInput: inputs.count > 1 ? inputs[1]?.ints : nil)
+        let axis = try Self.normalized(try node.int("axis", default: 0), rank: x.shape.count)
+        var start = 0
+        return try sizes.map { size in
+            defer { start += size }
+            return try Self.slice(x, starts: [start], ends: [start + size], axes: [axis], steps: nil)
+        }
+    }
 
     /// The value of `node`'s first output, from its constant inputs (nil where an optional input is absent).
-    static func evaluate(_ node: ONNXNode, inputs: [ONNXConstant?], opset: Int,
-                         decoding: ONNXTensorDecoding) throws -> ONNXConstant {
+    func evaluate(_ node: ONNXNode, inputs: [ONNXConstant?], opset: Int,
+                  decoding: ONNXTensorDecoding) throws -> ONNXConstant {
         func input(_ index: Int) throws -> ONNXConstant {
             guard index < inputs.count, let value = inputs[index] else {
                 throw ONNXImportIssue.malformed("input \(index) is missing")
@@ -25,22 +50,22 @@ enum ONNXConstantFolding {
             return value
         }
         switch node.opType {
-        case "Constant": return try constant(node, decoding: decoding)
+        case "Constant": return try Self.constant(node, decoding: decoding)
         case "Identity": return try input(0)
-        case "Cast": return try cast(try input(0), to: try node.int("to", default: 1))
+        case "Cast": return try Self.cast(try input(0), to: try node.int("to", default: 1))
         case "Shape":
             let shape = try input(0).shape
-            let range = try shapeRange(node, rank: shape.count)
+            let range = try Self.shapeRange(node, rank: shape.count)
             return ONNXConstant(vector: Array(shape[range]))
         case "Size": return ONNXConstant(shape: [], ints: [try input(0).count])
         case "Gather": return try gather(try input(0), indices: try input(1), axis: try node.int("axis", default: 0))
-        case "Slice": return try slice(try input(0), starts: try input(1).ints, ends: try input(2).ints,
+        case "Slice": return try Self.slice(try input(0), starts: try input(1).ints, ends: try input(2).ints,
                                        axes: inputs.count > 3 ? inputs[3]?.ints : nil,
                                        steps: inputs.count > 4 ? inputs[4]?.ints : nil)
-        case "Concat": return try concat(inputs.compactMap { $0 }, axis: try required(node.int("axis"), "axis"))
+        case "Concat": return try Self.concat(inputs.compactMap { $0 }, axis: try Self.required(node.int("axis"), "axis"))
         case "Unsqueeze":
             let x = try input(0)
-            let axes = opset >= 13 ? try input(1).ints : try required(node.ints("axes"), "axes")
+            let axes = opset >= 13 ? try input(1).ints : try Self.required(node.ints("axes"), "axes")
             return x.reshaped(try ONNXShapeRules.unsqueezed(x.shape, axes: axes))
         case "Squeeze":
             let x = try input(0)
@@ -56,7 +81,7 @@ enum ONNXConstantFolding {
             return x.reshaped(try ONNXShapeRules.flattened(x.shape, axis: try node.int("axis", default: 1)))
         case "Transpose":
             let x = try input(0)
-            return try transpose(x, perm: try node.ints("perm") ?? Array(x.shape.indices.reversed()))
+            return try Self.transpose(x, perm: try node.ints("perm") ?? Array(x.shape.indices.reversed()))
         case "ConstantOfShape": return try constantOfShape(try input(0), node: node, decoding: decoding)
         case "Range": return try range(start: try input(0), limit: try input(1), delta: try input(2))
         case "Add": return try elementwise([try input(0), try input(1)], int: { $0[0] &+ $0[1] }, float: { $0[0] + $0[1] })
@@ -74,6 +99,10 @@ enum ONNXConstantFolding {
             return ONNXConstant(shape: result.shape, ints: result.ints)
         case "Where": return try select(try input(0), try input(1), try input(2))
         case "Expand": return try expand(try input(0), to: try input(1).ints)
+        case "ScatterND": return try scatterND(try input(0), indices: try input(1), updates: try input(2), node: node)
+        case "Tile": return try tile(try input(0), repeats: try input(1).ints)
+        case let type where Self.foldedArithmetic.contains(type):
+            return try arithmetic(node, inputs: inputs.compactMap { $0 })
         default:
             throw ONNXImportIssue.unsupported("cannot be folded")
         }
@@ -117,7 +146,7 @@ enum ONNXConstantFolding {
         }
     }
 
-    private static func normalized(_ axis: Int, rank: Int) throws -> Int {
+    static func normalized(_ axis: Int, rank: Int) throws -> Int {
         let normalized = axis < 0 ? axis + rank : axis
         guard normalized >= 0 && normalized < rank else {
             throw ONNXImportIssue.malformed("axis \(axis) is out of range for rank \(rank)")
@@ -126,8 +155,8 @@ enum ONNXConstantFolding {
     }
 
     /// `Gather`: y[i…, j…, k…] = x[i…, indices[j…], k…] along `axis`; negative indices wrap.
-    private static func gather(_ x: ONNXConstant, indices: ONNXConstant, axis: Int) throws -> ONNXConstant {
-        let axis = try normalized(axis, rank: x.shape.count)
+    private func gather(_ x: ONNXConstant, indices: ONNXConstant, axis: Int) throws -> ONNXConstant {
+        let axis = try Self.normalized(axis, rank: x.shape.count)
         let size = x.shape[axis]
         let picks = try indices.ints.map { index -> Int in
             let wrapped = index < 0 ? index + size : index
@@ -137,9 +166,9 @@ enum ONNXConstantFolding {
             return wrapped
         }
         let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
-        _ = try ONNXShapeRules.elementCount([outer, picks.count, inner], limit: max(largestFolded, x.count))
-        let sources = (0..<outer).flatMap { o in
-            picks.flatMap { pick in (0..<inner).map { (o * size + pick) * inner + $0 } }
+        _ = try ONNXShapeRules.elementCount([outer, picks.count, inner], limit: max(limit, x.count))
+        let sources: [Int] = (0..<outer).flatMap { (o: Int) -> [Int] in
+            picks.flatMap { (pick: Int) -> [Int] in (0..<inner).map { (o * size + pick) * inner + $0 } }
         }
         return x.picking(sources, shape: Array(x.shape[..<axis]) + indices.shape + Array(x.shape[(axis + 1)...]))
     }
@@ -210,10 +239,10 @@ enum ONNXConstantFolding {
     }
 
     /// `ConstantOfShape`: a tensor of the given shape filled with `value`'s single element (float 0 by default).
-    private static func constantOfShape(_ shape: ONNXConstant, node: ONNXNode,
+    private func constantOfShape(_ shape: ONNXConstant, node: ONNXNode,
                                         decoding: ONNXTensorDecoding) throws -> ONNXConstant {
         let dims = shape.ints
-        let count = try ONNXShapeRules.elementCount(dims, limit: largestFolded)
+        let count = try ONNXShapeRules.elementCount(dims, limit: limit)
         guard let tensor = try node.tensor("value") else { return ONNXConstant(shape: dims, floats: Array(repeating: 0, count: count)) }
         let value = try decoding.decode(tensor, role: "the value of ConstantOfShape node '\(node.name)'")
         guard value.count == 1 else { throw ONNXImportIssue.malformed("ConstantOfShape value has \(value.count) elements") }
@@ -224,7 +253,7 @@ enum ONNXConstantFolding {
     }
 
     /// `Range`: start, start + delta, … while before `limit`; ⌈(limit − start)/delta⌉ elements.
-    private static func range(start: ONNXConstant, limit: ONNXConstant, delta: ONNXConstant) throws -> ONNXConstant {
+    private func range(start: ONNXConstant, limit: ONNXConstant, delta: ONNXConstant) throws -> ONNXConstant {
         guard start.count == 1, limit.count == 1, delta.count == 1 else {
             throw ONNXImportIssue.malformed("Range takes scalars")
         }
@@ -239,17 +268,17 @@ enum ONNXConstantFolding {
     }
 
     /// ⌈steps⌉ elements (none when negative), checked against the constant size limit.
-    private static func rangeCount(_ steps: Double) throws -> Int {
+    private func rangeCount(_ steps: Double) throws -> Int {
         guard steps.isFinite else { throw ONNXImportIssue.malformed("Range with a zero or non-finite step count") }
         let count = Swift.max(0, steps.rounded(.up))
-        guard count <= Double(largestFolded) else {
+        guard count <= Double(limit) else {
             throw ONNXImportIssue.malformed("Range of \(count) elements")
         }
         return Int(count)
     }
 
     /// `Where(condition, x, y)`: x where the condition holds, else y, all broadcast.
-    private static func select(_ condition: ONNXConstant, _ x: ONNXConstant, _ y: ONNXConstant) throws -> ONNXConstant {
+    private func select(_ condition: ONNXConstant, _ x: ONNXConstant, _ y: ONNXConstant) throws -> ONNXConstant {
         let (x, y) = (x.floatsIfMixed(with: y), y.floatsIfMixed(with: x))
         let mask = ONNXConstant(shape: condition.shape, ints: condition.ints)
         return try elementwise([mask, x, y], int: { $0[0] != 0 ? $0[1] : $0[2] },
@@ -257,24 +286,24 @@ enum ONNXConstantFolding {
     }
 
     /// `Expand`: x broadcast with `shape` (NumPy rules, so the result may be larger than `shape`).
-    private static func expand(_ x: ONNXConstant, to shape: [Int]) throws -> ONNXConstant {
+    private func expand(_ x: ONNXConstant, to shape: [Int]) throws -> ONNXConstant {
         guard let output = ONNXShapeRules.broadcast(x.shape, shape) else {
             throw ONNXImportIssue.malformed("cannot expand \(x.shape) to \(shape)")
         }
-        _ = try ONNXShapeRules.elementCount(output, limit: max(largestFolded, x.count))
+        _ = try ONNXShapeRules.elementCount(output, limit: max(limit, x.count))
         return x.picking(ONNXShapeRules.broadcastSources(from: x.shape, to: output), shape: output)
     }
 
     /// An element-wise function of broadcast operands: integers when every operand is an
     /// integer tensor (or, with `resultFrom`, when that operand and the later ones are), else floats.
-    private static func elementwise(_ operands: [ONNXConstant], int: ([Int]) -> Int, float: ([Float]) -> Float,
+    func elementwise(_ operands: [ONNXConstant], int: ([Int]) -> Int, float: ([Float]) -> Float,
                                     resultFrom: Int = 0) throws -> ONNXConstant {
         guard let shape = operands.dropFirst().reduce(Optional(operands[0].shape), { shape, operand in
             shape.flatMap { ONNXShapeRules.broadcast($0, operand.shape) }
         }) else {
             throw ONNXImportIssue.malformed("operands of shapes \(operands.map(\.shape)) do not broadcast")
         }
-        let count = try ONNXShapeRules.elementCount(shape, limit: max(largestFolded, operands.map(\.count).max() ?? 0))
+        let count = try ONNXShapeRules.elementCount(shape, limit: max(limit, operands.map(\.count).max() ?? 0))
         let sources = operands.map { ONNXShapeRules.broadcastSources(from: $0.shape, to: shape) }
         if operands[resultFrom...].allSatisfy(\.isInteger) {
             let values = operands.map(\.ints)

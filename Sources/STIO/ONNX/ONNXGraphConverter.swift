@@ -31,6 +31,8 @@ struct ONNXGraphConverter {
     let source: String
     let opset: Int
     let decoding: ONNXTensorDecoding
+    /// Evaluates nodes whose inputs are all import-time constants.
+    let folding: ONNXConstantFolding
     /// ONNX value names that some node or the graph's outputs read.
     let consumed: Set<String>
     private(set) var builder: GraphBuilder
@@ -51,8 +53,9 @@ struct ONNXGraphConverter {
     private var producers: [(onnxName: String, node: String)] = []
 
     init(graph: Onnx_GraphProto, inputs: [(name: String, shape: [Int])], initializers: [String: ONNXConstant],
-         opset: Int, decoding: ONNXTensorDecoding) {
+         opset: Int, decoding: ONNXTensorDecoding, folding: ONNXConstantFolding) {
         source = decoding.source
+        self.folding = folding
         self.opset = opset
         self.decoding = decoding
         consumed = Set(graph.node.flatMap(\.input) + graph.output.map(\.name))
@@ -104,8 +107,8 @@ struct ONNXGraphConverter {
             && zip(inputs, constants).allSatisfy { $0 == nil || $1 != nil }
         do {
             if foldable {
-                let value = try ONNXConstantFolding.evaluate(node, inputs: constants, opset: opset, decoding: decoding)
-                values[node.outputs[0]] = .constant(value)
+                let outputs = try folding.evaluateOutputs(node, inputs: constants, opset: opset, decoding: decoding)
+                for (name, value) in zip(node.outputs, outputs) { bind(name, to: .constant(value)) }
                 foldedCount += 1
                 return
             }

@@ -63,7 +63,8 @@ public enum ONNXImporter {
         let inputs = try ONNXGraphInputs.shapes(of: proto.graph, initializers: Set(initializers.keys),
                                                 overrides: inputShapes, source: source)
         var converter = ONNXGraphConverter(graph: proto.graph, inputs: inputs, initializers: initializers,
-                                           opset: opset, decoding: decoding)
+                                           opset: opset, decoding: decoding,
+                                           folding: ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: data.count)))
         for node in proto.graph.node { try converter.convert(node) }
         let outputNames = proto.graph.output.map(\.name)
         let graph = try converter.finish(outputs: outputNames)

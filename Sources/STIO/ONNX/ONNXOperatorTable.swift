@@ -9,7 +9,7 @@ extension ONNXGraphConverter {
         "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Reciprocal", "Softmax", "LogSoftmax", "Dropout", "Identity",
         "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Einsum",
         "Concat", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Cast", "Shape", "Size",
-        "ReduceMean", "ReduceSum", "LSTM",
+        "ReduceMean", "ReduceSum", "LSTM", "Split", "Tile", "Expand",
     ]
 
     /// Converts a node whose inputs are not all constants; throws `ONNXImportIssue.unsupported`
@@ -48,6 +48,9 @@ extension ONNXGraphConverter {
         case "Shape", "Size": try convertShapeQuery(node)
         case "ReduceMean", "ReduceSum": try convertReduction(node)
         case "LSTM": try convertLSTM(node)
+        case "Split": try convertSplit(node)
+        case "Tile": try convertTile(node)
+        case "Expand": try convertExpand(node)
         default:
             let folded = ONNXConstantFolding.foldable.contains(node.opType)
             throw ONNXImportIssue.unsupported(folded ? "it is folded only when its inputs are constants" : "")

@@ -193,7 +193,7 @@ extension ONNXGraphConverter {
     }
 
     /// A `Reshape` named after the node; the identity when the shape does not change.
-    private mutating func addReshape(_ node: ONNXNode, input: String, to output: [Int], keepsFirstAxis: Bool) throws {
+    mutating func addReshape(_ node: ONNXNode, input: String, to output: [Int], keepsFirstAxis: Bool) throws {
         guard output != shape(input) else {
             bind(node.outputs[0], to: .node(input))
             return

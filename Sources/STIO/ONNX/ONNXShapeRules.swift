@@ -18,6 +18,32 @@ enum ONNXShapeRules {
         return count
     }
 
+    /// `Split`: the sizes of the parts along `axis` — from the `split` input (opset ≥ 13) or
+    /// attribute, else `num_outputs` (opset 18: equal parts, the last one smaller) or the number of
+    /// outputs (equal parts).
+    static func splitSizes(_ node: ONNXNode, inputShape: [Int], opset: Int, splitInput: [Int]?) throws -> [Int] {
+        var axis = try node.int("axis", default: 0)
+        axis = axis < 0 ? axis + inputShape.count : axis
+        guard axis >= 0 && axis < inputShape.count else {
+            throw ONNXImportIssue.malformed("Split axis \(axis) for \(inputShape)")
+        }
+        let size = inputShape[axis]
+        if let sizes = opset >= 13 ? splitInput : try node.ints("split") {
+            guard sizes.count == node.outputs.count, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == size else {
+                throw ONNXImportIssue.malformed("Split sizes \(sizes) for \(node.outputs.count) outputs of an axis of \(size)")
+            }
+            return sizes
+        }
+        let parts = try node.int("num_outputs") ?? node.outputs.count
+        guard parts > 0 else { throw ONNXImportIssue.malformed("Split into \(parts) parts") }
+        let part = (size + parts - 1) / parts
+        let sizes = (0..<parts).map { max(0, min(part, size - $0 * part)) }
+        guard sizes.count == node.outputs.count, sizes.allSatisfy({ $0 > 0 }) else {
+            throw ONNXImportIssue.malformed("an axis of \(size) does not split into \(node.outputs.count) parts")
+        }
+        return sizes
+    }
+
     /// `Unsqueeze`: size-1 axes inserted at `axes`, which index the output (negative from its end).
     static func unsqueezed(_ shape: [Int], axes: [Int]) throws -> [Int] {
         let rank = shape.count + axes.count

@@ -1,0 +1,58 @@
+import STCore
+
+/// Splitting and repeating computed tensors: `Split` (attention's fused q/k/v), `Tile` and
+/// `Expand` (class tokens repeated over frames or the batch). Sizes must be known at import time.
+extension ONNXGraphConverter {
+    /// `Split` → one `Slice` per output along the axis, named `<name>.part<i>` (the first `<name>`).
+    mutating func convertSplit(_ node: ONNXNode) throws {
+        let input = try tensorInput(node, 0)
+        let inputShape = shape(input)
+        let sizes = try ONNXShapeRules.splitSizes(node, inputShape: inputShape, opset: opset,
+                                                  splitInput: try integersInput(node, 1, role: "split sizes"))
+        var axis = try node.int("axis", default: 0)
+        axis = axis < 0 ? axis + inputShape.count : axis
+        var start = 0
+        for (index, (output, size)) in zip(node.outputs, sizes).enumerated() {
+            let name = index == 0 ? node.name : available("\(node.name).part\(index)")
+            bind(output, to: .node(try addNode(name, Slice(axis: axis, start: start, end: start + size), inputs: [input])))
+            start += size
+        }
+    }
+
+    /// `Tile(x, repeats)` → per axis repeated more than once, a `Concat` of that many copies
+    /// (`<name>.axisK`, the last one `<name>`); the identity when nothing repeats.
+    mutating func convertTile(_ node: ONNXNode) throws {
+        let input = try tensorInput(node, 0)
+        guard let repeats = try integersInput(node, 1, role: "repeats"), repeats.count == shape(input).count,
+              repeats.allSatisfy({ $0 >= 1 }) else {
+            throw ONNXImportIssue.malformed("repeats must be one positive count per axis of \(shape(input))")
+        }
+        let repeated = repeats.indices.filter { repeats[$0] > 1 }
+        var current = input
+        for axis in repeated {
+            let name = axis == repeated.last ? node.name : available("\(node.name).axis\(axis)")
+            current = try addNode(name, Concat(axis: axis), inputs: Array(repeating: current, count: repeats[axis]))
+        }
+        bind(node.outputs[0], to: .node(current))
+    }
+
+    /// `Expand(x, shape)` of a computed x → `x + 0` with a zero constant `<name>.zeros` that is 1
+    /// wherever x already has the size, so the sum broadcasts x to the target (NumPy rules) and
+    /// the batch axis stays free.
+    mutating func convertExpand(_ node: ONNXNode) throws {
+        let input = try tensorInput(node, 0)
+        guard let target = try integersInput(node, 1, role: "shape") else { throw ONNXImportIssue.malformed("the shape is missing") }
+        let inputShape = shape(input)
+        guard let output = ONNXShapeRules.broadcast(inputShape, target) else {
+            throw ONNXImportIssue.malformed("cannot expand \(inputShape) to \(target)")
+        }
+        let padded = Array(repeating: 1, count: output.count - inputShape.count) + inputShape
+        let zerosShape = zip(padded, output).map { $0 == $1 ? 1 : $1 }
+        guard zerosShape.contains(where: { $0 != 1 }) else {
+            try addReshape(node, input: input, to: output, keepsFirstAxis: output.count == inputShape.count)
+            return
+        }
+        let zeros = try addNode(available("\(node.name).zeros"), Constant(Tensor(zeros: zerosShape)), inputs: [])
+        bind(node.outputs[0], to: .node(try addNode(node.name, Add(), inputs: [input, zeros])))
+    }
+}
