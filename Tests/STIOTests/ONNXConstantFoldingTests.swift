@@ -3,16 +3,26 @@ import Testing
 import STCore
 @testable import STIO
 
-/// Folds one node with the given constant inputs.
+/// Folds one node with the given constant inputs, under the limit of a small model (2²⁰ elements).
 private func fold(_ op: String, _ inputs: [ONNXConstant?], _ attributes: [Onnx_AttributeProto] = [],
                   opset: Int = 17) throws -> ONNXConstant {
+    try foldOutputs(op, inputs, attributes, outputs: 1, opset: opset)[0]
+}
+
+private func foldOutputs(_ op: String, _ inputs: [ONNXConstant?], _ attributes: [Onnx_AttributeProto] = [],
+                         outputs: Int, opset: Int = 17) throws -> [ONNXConstant] {
     var proto = Onnx_NodeProto()
     proto.opType = op
     proto.input = inputs.indices.map { "in\($0)" }
-    proto.output = ["out"]
+    proto.output = (0..<outputs).map { "out\($0)" }
     proto.attribute = attributes
-    return try ONNXConstantFolding.evaluate(ONNXNode(proto, name: "/\(op)"), inputs: inputs, opset: opset,
-                                            decoding: ONNXTensorDecoding(source: "fold.onnx", externalDataDirectory: nil))
+    return try ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: 0))
+        .evaluateOutputs(ONNXNode(proto, name: "/\(op)"), inputs: inputs, opset: opset,
+                         decoding: ONNXTensorDecoding(source: "fold.onnx", externalDataDirectory: nil))
+}
+
+private func floats(_ values: [Float], shape: [Int]? = nil) -> ONNXConstant {
+    ONNXConstant(shape: shape ?? [values.count], floats: values)
 }
 
 private func ints(_ values: [Int], shape: [Int]? = nil) -> ONNXConstant {
@@ -69,6 +79,55 @@ struct ONNXConstantFoldingTests {
         #expect(try fold("ConstantOfShape", [ints([1 << 10, 1 << 10])]).count == 1 << 20)
         let large = ONNXConstant(shape: [1 << 21], floats: Array(repeating: 1, count: 1 << 21))
         #expect(try fold("Mul", [large, ONNXConstant(shape: [], floats: [2])]).count == 1 << 21)
+    }
+
+    /// The limit grows with the model: a 146 MB file may fold MViT's 8 × 3136 × 96 position
+    /// table (2.4 M elements); a tiny or fuzzed file stays at 2²⁰; nothing passes 2²⁸ (1 GiB).
+    @Test func theFoldingLimitFollowsTheModelSize() {
+        #expect(ONNXConstantFolding.limit(modelBytes: 1_000) == 1 << 20)
+        #expect(ONNXConstantFolding.limit(modelBytes: 146_000_000) == 146_000_000)
+        #expect(ONNXConstantFolding.limit(modelBytes: 1 << 40) == 1 << 28)
+    }
+
+    /// Mod with fmod = 0 takes the divisor's sign (Python): −7 mod 3 = 2, 7 mod −3 = −2, 7 mod 3 = 1;
+    /// with fmod = 1 the dividend's (C): −7.5 fmod 2 = −1.5.
+    @Test func modFollowsTheSignConvention() throws {
+        #expect(try fold("Mod", [ints([-7, 7, 7]), ints([3, -3, 3])]) == ints([2, -2, 1]))
+        #expect(try fold("Mod", [floats([-7.5]), floats([2])], [intAttribute("fmod", 1)]) == floats([-1.5]))
+    }
+
+    /// Pow(2, [0, 3]) = [1, 8] stays integer; Sqrt(64) = 8 (a head size's scale, 1/√64);
+    /// Not(Equal([1, 2], 2)) = [1, 0]; Less([1, 5], 3) = [1, 0]; Max(1, [0, 4]) = [1, 4].
+    @Test func powerSqrtComparisonsAndLogic() throws {
+        #expect(try fold("Pow", [ints([2], shape: []), ints([0, 3])]) == ints([1, 8]))
+        #expect(try fold("Sqrt", [floats([64])]) == floats([8]))
+        #expect(try fold("Not", [try fold("Equal", [ints([1, 2]), ints([2])])]) == ints([1, 0]))
+        #expect(try fold("Less", [ints([1, 5]), ints([3])]) == ints([1, 0]))
+        #expect(try fold("Max", [ints([1], shape: []), ints([0, 4])]) == ints([1, 4]))
+    }
+
+    /// ScatterND into zeros(2, 3) of the rows [[1]] ← [7, 8, 9] and of the element [0, 2] ← 5:
+    /// [[0, 0, 0], [7, 8, 9]] and [[0, 0, 5], [0, 0, 0]] (Swin writes its window mask this way).
+    @Test func scatterNDWritesRowsAndElements() throws {
+        let zeros = ints([0, 0, 0, 0, 0, 0], shape: [2, 3])
+        #expect(try fold("ScatterND", [zeros, ints([1], shape: [1, 1]), ints([7, 8, 9], shape: [1, 3])])
+                == ints([0, 0, 0, 7, 8, 9], shape: [2, 3]))
+        #expect(try fold("ScatterND", [zeros, ints([0, 2], shape: [1, 2]), ints([5], shape: [1])])
+                == ints([0, 0, 5, 0, 0, 0], shape: [2, 3]))
+    }
+
+    /// Tile([[1, 2]], [2, 2]) = [[1, 2, 1, 2], [1, 2, 1, 2]].
+    @Test func tileRepeatsAlongEveryAxis() throws {
+        #expect(try fold("Tile", [ints([1, 2], shape: [1, 2]), ints([2, 2])]) == ints([1, 2, 1, 2, 1, 2, 1, 2], shape: [2, 4]))
+    }
+
+    /// Split [1 … 5] by the sizes [2, 3] (an input from opset 13) and into two parts by
+    /// `num_outputs` (opset 18: ⌈5/2⌉ = 3, then 2).
+    @Test func splitFoldsEveryOutput() throws {
+        let x = ints([1, 2, 3, 4, 5])
+        #expect(try foldOutputs("Split", [x, ints([2, 3])], outputs: 2) == [ints([1, 2]), ints([3, 4, 5])])
+        #expect(try foldOutputs("Split", [x], [intAttribute("num_outputs", 2)], outputs: 2, opset: 18)
+                == [ints([1, 2, 3]), ints([4, 5])])
     }
 
     /// Transpose of [[1, 2, 3], [4, 5, 6]] is [[1, 4], [2, 5], [3, 6]]; Concat of [1] and
