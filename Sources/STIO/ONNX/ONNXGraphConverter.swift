@@ -13,6 +13,9 @@ enum ONNXValue {
     /// Not computed. `report` is the entry to add to the unsupported list when something reads
     /// it; nil when its producer is already listed.
     case unavailable(report: UnsupportedOperator?)
+    /// An ONNX sequence (`SequenceEmpty`, `SequenceInsert`, a `Loop`'s carried list), resolved at
+    /// import time into its elements.
+    case sequence([ONNXValue])
 }
 
 /// A trained parameter or buffer handed to `ONNXGraphConverter.addNode`.
@@ -172,6 +175,8 @@ struct ONNXGraphConverter {
             return try materializedPad(name, source: source, pads: pads, padNode: padNode)
         case .unavailable:
             throw ONNXImportIssue.malformed("input \(index) is not computed")
+        case .sequence:
+            throw ONNXImportIssue.malformed("input \(index) is a sequence where a tensor is expected")
         }
     }
 
@@ -240,6 +245,15 @@ struct ONNXGraphConverter {
     /// Marks a node's outputs as not computed; `report` is listed if something reads them.
     mutating func markUnavailable(_ names: [String], report: UnsupportedOperator?) {
         for name in names { bind(name, to: .unavailable(report: report)) }
+    }
+
+    /// Runs `body` in a nested scope (a `Loop` iteration, an `If` branch): the value names it
+    /// binds are forgotten afterwards, so the next iteration's body sees the outer values again;
+    /// the engine nodes it adds stay.
+    mutating func scoped<R>(_ body: (inout ONNXGraphConverter) throws -> R) rethrows -> R {
+        let (outerValues, outerMaterialized) = (values, materialized)
+        defer { (values, materialized) = (outerValues, outerMaterialized) }
+        return try body(&self)
     }
 
     // MARK: - Private

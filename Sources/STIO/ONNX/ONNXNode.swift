@@ -73,6 +73,12 @@ struct ONNXNode {
         return attribute.t
     }
 
+    func graph(_ name: String) throws -> Onnx_GraphProto? {
+        guard let attribute = attributes[name] else { return nil }
+        guard attribute.type == .graph else { throw wrongType(name, "a graph") }
+        return attribute.g
+    }
+
     private func wrongType(_ attribute: String, _ expected: String) -> ONNXImportIssue {
         .malformed("attribute '\(attribute)' is not \(expected)")
     }

@@ -10,6 +10,8 @@ extension ONNXGraphConverter {
         "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Einsum",
         "Concat", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Cast", "Shape", "Size",
         "ReduceMean", "ReduceSum", "LSTM", "Split", "Tile", "Expand",
+        "If", "Loop", "SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt", "SequenceLength",
+        "ConcatFromSequence",
     ]
 
     /// Converts a node whose inputs are not all constants; throws `ONNXImportIssue.unsupported`
@@ -51,6 +53,10 @@ extension ONNXGraphConverter {
         case "Split": try convertSplit(node)
         case "Tile": try convertTile(node)
         case "Expand": try convertExpand(node)
+        case "If": try convertIf(node)
+        case "Loop": try convertLoop(node)
+        case "SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt", "SequenceLength", "ConcatFromSequence":
+            try convertSequenceOp(node)
         default:
             let folded = ONNXConstantFolding.foldable.contains(node.opType)
             throw ONNXImportIssue.unsupported(folded ? "it is folded only when its inputs are constants" : "")
