@@ -20,10 +20,14 @@ public struct ExplainedModel: Sendable {
     public var task: Task
     /// The node holding per-frame softmax attention weights (`N × T`), if the model has one.
     public var attentionNode: String?
+    /// How token layers (N, L, D) map back to space-time, for transformers.
+    public var tokenGrid: TokenGrid?
 
     /// A model from any graph (an ONNX import, a hand-built `Graph`); `defaultLayer` must name one
     /// of its nodes or aliases.
-    public init(graph: Graph, inputKind: InputKind, defaultLayer: String, task: Task, attentionNode: String? = nil) {
+    public init(graph: Graph, inputKind: InputKind, defaultLayer: String, task: Task, attentionNode: String? = nil,
+                tokenGrid: TokenGrid? = nil) {
+        self.tokenGrid = tokenGrid
         self.graph = graph
         self.inputKind = inputKind
         self.defaultLayer = defaultLayer

@@ -7,7 +7,7 @@ struct STExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stexplain",
         abstract: "Explain spatio-temporal deep networks.",
-        subcommands: [ExplainCommand.self, EvaluateCommand.self, MergeCommand.self, DemoCommand.self, TrainCommand.self, DataCommand.self, ModelsCommand.self, PredictCommand.self, BenchCommand.self])
+        subcommands: [ExplainCommand.self, EvaluateCommand.self, MergeCommand.self, DemoCommand.self, TrainCommand.self, DataCommand.self, ModelsCommand.self, LayersCommand.self, PredictCommand.self, BenchCommand.self])
 
     /// Runs the command with the project's exit codes: 0 success, 2 bad input or usage (one line on
     /// standard error), 1 internal error.

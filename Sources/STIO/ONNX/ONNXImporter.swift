@@ -65,7 +65,15 @@ public enum ONNXImporter {
         var converter = ONNXGraphConverter(graph: proto.graph, inputs: inputs, initializers: initializers,
                                            opset: opset, decoding: decoding,
                                            folding: ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: data.count)))
-        for node in proto.graph.node { try converter.convert(node) }
+        let constantNodes = Dictionary(proto.graph.node.filter { $0.opType == "Constant" && $0.output.count == 1 }
+            .map { ($0.output[0], $0) }, uniquingKeysWith: { first, _ in first })
+        let nodes = ONNXGELUFusion.fused(proto.graph.node) { name in
+            let value = initializers[name] ?? constantNodes[name].flatMap { node in
+                node.attribute.first { $0.name == "value" && $0.type == .tensor }.flatMap { try? decoding.decode($0.t, role: "") }
+            }
+            return value.flatMap { $0.count == 1 ? $0.floats[0] : nil }
+        }
+        for node in nodes { try converter.convert(node) }
         let outputNames = proto.graph.output.map(\.name)
         let graph = try converter.finish(outputs: outputNames)
         let producer = [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")

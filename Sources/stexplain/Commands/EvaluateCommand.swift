@@ -31,6 +31,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
     var model: String
 
+    @OptionGroup(title: "ONNX models")
+    var onnx: ONNXOptions
+
     @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
     var weights: String?
 
@@ -134,7 +137,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         let (inputs, source) = try evaluationInputs()
         let first = try inputs.batch(0..<1)
-        let loading = ModelLoading(model: model, weights: weights, strict: true, randomWeights: false)
+        let loading = ModelLoading(model: model, weights: weights, strict: true, randomWeights: false, onnx: onnx)
         let (explained, _) = try loading.load(inputShape: first.inputs.shape, input: source)
         _ = try Evaluator(model: explained, settings: settings).unit.axes(for: explained.inputKind)
         let usesClassImportance = importance == "class"

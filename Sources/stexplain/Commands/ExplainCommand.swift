@@ -37,6 +37,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
     var model: String
 
+    @OptionGroup(title: "ONNX models")
+    var onnx: ONNXOptions
+
     @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
     var weights: String?
 
@@ -143,8 +146,9 @@ struct ExplainCommand: ParsableCommand {
             return try explainManifest(manifest, methods: methods)
         }
         guard let input else { throw STError.invalidRequest("give --input (a video, .skeleton or .npy file) or --manifest") }
-        let tensor = try inputLoading(start: start).load(input)
+        var tensor = try inputLoading(start: start).load(input)
         let explained = try loadModel(inputShape: tensor.shape, input: input)
+        tensor = try ONNXModel.conformed(tensor, to: explained)
         let run = try ExplanationRun(tensor, inputPath: input, modelName: model, model: explained, methods: methods,
                                      target: try target(for: tensor), options: try options(for: tensor, label: methods.map(\.rawValue).joined(separator: ",")))
         try OutputDirectory.write(out, files: run.files)
@@ -170,8 +174,9 @@ struct ExplainCommand: ParsableCommand {
         var importance: [String: JointImportance] = [:]
         do {
             for (number, entry) in entries.enumerated() {
-                let tensor = try inputLoading(start: entry.start ?? start).load(entry.path)
+                var tensor = try inputLoading(start: entry.start ?? start).load(entry.path)
                 let model = try explained ?? loadModel(inputShape: tensor.shape, input: entry.path)
+                tensor = try ONNXModel.conformed(tensor, to: model)
                 explained = model
                 let name = ReportIndex.directoryName(for: entry.path, taken: Set(index.map(\.directory)))
                 let target = self.target == "label" ? Target.classIndex(entry.label) : try target(for: tensor)
@@ -210,7 +215,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     private func loadModel(inputShape: [Int], input: String) throws -> ExplainedModel {
-        let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights)
+        let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights, onnx: onnx)
         let (explained, warnings) = try loading.load(inputShape: inputShape, input: input)
         if !quiet { for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) } }
         return explained

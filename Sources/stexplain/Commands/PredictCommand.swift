@@ -23,6 +23,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
     var model: String
 
+    @OptionGroup(title: "ONNX models")
+    var onnx: ONNXOptions
+
     @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
     var weights: String?
 
@@ -56,9 +59,10 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let loading = InputLoading(frames: frames, start: 0, stride: 1, preset: preset, windowHop: nil, skeletonLayout: nil)
-        let tensor = try loading.load(input)
-        let (explained, _) = try ModelLoading(model: model, weights: weights, strict: true, randomWeights: randomWeights)
+        var tensor = try loading.load(input)
+        let (explained, _) = try ModelLoading(model: model, weights: weights, strict: true, randomWeights: randomWeights, onnx: onnx)
             .load(inputShape: tensor.shape, input: input)
+        tensor = try ONNXModel.conformed(tensor, to: explained)
         try explained.validate(input: tensor, source: input)
         let start = Date()
         let outputs = try explained.graph.forward(tensor, options: ForwardOptions(observe: [], differentiable: false)).output

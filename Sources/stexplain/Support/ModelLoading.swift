@@ -16,12 +16,14 @@ struct ModelLoading {
     var weights: String?
     var strict: Bool
     var randomWeights: Bool
+    /// How an ONNX model's input layout and tokens are read.
+    var onnx = ONNXOptions()
 
     /// The model and the state keys a non-strict load could not match (to print as warnings).
     /// `input` names the input file in errors about its shape.
     func load(inputShape: [Int], input: String) throws -> (model: ExplainedModel, warnings: [String]) {
         if model.hasSuffix(".onnx") {
-            return (try ONNXModel.explainable(path: model, inputShape: inputShape, input: input), [])
+            return (try ONNXModel.explainable(path: model, inputShape: inputShape, input: input, options: onnx), [])
         }
         let weightsPath: String?
         var directory: ObjCBool = false

@@ -1,0 +1,77 @@
+/// Finds the exact GELU that `torch.onnx.export` spells out below opset 20,
+///
+///     y = x · ½ · (1 + erf(x / √2))      (Div by √2 or Mul by 1/√2; the ½ before or after)
+///
+/// and rewrites it as one `Gelu` node (the opset-20 operator, `approximate = "none"`), so the
+/// engine computes it with one GELU kernel and LRP sees one element-wise non-linearity instead of
+/// a product of two signals. The fused node is named after the pattern's scope
+/// (`/encoder/layers/encoder_layer_0/mlp/mlp.1/Gelu`) and writes the pattern's output.
+enum ONNXGELUFusion {
+    /// `nodes` with every GELU pattern replaced; `scalar` gives a value's constant when it is a
+    /// one-element constant (initializer or `Constant` node).
+    static func fused(_ nodes: [Onnx_NodeProto], scalar: (String) -> Float?) -> [Onnx_NodeProto] {
+        var producer: [String: Int] = [:]
+        var consumers: [String: [Int]] = [:]
+        for (index, node) in nodes.enumerated() {
+            for output in node.output { producer[output] = index }
+            for input in node.input where !input.isEmpty { consumers[input, default: []].append(index) }
+        }
+        func close(_ value: Float?, _ expected: Float) -> Bool {
+            value.map { abs($0 - expected) <= 1e-4 * expected } ?? false
+        }
+        /// The one node reading `value`, when it is of `type`.
+        func onlyConsumer(_ value: String, _ type: String) -> Int? {
+            guard let readers = consumers[value], readers.count == 1, nodes[readers[0]].opType == type else { return nil }
+            return readers[0]
+        }
+        /// The input of `node` other than `value`, for binary ops.
+        func other(_ node: Onnx_NodeProto, _ value: String) -> String? {
+            guard node.input.count == 2, node.input.contains(value) else { return nil }
+            return node.input[0] == value ? node.input[1] : node.input[0]
+        }
+        var removed = Set<Int>()
+        var replacements: [Int: Onnx_NodeProto] = [:]
+        for (erfIndex, erf) in nodes.enumerated() where erf.opType == "Erf" && erf.input.count == 1 {
+            guard let scaleIndex = producer[erf.input[0]], consumers[erf.input[0]]?.count == 1 else { continue }
+            let scale = nodes[scaleIndex]
+            guard scale.input.count == 2 else { continue }
+            let x: String
+            if scale.opType == "Div", close(scalar(scale.input[1]), Float(2).squareRoot()) {
+                x = scale.input[0]
+            } else if scale.opType == "Mul", let constant = scale.input.first(where: { close(scalar($0), Float(0.5).squareRoot()) }),
+                      let input = other(scale, constant) {
+                x = input
+            } else {
+                continue
+            }
+            guard let addIndex = onlyConsumer(erf.output[0], "Add"),
+                  let one = other(nodes[addIndex], erf.output[0]), close(scalar(one), 1),
+                  let productIndex = onlyConsumer(nodes[addIndex].output[0], "Mul"),
+                  let factor = other(nodes[productIndex], nodes[addIndex].output[0]) else { continue }
+            var pattern = [scaleIndex, erfIndex, addIndex, productIndex]
+            let last: Int
+            if factor == x, let halfIndex = onlyConsumer(nodes[productIndex].output[0], "Mul"),
+               let half = other(nodes[halfIndex], nodes[productIndex].output[0]), close(scalar(half), 0.5) {
+                last = halfIndex
+            } else if let halfIndex = producer[factor], consumers[factor]?.count == 1, nodes[halfIndex].opType == "Mul",
+                      let half = other(nodes[halfIndex], x), close(scalar(half), 0.5) {
+                pattern.append(halfIndex)
+                last = productIndex
+            } else {
+                continue
+            }
+            pattern.append(last)
+            var gelu = Onnx_NodeProto()
+            gelu.opType = "Gelu"
+            gelu.name = erf.name.hasSuffix("/Erf") ? String(erf.name.dropLast(3)) + "Gelu" : erf.name + ".gelu"
+            gelu.input = [x]
+            gelu.output = [nodes[last].output[0]]
+            removed.formUnion(pattern)
+            replacements[last] = gelu
+        }
+        guard !replacements.isEmpty else { return nodes }
+        return nodes.indices.compactMap { index in
+            replacements[index] ?? (removed.contains(index) ? nil : nodes[index])
+        }
+    }
+}
