@@ -147,3 +147,7 @@ func stringAttribute(_ name: String, _ value: String) -> Onnx_AttributeProto {
 func tensorAttribute(_ name: String, _ value: Onnx_TensorProto) -> Onnx_AttributeProto {
     attribute(name, .tensor) { $0.t = value }
 }
+
+func graphAttribute(_ name: String, _ value: Onnx_GraphProto) -> Onnx_AttributeProto {
+    attribute(name, .graph) { $0.g = value }
+}
