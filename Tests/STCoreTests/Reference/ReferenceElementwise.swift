@@ -105,6 +105,21 @@ extension Reference {
         map(x) { $0 * Swift.max(0, Swift.min(1, $0 / 6 + 0.5)) }
     }
 
+    /// `torch.pow(x, p)`: `x^p` elementwise.
+    static func power(_ x: Tensor, exponent: Float) -> Tensor {
+        map(x) { Foundation.pow($0, Double(exponent)) }
+    }
+
+    /// `torch.sqrt`: `√x` elementwise.
+    static func sqrt(_ x: Tensor) -> Tensor {
+        map(x) { $0.squareRoot() }
+    }
+
+    /// `torch.erf`: `2/√π ∫₀ˣ e^(−t²) dt` elementwise.
+    static func erf(_ x: Tensor) -> Tensor {
+        map(x) { Foundation.erf($0) }
+    }
+
     /// Calls `body` once per slice along `axis` with the flat offsets of that slice's elements.
     private static func forEachSlice(of shape: [Int], axis: Int, _ body: ([Int]) -> Void) {
         let outer = shape[..<axis].reduce(1, *)
