@@ -1,8 +1,8 @@
 import Testing
 @testable import STCore
 
-/// Sigmoid, leaky ReLU, tanh, softmax/log-softmax and dropout against the reference kernels and finite
-/// differences.
+/// Sigmoid, leaky ReLU, tanh, GELU, hard sigmoid, hard swish, softmax/log-softmax and dropout against
+/// the reference kernels and finite differences.
 @Suite struct ActivationTests {
     static let shapes: [[Int]] = [[2, 3, 5], [1, 7], [3, 2, 3, 4, 5]]
 
@@ -30,6 +30,67 @@ import Testing
         let harness = OpHarness(Tanh(), inputs: [x])
         FiniteDifference.expectClose(try harness.forward(), Reference.tanh(x), tolerance: 1e-4)
         try harness.checkGradients(tolerance: 2e-3)
+    }
+
+    /// Normal samples of standard deviation `std`, moved at least 0.1 away from every kink, so
+    /// central differences of step 0.01 see one slope.
+    static func awayFromKinks(_ kinks: [Float], shape: [Int], std: Float, seed: UInt64) -> Tensor {
+        let values = Tensor.randomNormal(shape: shape, std: std, seed: seed).scalars.map { value in
+            guard let kink = kinks.first(where: { abs(value - $0) < 0.1 }) else { return value }
+            return value < kink ? kink - 0.1 : kink + 0.1
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    @Test(arguments: shapes, [GELU.Approximation.none, .tanh])
+    func geluMatchesTheReferenceAndFiniteDifferences(shape: [Int], approximation: GELU.Approximation) throws {
+        let x = Tensor.randomNormal(shape: shape, std: 2, seed: 5)
+        let harness = OpHarness(GELU(approximation: approximation), inputs: [x])
+        let expected = approximation == .none ? Reference.gelu(x) : Reference.geluTanh(x)
+        FiniteDifference.expectClose(try harness.forward().plain(), expected, tolerance: 1e-5)
+        try harness.checkGradients(tolerance: 2e-3)
+    }
+
+    @Test(arguments: shapes, [(alpha: Float(1.0 / 6), beta: Float(0.5)), (alpha: 0.2, beta: 0.5)])
+    func hardSigmoidMatchesTheReferenceAndFiniteDifferences(shape: [Int], coefficients: (alpha: Float, beta: Float)) throws {
+        // Kinks where αx + β is 0 or 1: ±3 for PyTorch's α = 1/6, ±2.5 for ONNX's α = 0.2.
+        let (alpha, beta) = coefficients
+        let x = Self.awayFromKinks([-beta / alpha, (1 - beta) / alpha], shape: shape, std: 3, seed: 6)
+        let harness = OpHarness(HardSigmoid(alpha: alpha, beta: beta), inputs: [x])
+        FiniteDifference.expectClose(try harness.forward().plain(), Reference.hardSigmoid(x, alpha: alpha, beta: beta),
+                                     tolerance: 1e-6)
+        try harness.checkGradients(tolerance: 2e-3)
+    }
+
+    @Test(arguments: shapes)
+    func hardSwishMatchesTheReferenceAndFiniteDifferences(shape: [Int]) throws {
+        let x = Self.awayFromKinks([-3, 3], shape: shape, std: 3, seed: 7)
+        let harness = OpHarness(HardSwish(), inputs: [x])
+        FiniteDifference.expectClose(try harness.forward().plain(), Reference.hardSwish(x), tolerance: 1e-6)
+        try harness.checkGradients(tolerance: 2e-3)
+    }
+
+    @Test func transformerActivationsGiveTheirFormulasValuesAtHandPickedPoints() throws {
+        // GELU(1) = Φ(1) = 0.841345; tanh form: ½(1 + tanh(√(2/π)·1.044715)) = ½(1 + tanh 0.833562) = 0.841192.
+        // Hard sigmoid (α = 0.2, β = 0.5): (−3, 1, 4) → (max(0, −0.1), 0.7, min(1, 1.3)) = (0, 0.7, 1).
+        // Hard swish: (−4, 1, 3) → (−4·0, 1·(1/6 + ½), 3·1) = (0, 0.666667, 3).
+        func apply(_ op: any Op, _ values: [Float]) throws -> [Float] {
+            try OpHarness(op, inputs: [Tensor(shape: [values.count], scalars: values)]).forward().scalars
+        }
+        func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 } }
+        #expect(close(try apply(GELU(approximation: .none), [1]), [0.841345]))
+        #expect(close(try apply(GELU(approximation: .tanh), [1]), [0.841192]))
+        #expect(close(try apply(HardSigmoid(alpha: 0.2, beta: 0.5), [-3, 1, 4]), [0, 0.7, 1]))
+        #expect(close(try apply(HardSwish(), [-4, 1, 3]), [0, 0.666667, 3]))
+    }
+
+    @Test func geluWorksInTheChannelBlockedLayout() throws {
+        let x = Tensor.randomNormal(shape: [2, 20, 3, 5], seed: 8)
+        var context = ForwardContext()
+        let output = try GELU(approximation: .none).forward([DNNL.reorder(x, to: .channelBlocked(16))], parameters: [],
+                                                            context: &context).value
+        #expect(output.format == .channelBlocked(16))
+        FiniteDifference.expectClose(output.plain(), Reference.gelu(x), tolerance: 1e-5)
     }
 
     static let softmaxCases: [(shape: [Int], axis: Int)] = [

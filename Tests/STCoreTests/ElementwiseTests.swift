@@ -65,6 +65,50 @@ import Testing
         try OpHarness(Reciprocal(), inputs: [Self.awayFromZero(shape, seed: 8)]).checkGradients(tolerance: 1e-2)
     }
 
+    @Test(arguments: [Float(2), 3, 0.5])
+    func powerMatchesTheReferenceAndFiniteDifferences(exponent: Float) throws {
+        // Inputs in [0.5, 2]: positive for the non-integer exponent, and √x smooth there.
+        let x = Tensor.randomUniform(shape: [3, 4, 5], in: 0.5...2, seed: 9)
+        let harness = OpHarness(Power(exponent: exponent), inputs: [x])
+        FiniteDifference.expectClose(try harness.forward().plain(), Reference.power(x, exponent: exponent), tolerance: 1e-5)
+        try harness.checkGradients(tolerance: 2e-3)
+    }
+
+    @Test func integerPowersKeepTheSignOfNegativeInputs() throws {
+        // (−2)² = 4, (−2)³ = −8, 1.5² = 2.25, 1.5³ = 3.375; gradients g·2x and g·3x² checked by differences.
+        let x = Tensor(shape: [2], scalars: [-2, 1.5])
+        #expect(try OpHarness(Power(exponent: 2), inputs: [x]).forward().scalars == [4, 2.25])
+        #expect(try OpHarness(Power(exponent: 3), inputs: [x]).forward().scalars == [-8, 3.375])
+        try OpHarness(Power(exponent: 3), inputs: [Self.awayFromZero([3, 5], seed: 10)]).checkGradients(tolerance: 2e-3)
+    }
+
+    @Test(arguments: [[2, 3, 4], [2, 20, 3, 5]])
+    func sqrtMatchesTheReferenceAndFiniteDifferences(shape: [Int]) throws {
+        let x = Tensor.randomUniform(shape: shape, in: 0.5...4, seed: 11)
+        let harness = OpHarness(Sqrt(), inputs: [x])
+        FiniteDifference.expectClose(try harness.forward().plain(), Reference.sqrt(x), tolerance: 1e-6)
+        try harness.checkGradients(tolerance: 2e-3)
+        // √(0.25, 4, 9) = (0.5, 2, 3).
+        #expect(try OpHarness(Sqrt(), inputs: [Tensor(shape: [3], scalars: [0.25, 4, 9])]).forward().scalars == [0.5, 2, 3])
+    }
+
+    @Test(arguments: [[2, 3, 4], [2, 20, 3, 5]])
+    func erfMatchesTheReferenceAndFiniteDifferences(shape: [Int]) throws {
+        let x = Tensor.randomNormal(shape: shape, seed: 12)
+        let harness = OpHarness(Erf(), inputs: [x])
+        FiniteDifference.expectClose(try harness.forward().plain(), Reference.erf(x), tolerance: 1e-6)
+        try harness.checkGradients(tolerance: 2e-3)
+        // erf(0) = 0, erf(1) = 0.842701, erf(−2) = −0.995322.
+        let values = try OpHarness(Erf(), inputs: [Tensor(shape: [3], scalars: [0, 1, -2])]).forward().scalars
+        #expect(zip(values, [0, 0.842701, -0.995322]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(values)")
+    }
+
+    @Test func elementwiseFunctionsKeepONNXTypeNames() {
+        #expect(Power(exponent: 2).typeName == "Pow")
+        #expect(Sqrt().typeName == "Sqrt")
+        #expect(Erf().typeName == "Erf")
+    }
+
     @Test func crossEntropyGradientIsSoftmaxMinusOneHotOverN() throws {
         // For logits [[1, 2, 3], [0, 0, 0]] and labels [2, 0]:
         // softmax([1,2,3]) = [0.0900, 0.2447, 0.6652]; softmax(0) = 1/3 each.

@@ -58,4 +58,63 @@ import Testing
         try builder.add("bn1", BatchNorm(), inputs: ["input"], parameters: parameters, buffers: buffers)
         #expect { try builder.build(output: "bn1") } throws: { "\($0)".hasPrefix("bn1: ") }
     }
+
+    // MARK: Layer norm
+
+    static let layerNormCases: [(shape: [Int], axis: Int)] = [
+        ([4, 6], -1), ([2, 5, 8], 2), ([2, 5, 8], -2), ([3, 4, 2, 3], 1), ([2, 3, 7], 0),
+    ]
+
+    static func layerNormParameters(_ shape: [Int], axis: Int) -> [String: Tensor] {
+        let normalised = Array(shape[(axis < 0 ? axis + shape.count : axis)...])
+        return ["weight": Tensor.randomUniform(shape: normalised, in: 0.5...1.5, seed: 21),
+                "bias": Tensor.randomNormal(shape: normalised, seed: 22)]
+    }
+
+    @Test(arguments: layerNormCases.indices, [false, true])
+    func layerNormMatchesTheReferenceOverTheTrailingAxes(index: Int, training: Bool) throws {
+        let (shape, axis) = Self.layerNormCases[index]
+        let parameters = Self.layerNormParameters(shape, axis: axis)
+        let x = Tensor.randomNormal(shape: shape, mean: 0.5, std: 2, seed: 23)
+        let harness = OpHarness(LayerNorm(axis: axis, epsilon: 1e-5), inputs: [x], parameters: parameters, training: training)
+        let expected = Reference.layerNorm(x, axis: axis, weight: parameters["weight"]!, bias: parameters["bias"]!,
+                                           epsilon: 1e-5)
+        FiniteDifference.expectClose(try harness.forward().plain(), expected, tolerance: 1e-5)
+    }
+
+    @Test(arguments: layerNormCases.indices, [false, true])
+    func layerNormBackwardMatchesFiniteDifferences(index: Int, training: Bool) throws {
+        let (shape, axis) = Self.layerNormCases[index]
+        let harness = OpHarness(LayerNorm(axis: axis, epsilon: 1e-5), inputs: [Tensor.randomNormal(shape: shape, seed: 24)],
+                                parameters: Self.layerNormParameters(shape, axis: axis), training: training)
+        try harness.checkGradients(tolerance: 5e-3)
+    }
+
+    @Test func layerNormOfAHandComputedRow() throws {
+        // x = (1, 2, 3, 4): μ = 2.5, σ² = (2.25 + 0.25 + 0.25 + 2.25)/4 = 1.25, √(σ² + 0) = 1.118034;
+        // x̂ = (−1.5, −0.5, 0.5, 1.5)/1.118034 = (−1.341641, −0.447214, 0.447214, 1.341641);
+        // weight (1, 2, 1, 2), bias (0, 0, 1, 1): y = (−1.341641, −0.894427, 1.447214, 3.683282).
+        let harness = OpHarness(LayerNorm(axis: -1, epsilon: 0), inputs: [Tensor(shape: [1, 4], scalars: [1, 2, 3, 4])],
+                                parameters: ["weight": Tensor(shape: [4], scalars: [1, 2, 1, 2]),
+                                             "bias": Tensor(shape: [4], scalars: [0, 0, 1, 1])])
+        let y = try harness.forward().scalars
+        #expect(zip(y, [-1.341641, -0.894427, 1.447214, 3.683282]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(y)")
+    }
+
+    @Test func layerNormParametersOfTheWrongShapeAreAShapeErrorNamingTheNode() throws {
+        var builder = GraphBuilder(input: "input", shape: [2, 3, 4])
+        try builder.add("norm", LayerNorm(axis: -2, epsilon: 1e-5), inputs: ["input"],
+                        parameters: ["weight": Tensor(zeros: [4]), "bias": Tensor(zeros: [3, 4])])
+        #expect { try builder.build(output: "norm") } throws: { "\($0)".hasPrefix("norm: ") }
+    }
+
+    @Test func layerNormOnAnAxisOutsideTheRankThrowsAShapeError() {
+        let error = #expect(throws: STError.self) {
+            try LayerNorm(axis: 3, epsilon: 1e-5).outputShape(inputs: [[2, 5, 4]], parameters: [[4], [4]])
+        }
+        guard case .shape = error else {
+            Issue.record("expected a shape error, got \(String(describing: error))")
+            return
+        }
+    }
 }

@@ -150,7 +150,7 @@ import STModels
         let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "square",
                                    task: .classification(classes: 1))
         #expect(throws: STError.unsupported(
-            op: "LRP through Mul (node 'square') of two operands neither of which is a gate (softmax, sigmoid or reciprocal)")) {
+            op: "LRP through Mul (node 'square') of two operands neither of which is a gate (softmax, sigmoid, hard sigmoid or reciprocal)")) {
             try explain(Tensor(shape: [1, 2], scalars: [1, 2]), model: model, method: .lrp)
         }
     }

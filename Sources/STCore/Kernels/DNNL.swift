@@ -838,6 +838,92 @@ enum DNNL {
         return (Tensor(shape: x.shape, format: x.format, storage: gradInput.storage), gradScale, gradShift)
     }
 
+    // MARK: - Layer normalisation
+
+    /// The layer norm primitive over the last axis of `rows × width` data, with scale and shift.
+    private static func layerNormPrimitive(rows: Int, width: Int, epsilon: Float,
+                                           propagation: dnnl_prop_kind_t) throws -> Primitive {
+        try cached("ln|\(rows)|\(width)|\(epsilon)|\(propagation.rawValue)") {
+            var op = dnnl_layer_normalization_desc_t()
+            var data = desc([rows, width])
+            var statistics = desc([rows])
+            try check(dnnl_layer_normalization_forward_desc_init(&op, propagation, &data, &statistics, epsilon,
+                                                                 scaleShiftFlags),
+                      "layer norm descriptor")
+            return try Primitive(op: &op, what: "layer norm")
+        }
+    }
+
+    /// Layer norm of the rows of a plain `rows × width` tensor: y = (x − μ)/√(σ² + ε)·scale + shift
+    /// with μ and the biased σ² of each row, and `scale`, `shift` of shape `(width)`.
+    static func layerNormInference(_ x: Tensor, scale: Tensor, shift: Tensor, epsilon: Float) throws -> Tensor {
+        let primitive = try layerNormPrimitive(rows: x.shape[0], width: x.shape[1], epsilon: epsilon,
+                                               propagation: dnnl_forward_inference)
+        let output = Tensor(uninitialized: x.shape)
+        try execute(primitive, layerNormArguments(x, output: output, scale: scale, shift: shift))
+        return output
+    }
+
+    /// Layer norm as `layerNormInference`, also returning each row's mean and biased variance.
+    static func layerNormTraining(_ x: Tensor, scale: Tensor, shift: Tensor,
+                                  epsilon: Float) throws -> (output: Tensor, mean: Tensor, variance: Tensor) {
+        let rows = x.shape[0]
+        let primitive = try layerNormPrimitive(rows: rows, width: x.shape[1], epsilon: epsilon,
+                                               propagation: dnnl_forward_training)
+        let output = Tensor(uninitialized: x.shape)
+        let mean = Tensor(uninitialized: [rows])
+        let variance = Tensor(uninitialized: [rows])
+        try execute(primitive, layerNormArguments(x, output: output, scale: scale, shift: shift) + [
+            Argument(DNNL_ARG_MEAN, desc([rows]), mean.storage), Argument(DNNL_ARG_VARIANCE, desc([rows]), variance.storage),
+        ])
+        return (output, mean, variance)
+    }
+
+    /// The source, destination, scale and shift arguments of a layer norm forward pass.
+    private static func layerNormArguments(_ x: Tensor, output: Tensor, scale: Tensor, shift: Tensor) -> [Argument] {
+        let (data, channels) = (desc(x.shape), desc([x.shape[1]]))
+        return [
+            Argument(DNNL_ARG_SRC, data, x.plain().storage), Argument(DNNL_ARG_DST, data, output.storage),
+            Argument(DNNL_ARG_SCALE, channels, scale.plain().storage),
+            Argument(DNNL_ARG_SHIFT, channels, shift.plain().storage),
+        ]
+    }
+
+    /// Gradients of layer norm over the rows of a plain `rows × width` tensor with respect to its
+    /// input, scale and shift, given the rows' `mean` and biased `variance` from the forward pass.
+    /// (oneDNN 2.6 implements no data-only backward pass of a layer norm with scale: the parameter
+    /// gradients always come along.)
+    static func layerNormBackward(_ gradOutput: Tensor, input x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor,
+                                  shift: Tensor, epsilon: Float) throws -> (input: Tensor, scale: Tensor, shift: Tensor) {
+        let (rows, width) = (x.shape[0], x.shape[1])
+        let forward = try layerNormPrimitive(rows: rows, width: width, epsilon: epsilon, propagation: dnnl_forward_training)
+        let primitive = try cached("ln-bwd|\(rows)|\(width)|\(epsilon)") {
+            var op = dnnl_layer_normalization_desc_t()
+            var diff = desc([rows, width]), source = desc([rows, width])
+            var statistics = desc([rows])
+            try check(dnnl_layer_normalization_backward_desc_init(&op, dnnl_backward, &diff, &source, &statistics, epsilon,
+                                                                  scaleShiftFlags),
+                      "layer norm backward descriptor")
+            return try Primitive(op: &op, hint: forward, what: "layer norm backward")
+        }
+        let (data, channels, perRow) = (desc([rows, width]), desc([width]), desc([rows]))
+        let gradInput = Tensor(uninitialized: x.shape)
+        let gradScale = Tensor(uninitialized: [width])
+        let gradShift = Tensor(uninitialized: [width])
+        try execute(primitive, [
+            Argument(DNNL_ARG_SRC, data, x.plain().storage),
+            Argument(DNNL_ARG_DIFF_DST, data, gradOutput.plain().storage),
+            Argument(DNNL_ARG_MEAN, perRow, mean.plain().storage),
+            Argument(DNNL_ARG_VARIANCE, perRow, variance.plain().storage),
+            Argument(DNNL_ARG_SCALE, channels, scale.plain().storage),
+            Argument(DNNL_ARG_SHIFT, channels, shift.plain().storage),
+            Argument(DNNL_ARG_DIFF_SRC, data, gradInput.storage),
+            Argument(DNNL_ARG_DIFF_SCALE, channels, gradScale.storage),
+            Argument(DNNL_ARG_DIFF_SHIFT, channels, gradShift.storage),
+        ])
+        return (gradInput, gradScale, gradShift)
+    }
+
     // MARK: - Element-wise
 
     /// Element-wise functions oneDNN computes.
@@ -845,39 +931,78 @@ enum DNNL {
         case relu, sigmoid, tanh
         /// max(x, 0) + slope·min(x, 0): oneDNN's relu with α = slope.
         case leakyRelu(slope: Float)
+        /// x·Φ(x) = ½x(1 + erf(x/√2)).
+        case geluErf
+        /// ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+        case geluTanh
+        /// x·max(0, min(1, x/6 + ½)) (oneDNN 2.6 fixes the slope and offset; α and β are ignored).
+        case hardSwish
+        /// scale·x + shift.
+        case linear(scale: Float, shift: Float)
+        /// max(lower, min(upper, x)), with derivative 1 strictly between the bounds and 0 elsewhere
+        /// (oneDNN's `clip_v2`).
+        case clip(lower: Float, upper: Float)
+        /// x^exponent (oneDNN's pow with α = 1, β = exponent).
+        case power(exponent: Float)
+        case sqrt
 
         var forwardAlgorithm: dnnl_alg_kind_t {
             switch self {
             case .relu, .leakyRelu: return dnnl_eltwise_relu
             case .sigmoid: return dnnl_eltwise_logistic
             case .tanh: return dnnl_eltwise_tanh
+            case .geluErf: return dnnl_eltwise_gelu_erf
+            case .geluTanh: return dnnl_eltwise_gelu_tanh
+            case .hardSwish: return dnnl_eltwise_hardswish
+            case .linear: return dnnl_eltwise_linear
+            case .clip: return dnnl_eltwise_clip_v2
+            case .power: return dnnl_eltwise_pow
+            case .sqrt: return dnnl_eltwise_sqrt
             }
         }
 
-        /// The variants whose backward pass reads the forward output instead of the input
-        /// (valid for leaky ReLU with a non-negative slope, which keeps the sign).
-        var fromOutputAlgorithm: dnnl_alg_kind_t {
+        /// The variant whose backward pass reads the forward output instead of the input (valid
+        /// for leaky ReLU with a non-negative slope, which keeps the sign); nil where oneDNN has
+        /// none and the backward pass reads the input.
+        var fromOutputAlgorithm: dnnl_alg_kind_t? {
             switch self {
             case .relu, .leakyRelu: return dnnl_eltwise_relu_use_dst_for_bwd
             case .sigmoid: return dnnl_eltwise_logistic_use_dst_for_bwd
             case .tanh: return dnnl_eltwise_tanh_use_dst_for_bwd
+            case .clip: return dnnl_eltwise_clip_v2_use_dst_for_bwd
+            case .sqrt: return dnnl_eltwise_sqrt_use_dst_for_bwd
+            case .geluErf, .geluTanh, .hardSwish, .linear, .power: return nil
             }
         }
 
         /// oneDNN's α parameter.
         var alpha: Float {
-            if case .leakyRelu(let slope) = self { return slope }
-            return 0
+            switch self {
+            case .leakyRelu(let slope): return slope
+            case .linear(let scale, _): return scale
+            case .clip(let lower, _): return lower
+            case .power: return 1
+            case .relu, .sigmoid, .tanh, .geluErf, .geluTanh, .hardSwish, .sqrt: return 0
+            }
         }
 
-        var key: String { "\(forwardAlgorithm.rawValue)|\(alpha)" }
+        /// oneDNN's β parameter.
+        var beta: Float {
+            switch self {
+            case .linear(_, let shift): return shift
+            case .clip(_, let upper): return upper
+            case .power(let exponent): return exponent
+            case .relu, .sigmoid, .tanh, .leakyRelu, .geluErf, .geluTanh, .hardSwish, .sqrt: return 0
+            }
+        }
     }
 
-    private static func eltwisePrimitive(_ algorithm: dnnl_alg_kind_t, alpha: Float, _ data: Desc) throws -> Primitive {
-        try cached("eltwise|\(algorithm.rawValue)|\(alpha)|\(descKey(data))") {
+    private static func eltwisePrimitive(_ algorithm: dnnl_alg_kind_t, _ function: Eltwise, _ data: Desc) throws -> Primitive {
+        try cached("eltwise|\(algorithm.rawValue)|\(function.alpha)|\(function.beta)|\(descKey(data))") {
             var op = dnnl_eltwise_desc_t()
             var data = data
-            try check(dnnl_eltwise_forward_desc_init(&op, dnnl_forward_training, algorithm, &data, alpha, 0),
+            try check(dnnl_eltwise_forward_desc_init(&op, dnnl_forward_training, algorithm, &data, function.alpha,
+                                                     function.beta),
                       "eltwise descriptor")
             return try Primitive(op: &op, what: "eltwise")
         }
@@ -886,31 +1011,47 @@ enum DNNL {
     /// `f(x)` element-wise, in `x`'s layout.
     static func eltwiseForward(_ x: Tensor, _ function: Eltwise) throws -> Tensor {
         let data = desc(x.shape, x.format)
-        let primitive = try eltwisePrimitive(function.forwardAlgorithm, alpha: function.alpha, data)
+        let primitive = try eltwisePrimitive(function.forwardAlgorithm, function, data)
         let output = Buffer(desc: data)
         try execute(primitive, [Argument(DNNL_ARG_SRC, data, x.storage), Argument(DNNL_ARG_DST, data, output.storage)])
         return Tensor(shape: x.shape, format: x.format, storage: output.storage)
     }
 
     /// `g · f′` where `f′` is computed from the forward output `y` (ReLU: `[y > 0]`, sigmoid:
-    /// `y(1 − y)`, tanh: `1 − y²`). The result has `y`'s layout.
+    /// `y(1 − y)`, tanh: `1 − y²`, clip: `[lower < y < upper]`, sqrt: `1/(2y)`). The result has
+    /// `y`'s layout.
     static func eltwiseBackward(_ gradOutput: Tensor, output y: Tensor, _ function: Eltwise) throws -> Tensor {
-        let data = desc(y.shape, y.format)
-        let forward = try eltwisePrimitive(function.fromOutputAlgorithm, alpha: function.alpha, data)
-        let primitive = try cached("eltwise-bwd|\(function.key)|\(descKey(data))") {
+        guard let algorithm = function.fromOutputAlgorithm else {
+            preconditionFailure("\(function) has no backward pass from its output")
+        }
+        return try eltwiseBackward(gradOutput, values: y, slot: DNNL_ARG_DST, algorithm, function)
+    }
+
+    /// `g · f′(x)` computed from the forward input `x` (GELU, hard swish, linear, pow). The result
+    /// has `x`'s layout.
+    static func eltwiseBackward(_ gradOutput: Tensor, input x: Tensor, _ function: Eltwise) throws -> Tensor {
+        try eltwiseBackward(gradOutput, values: x, slot: DNNL_ARG_SRC, function.forwardAlgorithm, function)
+    }
+
+    /// The backward primitive of `algorithm`, reading the forward input or output `values` (in `slot`).
+    private static func eltwiseBackward(_ gradOutput: Tensor, values: Tensor, slot: Int32, _ algorithm: dnnl_alg_kind_t,
+                                        _ function: Eltwise) throws -> Tensor {
+        let data = desc(values.shape, values.format)
+        let forward = try eltwisePrimitive(algorithm, function, data)
+        let primitive = try cached("eltwise-bwd|\(algorithm.rawValue)|\(function.alpha)|\(function.beta)|\(descKey(data))") {
             var op = dnnl_eltwise_desc_t()
             var diff = data, source = data
-            try check(dnnl_eltwise_backward_desc_init(&op, function.fromOutputAlgorithm, &diff, &source, function.alpha, 0),
+            try check(dnnl_eltwise_backward_desc_init(&op, algorithm, &diff, &source, function.alpha, function.beta),
                       "eltwise backward descriptor")
             return try Primitive(op: &op, hint: forward, what: "eltwise backward")
         }
         let gradInput = Buffer(desc: data)
         try execute(primitive, [
-            Argument(DNNL_ARG_DST, data, y.storage),
+            Argument(slot, data, values.storage),
             Argument(DNNL_ARG_DIFF_DST, data, try conform(gradOutput, to: data)),
             Argument(DNNL_ARG_DIFF_SRC, data, gradInput.storage),
         ])
-        return Tensor(shape: y.shape, format: y.format, storage: gradInput.storage)
+        return Tensor(shape: values.shape, format: values.format, storage: gradInput.storage)
     }
 
     // MARK: - Binary

@@ -6,7 +6,8 @@ import STCore
 /// target — zennit starts from 1 instead, so its maps are ours divided by y_c) and walks the
 /// nodes backwards, each step conserving Σ R up to what biases and ε absorb:
 /// - convolutions and linear layers: the composite's rule (`LRPRule`);
-/// - ReLU, leaky ReLU and dropout: relevance passes on unchanged (seed 002: R_k = R_j);
+/// - ReLU, leaky ReLU, GELU, hard swish and dropout: relevance passes on unchanged (seed 002:
+///   R_k = R_j; AttnLRP's identity rule for element-wise non-linearities);
 /// - reshape, flatten, permute, slice, concat, index select, padding and max pooling: relevance
 ///   is routed by the op's own backward (max pooling: the winner takes all, as zennit's gradient
 ///   rule for it; index select adds up the relevance of an input picked more than once; reflect
@@ -18,18 +19,21 @@ import STCore
 ///   (residual additions split in proportion to each branch), batch norm and the ST-GCN graph
 ///   aggregation: R_i = x_i·∂z/∂x_i · R / (z + ε·sign z), relevance only to inputs that depend on
 ///   the network input;
+/// - layer norm: the ε rule of its affine map with σ held constant, centering included
+///   (AttnLRP and LXT; `LayerNormRelevance`);
 /// - LSTMs: signal-take-all for the gates, ε for the cell's sum and the linear maps (Arras et
 ///   al. 2017, 2019; `LSTMRelevance`);
 /// - element-wise and matrix products of two values that depend on the network input
 ///   (attention weighting, attention pooling, division a/b = a ⊙ 1/b): signal-take-all. The gate
-///   — the operand computed by a softmax, sigmoid or reciprocal, directly or through reshapes —
-///   gets nothing; the other operand x gets R_x = x·∂z/∂x · R / (z + ε·sign z) with the gate
-///   held fixed: all of R for a ⊙ x, the ε rule of the linear map for attention pooling
+///   — the operand computed by a softmax, sigmoid, hard sigmoid or reciprocal, directly or through
+///   reshapes — gets nothing; the other operand x gets R_x = x·∂z/∂x · R / (z + ε·sign z) with the
+///   gate held fixed: all of R for a ⊙ x, the ε rule of the linear map for attention pooling
 ///   Σ_t a_t·x_t. Two gates or two non-gates
 ///   throw `STError.unsupported` naming the node; a product with a constant is the linear map
 ///   of the other operand (the same formula);
-/// - softmax, sigmoid, tanh and reciprocal only lie on gate paths, which receive no relevance;
-///   relevance reaching one throws `STError.unsupported` naming the node.
+/// - softmax, sigmoid, hard sigmoid, tanh and reciprocal only lie on gate paths, and power, square
+///   root and erf on normalisation or gate paths, which receive no relevance; relevance reaching
+///   one throws `STError.unsupported` naming the node.
 public struct LRP: Sendable {
     /// The rule of every convolution and linear layer.
     public var composite: LRPComposite
@@ -81,23 +85,28 @@ public struct LRP: Sendable {
     private func step(_ node: Node, inputs: [Tensor], state: [Tensor], relevance: Tensor,
                       flows: [Bool], graph: Graph, layerOutput: Tensor?) throws -> [Tensor?] {
         let op = node.op
-        if op is Softmax || op is Sigmoid || op is Tanh || op is Reciprocal {
+        if op is Softmax || op is Sigmoid || op is HardSigmoid || op is Tanh || op is Reciprocal
+            || op is Power || op is Sqrt || op is Erf {
             throw STError.unsupported(op: "LRP through \(op.typeName) (node '\(node.name)')")
         }
         if let lstm = op as? LSTM {
             let record = try Self.record(op, inputs: inputs, state: state)
             return [try LSTMRelevance.inputRelevance(of: lstm, record: record, relevance: relevance, epsilon: epsilon)]
         }
+        if let layerNorm = op as? LayerNorm {
+            return [LayerNormRelevance.inputRelevance(of: layerNorm, input: inputs[0], weight: state[0], bias: state[1],
+                                                      relevance: relevance, epsilon: epsilon)]
+        }
         var flows = flows
         if op is Multiply || op is MatMul, flows == [true, true] {
             let gates = node.inputs.map { Self.isGate($0, in: graph) }
             guard gates == [true, false] || gates == [false, true] else {
                 throw STError.unsupported(op: "LRP through \(op.typeName) (node '\(node.name)') of two "
-                                          + (gates[0] ? "gates" : "operands neither of which is a gate (softmax, sigmoid or reciprocal)"))
+                                          + (gates[0] ? "gates" : "operands neither of which is a gate (softmax, sigmoid, hard sigmoid or reciprocal)"))
             }
             flows = gates.map { !$0 }
         }
-        if op is ReLU || op is LeakyReLU || op is Dropout { return [relevance] }
+        if op is ReLU || op is LeakyReLU || op is GELU || op is HardSwish || op is Dropout { return [relevance] }
         if op is Reshape || op is Flatten || op is Permute || op is Slice || op is Concat || op is IndexSelect || op is Pad
             || (op as? Pooling)?.kind == .max {
             let record = try Self.record(op, inputs: inputs, state: state)
@@ -151,13 +160,13 @@ public struct LRP: Sendable {
         return Elementwise.sum(of: products) ?? Tensor(zeros: input.shape)
     }
 
-    /// Whether `name` is a gate: the output of a softmax, sigmoid or reciprocal, directly or
-    /// through reshapes.
+    /// Whether `name` is a gate: the output of a softmax, sigmoid, hard sigmoid or reciprocal,
+    /// directly or through reshapes.
     private static func isGate(_ name: String, in graph: Graph) -> Bool {
         guard let node = try? graph.node(named: name) else { return false }
         switch node.op {
         case let softmax as Softmax: return !softmax.log
-        case is Sigmoid, is Reciprocal: return true
+        case is Sigmoid, is HardSigmoid, is Reciprocal: return true
         case is Reshape, is Flatten, is Permute: return isGate(node.inputs[0], in: graph)
         default: return false
         }

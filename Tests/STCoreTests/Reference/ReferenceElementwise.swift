@@ -85,6 +85,41 @@ extension Reference {
         map(x) { 1 / $0 }
     }
 
+    /// `torch.nn.functional.gelu(approximate: "none")`: `x·Φ(x) = ½x(1 + erf(x/√2))` elementwise.
+    static func gelu(_ x: Tensor) -> Tensor {
+        map(x) { 0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }
+    }
+
+    /// `torch.nn.functional.gelu(approximate: "tanh")`: `½x(1 + tanh(√(2/π)(x + 0.044715x³)))` elementwise.
+    static func geluTanh(_ x: Tensor) -> Tensor {
+        map(x) { 0.5 * $0 * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * ($0 + 0.044715 * $0 * $0 * $0))) }
+    }
+
+    /// ONNX `HardSigmoid`: `max(0, min(1, α·x + β))` elementwise.
+    static func hardSigmoid(_ x: Tensor, alpha: Float, beta: Float) -> Tensor {
+        map(x) { Swift.max(0, Swift.min(1, Double(alpha) * $0 + Double(beta))) }
+    }
+
+    /// `torch.nn.functional.hardswish`: `x·max(0, min(1, x/6 + ½))` elementwise.
+    static func hardSwish(_ x: Tensor) -> Tensor {
+        map(x) { $0 * Swift.max(0, Swift.min(1, $0 / 6 + 0.5)) }
+    }
+
+    /// `torch.pow(x, p)`: `x^p` elementwise.
+    static func power(_ x: Tensor, exponent: Float) -> Tensor {
+        map(x) { Foundation.pow($0, Double(exponent)) }
+    }
+
+    /// `torch.sqrt`: `√x` elementwise.
+    static func sqrt(_ x: Tensor) -> Tensor {
+        map(x) { $0.squareRoot() }
+    }
+
+    /// `torch.erf`: `2/√π ∫₀ˣ e^(−t²) dt` elementwise.
+    static func erf(_ x: Tensor) -> Tensor {
+        map(x) { Foundation.erf($0) }
+    }
+
     /// Calls `body` once per slice along `axis` with the flat offsets of that slice's elements.
     private static func forEachSlice(of shape: [Int], axis: Int, _ body: ([Int]) -> Void) {
         let outer = shape[..<axis].reduce(1, *)

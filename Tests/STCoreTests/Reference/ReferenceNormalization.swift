@@ -69,4 +69,32 @@ extension Reference {
         }
         return (Tensor(shape: x.shape, scalars: out), mean, variance)
     }
+
+    /// `torch.nn.functional.layer_norm(x, normalized_shape: x.shape[axis...], weight, bias, eps)`:
+    /// for every leading index, over the `M` elements of the trailing axes from `axis` on,
+    ///
+    ///     mean     = Σ x / M
+    ///     variance = Σ (x − mean)² / M        (biased)
+    ///     out      = (x − mean) / √(variance + epsilon) ⊙ weight + bias
+    ///
+    /// `weight` and `bias` have the shape of the trailing axes; a negative `axis` counts from the end.
+    static func layerNorm(_ x: Tensor, axis: Int, weight: Tensor, bias: Tensor, epsilon: Float) -> Tensor {
+        let axis = normalizedAxis(axis, rank: x.rank)
+        let trailing = Array(x.shape[axis...])
+        precondition(weight.shape == trailing && bias.shape == trailing,
+                     "weight \(weight.shape) / bias \(bias.shape) for normalised shape \(trailing)")
+        let width = trailing.reduce(1, *)
+        let values = x.scalars, gamma = weight.scalars, beta = bias.scalars
+        var out = [Float](repeating: 0, count: values.count)
+        for start in stride(from: 0, to: values.count, by: width) {
+            let row = values[start..<(start + width)].map(Double.init)
+            let mean = row.reduce(0, +) / Double(width)
+            let variance = row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(width)
+            let deviation = (variance + Double(epsilon)).squareRoot()
+            for (j, value) in row.enumerated() {
+                out[start + j] = Float((value - mean) / deviation * Double(gamma[j]) + Double(beta[j]))
+            }
+        }
+        return Tensor(shape: x.shape, scalars: out)
+    }
 }

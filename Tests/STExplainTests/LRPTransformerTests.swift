@@ -1,0 +1,95 @@
+import Testing
+import STCore
+@testable import STExplain
+
+/// LRP through the ops of vision and video transformers (AttnLRP, Achtibat et al. 2024): the ε
+/// rule of layer norm's affine map with σ held constant, the identity for element-wise
+/// non-linearities, hard sigmoid as a gate, and no relevance through normalisation arithmetic.
+@Suite struct LRPTransformerTests {
+    func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+    }
+
+    /// A model input → `op` (named `name`) → fc with weight `fcWeight` and no bias, for inputs (1, W).
+    func model(_ op: any Op, named name: String, fcWeight: [Float]) throws -> ExplainedModel {
+        var builder = GraphBuilder(shape: [1, fcWeight.count])
+        try builder.add(name, op, inputs: ["input"])
+        try builder.add("fc", Linear(bias: false), inputs: [name],
+                        parameters: ["weight": Tensor(shape: [1, fcWeight.count], scalars: fcWeight)])
+        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: name,
+                              task: .classification(classes: 1))
+    }
+
+    @Test func layerNormSharesRelevanceByItsAffineMapAtFixedSigma() throws {
+        // x = (1, 2, 3, 4), weight (1, 2, 1, 2), bias (0, 0, 1, 1), ε_LN = 0: μ = 2.5, σ = √1.25 = 1.118034,
+        // z = weight ⊙ (x − μ)/σ + bias = (−1.341641, −0.894427, 1.447214, 3.683282).
+        // R = (1, −1, 2, 0.5), ε = 0: r = R/z = (−0.745356, 1.118034, 1.381966, 0.135748),
+        // v = weight ⊙ r = (−0.745356, 2.236068, 1.381966, 0.271496), mean v = 0.786044,
+        // R_x = x ⊙ (v − mean v)/σ = (−1.369726, 2.593882, 1.599027, −1.840898).
+        // Conservation: Σ R_x = 0.982285 = Σ R·(z − bias)/z = 1 − 1 + 0.618034 + 0.364252.
+        let relevance = LayerNormRelevance.inputRelevance(
+            of: LayerNorm(axis: -1, epsilon: 0), input: Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]),
+            weight: Tensor(shape: [4], scalars: [1, 2, 1, 2]), bias: Tensor(shape: [4], scalars: [0, 0, 1, 1]),
+            relevance: Tensor(shape: [1, 4], scalars: [1, -1, 2, 0.5]), epsilon: 0).scalars
+        #expect(close(relevance, [-1.369726, 2.593882, 1.599027, -1.840898]), "\(relevance)")
+        #expect(abs(relevance.reduce(0, +) - 0.982285) < 1e-5)
+    }
+
+    @Test func layerNormWithoutBiasConservesTheScoreEndToEnd() throws {
+        // With bias 0, Σ R·(z − bias)/z = Σ R: every sample's input relevance adds up to its score.
+        var builder = GraphBuilder(shape: [1, 2, 3])
+        try builder.add("norm", LayerNorm(axis: 1, epsilon: 1e-5), inputs: ["input"],
+                        parameters: ["weight": .randomUniform(shape: [2, 3], in: 0.5...1.5, seed: 1),
+                                     "bias": Tensor(zeros: [2, 3])])
+        try builder.add("flatten", Flatten(startDim: 1), inputs: ["norm"])
+        try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": .randomNormal(shape: [3, 6], seed: 2)])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "norm",
+                                   task: .classification(classes: 3))
+        let input = Tensor.randomNormal(shape: [2, 2, 3], mean: 0.5, seed: 3)
+        let explanation = try explain(input, model: model, method: .lrp)
+        for n in 0..<2 {
+            let total = explanation.attribution.scalars[(n * 6)..<((n + 1) * 6)].reduce(0, +)
+            #expect(abs(total - explanation.scores[n]) <= 1e-4 * max(1, abs(explanation.scores[n])),
+                    "sample \(n): Σ R = \(total), y = \(explanation.scores[n])")
+        }
+    }
+
+    @Test func geluAndHardSwishPassRelevanceOnUnchanged() throws {
+        // x = (1, −0.5), fc weight (1, 2). GELU: a = (0.841345, −0.154269), y = 0.532807; ε at fc gives
+        // R_a = w ⊙ a = (0.841345, −0.308538), which reaches x unchanged.
+        // Hard swish: a = (1·(1/6 + ½), −0.5·(−1/12 + ½)) = (0.666667, −0.208333), R_x = (0.666667, −0.416667).
+        let x = Tensor(shape: [1, 2], scalars: [1, -0.5])
+        let gelu = try explain(x, model: model(GELU(approximation: .none), named: "act", fcWeight: [1, 2]), method: .lrp)
+        #expect(close(gelu.scores, [0.532807]))
+        #expect(close(gelu.attribution.scalars, [0.841345, -0.308538]), "\(gelu.attribution.scalars)")
+        let hardSwish = try explain(x, model: model(HardSwish(), named: "act", fcWeight: [1, 2]), method: .lrp)
+        #expect(close(hardSwish.attribution.scalars, [0.666667, -0.416667]), "\(hardSwish.attribution.scalars)")
+    }
+
+    @Test func hardSigmoidGatedProductRoutesEverythingToTheSignal() throws {
+        // x = (1, −1), gate hardsigmoid(x) = (1/6 + ½, −1/6 + ½) = (2/3, 1/3), p = gate ⊙ x = (2/3, −1/3),
+        // y = (2, 1)·p = 1. ε at fc: R_p = w ⊙ p = (4/3, −1/3); signal-take-all: R_x = R_p.
+        var builder = GraphBuilder(shape: [1, 2])
+        try builder.add("gate", HardSigmoid(), inputs: ["input"])
+        try builder.add("gated", Multiply(), inputs: ["input", "gate"])
+        try builder.add("fc", Linear(bias: false), inputs: ["gated"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [2, 1])])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "gated",
+                                   task: .classification(classes: 1))
+        let explanation = try explain(Tensor(shape: [1, 2], scalars: [1, -1]), model: model, method: .lrp)
+        #expect(close(explanation.scores, [1]))
+        #expect(close(explanation.attribution.scalars, [4.0 / 3, -1.0 / 3]), "\(explanation.attribution.scalars)")
+    }
+
+    static let normalisationArithmetic: [(op: any Op, name: String)] = [
+        (Sqrt(), "Sqrt"), (Power(exponent: 2), "Pow"), (Erf(), "Erf"), (HardSigmoid(), "HardSigmoid"),
+    ]
+
+    @Test(arguments: normalisationArithmetic.indices)
+    func relevanceReachingNormalisationArithmeticIsUnsupported(index: Int) throws {
+        let (op, typeName) = Self.normalisationArithmetic[index]
+        let model = try model(op, named: "root", fcWeight: [1, 2])
+        #expect(throws: STError.unsupported(op: "LRP through \(typeName) (node 'root')")) {
+            try explain(Tensor(shape: [1, 2], scalars: [1, 4]), model: model, method: .lrp)
+        }
+    }
+}
