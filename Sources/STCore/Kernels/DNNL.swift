@@ -78,9 +78,16 @@ enum DNNL {
         }
     }
 
-    /// Descriptor of a tensor of `shape` in `format` (a scalar is described as shape [1]).
+    /// Descriptor of a tensor of `shape` in `format` (a scalar is described as shape [1]). Plain
+    /// tensors of rank 7–12 (window partitions reshape to rank 8) are described by their
+    /// row-major strides, since oneDNN names plain tags only up to rank 6.
     static func desc(_ shape: [Int], _ format: MemoryFormat = .plain) -> Desc {
         let shape = shape.isEmpty ? [1] : shape
+        if format == .plain, shape.count > 6 {
+            var strides = [Int](repeating: 1, count: shape.count)
+            for axis in shape.indices.dropLast().reversed() { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+            return desc(shape, strides: strides)
+        }
         guard let tag = tag(rank: shape.count, format: format) else {
             preconditionFailure("no oneDNN tag for \(format) at rank \(shape.count)")
         }

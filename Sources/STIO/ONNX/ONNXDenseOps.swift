@@ -64,10 +64,64 @@ extension ONNXGraphConverter {
         } else if Self.isBatchedProduct(x, a, output) {
             op = MatMul()
         } else {
-            throw ONNXImportIssue.unsupported("equation '\(equation)'; only graph aggregation (nkctv,kvw->nctw) and batched matrix products are imported")
+            try convertEinsumAsMatMul(node, x, a, output, equation: equation)
+            return
         }
         let (first, second) = (try tensorInput(node, 0), try tensorInput(node, 1))
         bind(node.outputs[0], to: .node(try addNode(node.name, op, inputs: [first, second])))
+    }
+
+    /// Any other two-operand equation with distinct letters per term, each letter either shared
+    /// by both operands and the output (batch), by both operands only (summed), or by one operand
+    /// and the output (free) — MViT's relative positions `bythwc,hkc->bythwk` — as
+    ///
+    ///     x → permute (batch, x-free, summed) → reshape (batch, Πx-free, Πsummed)   `<name>.x…`
+    ///     a → permute (batch, summed, a-free) → reshape (batch, Πsummed, Πa-free)   `<name>.a…`
+    ///     MatMul `<name>.matmul` → reshape (batch, x-free, a-free) → permute to the output `<name>`
+    private mutating func convertEinsumAsMatMul(_ node: ONNXNode, _ x: [Character], _ a: [Character], _ output: [Character],
+                                                equation: String) throws {
+        let unsupported = ONNXImportIssue.unsupported("equation '\(equation)'; two-operand products whose letters each "
+                                                      + "appear in the output or in both operands are imported")
+        guard Set(x).count == x.count, Set(a).count == a.count, Set(output).count == output.count,
+              !(x + a).contains("*"), Set(output).isSubset(of: Set(x + a)),
+              (x + a).allSatisfy({ output.contains($0) || (x.contains($0) && a.contains($0)) }) else { throw unsupported }
+        let batch = output.filter { x.contains($0) && a.contains($0) }
+        let summed = x.filter { a.contains($0) && !output.contains($0) }
+        let xFree = x.filter { !a.contains($0) }, aFree = a.filter { !x.contains($0) }
+        let (first, second) = (try tensorInput(node, 0), try tensorInput(node, 1))
+        var size: [Character: Int] = [:]
+        for (letters, name) in [(x, first), (a, second)] {
+            for (letter, extent) in zip(letters, shape(name)) {
+                guard size[letter].map({ $0 == extent }) ?? true else { throw unsupported }
+                size[letter] = extent
+            }
+        }
+        func arranged(_ input: String, _ letters: [Character], as order: [Character], grouped groups: [[Character]],
+                      suffix: String) throws -> String {
+            var current = input
+            let permutation = order.map { letters.firstIndex(of: $0)! }
+            if permutation != Array(letters.indices) {
+                current = try addNode(available("\(node.name).\(suffix)_permute"), Permute(permutation), inputs: [current])
+            }
+            let target = groups.map { $0.reduce(1) { $0 * size[$1]! } }
+            if target != shape(current) {
+                current = try addNode(available("\(node.name).\(suffix)_reshape"), Reshape(target), inputs: [current])
+            }
+            return current
+        }
+        let left = try arranged(first, x, as: batch + xFree + summed, grouped: batch.map { [$0] } + [xFree, summed], suffix: "x")
+        let right = try arranged(second, a, as: batch + summed + aFree, grouped: batch.map { [$0] } + [summed, aFree], suffix: "a")
+        var result = try addNode(available("\(node.name).matmul"), MatMul(), inputs: [left, right])
+        let produced = batch + xFree + aFree
+        let unflattened = produced.map { size[$0]! }
+        if unflattened != shape(result) {
+            result = try addNode(available("\(node.name).reshape"), Reshape(unflattened), inputs: [result])
+        }
+        let permutation = output.map { produced.firstIndex(of: $0)! }
+        if permutation != Array(output.indices) {
+            result = try addNode(node.name, Permute(permutation), inputs: [result])
+        }
+        bind(node.outputs[0], to: .node(result))
     }
 
     /// x = n k c t v, A = k v w, output = n c t w, with distinct letters.

@@ -9,9 +9,9 @@ extension ONNXGraphConverter {
         "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Reciprocal", "Softmax", "LogSoftmax", "Dropout", "Identity",
         "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Einsum",
         "Concat", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Cast", "Shape", "Size",
-        "ReduceMean", "ReduceSum", "LSTM", "Split", "Tile", "Expand",
+        "ReduceMean", "ReduceSum", "LSTM", "Split", "Tile", "Expand", "ScatterND",
         "If", "Loop", "SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt", "SequenceLength",
-        "ConcatFromSequence",
+        "ConcatFromSequence", "LayerNormalization", "Gelu", "Erf", "HardSigmoid", "HardSwish", "Pow", "Sqrt",
     ]
 
     /// Converts a node whose inputs are not all constants; throws `ONNXImportIssue.unsupported`
@@ -53,6 +53,14 @@ extension ONNXGraphConverter {
         case "Split": try convertSplit(node)
         case "Tile": try convertTile(node)
         case "Expand": try convertExpand(node)
+        case "ScatterND": try convertScatterND(node)
+        case "LayerNormalization": try convertLayerNormalization(node)
+        case "Gelu": try convertGELU(node)
+        case "Erf": try convertUnary(node, Erf())
+        case "HardSigmoid": try convertHardSigmoid(node)
+        case "HardSwish": try convertUnary(node, HardSwish())
+        case "Pow": try convertPower(node)
+        case "Sqrt": try convertUnary(node, Sqrt())
         case "If": try convertIf(node)
         case "Loop": try convertLoop(node)
         case "SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt", "SequenceLength", "ConcatFromSequence":

@@ -1,7 +1,9 @@
 import STCore
 
-/// Splitting and repeating computed tensors: `Split` (attention's fused q/k/v), `Tile` and
-/// `Expand` (class tokens repeated over frames or the batch). Sizes must be known at import time.
+/// Splitting, repeating and scattering computed tensors: `Split` (attention's fused q/k/v),
+/// `Tile` and `Expand` (class tokens repeated over frames or the batch), `ScatterND` (MViT's
+/// relative positions added into a block of the attention map). Sizes and indices must be known
+/// at import time.
 extension ONNXGraphConverter {
     /// `Split` → one `Slice` per output along the axis, named `<name>.part<i>` (the first `<name>`).
     mutating func convertSplit(_ node: ONNXNode) throws {
@@ -54,5 +56,49 @@ extension ONNXGraphConverter {
         }
         let zeros = try addNode(available("\(node.name).zeros"), Constant(Tensor(zeros: zerosShape)), inputs: [])
         bind(node.outputs[0], to: .node(try addNode(node.name, Add(), inputs: [input, zeros])))
+    }
+
+    /// `ScatterND(data, indices, updates)` with constant indices (reduction none) of computed
+    /// tensors: with k the indices' last size, data's first k axes flattened into R rows and
+    /// updates' index axes into U rows (both of the remaining size S),
+    ///
+    ///     y = rows of Concat(data (R × S), updates (U × S)) picked by IndexSelect: row r is
+    ///         R + u when tuple u writes r (the last one wins), r otherwise
+    ///
+    /// (`<name>.data`, `<name>.updates`, `<name>.rows`, `<name>.select`, then `<name>` reshapes to
+    /// data's shape), so gradients and relevance of overwritten rows stop there.
+    mutating func convertScatterND(_ node: ONNXNode) throws {
+        let reduction = try node.string("reduction") ?? "none"
+        guard reduction == "none" else { throw ONNXImportIssue.unsupported("reduction '\(reduction)'") }
+        guard let indicesName = node.input(1), case .constant(let indices)? = values[indicesName] else {
+            throw ONNXImportIssue.unsupported("its indices are computed at run time")
+        }
+        let (data, updates) = (try tensorInput(node, 0), try tensorInput(node, 2))
+        let (dataShape, updatesShape) = (shape(data), shape(updates))
+        guard let k = indices.shape.last, k >= 1, k <= dataShape.count,
+              updatesShape == Array(indices.shape.dropLast()) + Array(dataShape[k...]) else {
+            throw ONNXImportIssue.malformed("ScatterND of \(updatesShape) at indices \(indices.shape) into \(dataShape)")
+        }
+        let rows = dataShape[..<k].reduce(1, *), rowSize = dataShape[k...].reduce(1, *)
+        let tuples = indices.count / k
+        var picks = Array(0..<rows)
+        let positions = indices.ints
+        for tuple in 0..<tuples {
+            var row = 0
+            for axis in 0..<k {
+                let index = positions[tuple * k + axis]
+                let wrapped = index < 0 ? index + dataShape[axis] : index
+                guard wrapped >= 0 && wrapped < dataShape[axis] else {
+                    throw ONNXImportIssue.malformed("index \(index) out of range for size \(dataShape[axis])")
+                }
+                row = row * dataShape[axis] + wrapped
+            }
+            picks[row] = rows + tuple
+        }
+        let flatData = try addNode(available("\(node.name).data"), Reshape([rows, rowSize]), inputs: [data])
+        let flatUpdates = try addNode(available("\(node.name).updates"), Reshape([tuples, rowSize]), inputs: [updates])
+        let joined = try addNode(available("\(node.name).rows"), Concat(axis: 0), inputs: [flatData, flatUpdates])
+        let selected = try addNode(available("\(node.name).select"), IndexSelect(axis: 0, indices: picks), inputs: [joined])
+        bind(node.outputs[0], to: .node(try addNode(node.name, Reshape(dataShape), inputs: [selected])))
     }
 }

@@ -157,7 +157,10 @@ extension ONNXGraphConverter {
 
     /// `Shape` / `Size` of a computed tensor: constants from the import-time shape.
     mutating func convertShapeQuery(_ node: ONNXNode) throws {
-        let inputShape = shape(try tensorInput(node, 0))
+        // Two statements: `shape(try tensorInput(…))` would read the shapes from before
+        // `tensorInput` materialised a pending padding.
+        let input = try tensorInput(node, 0)
+        let inputShape = shape(input)
         let value = node.opType == "Size"
             ? ONNXConstant(shape: [], ints: [inputShape.reduce(1, *)])
             : ONNXConstant(vector: Array(inputShape[try ONNXConstantFolding.shapeRange(node, rank: inputShape.count)]))

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import STCore
+@testable import STIO
+
+/// Tests/Fixtures/onnx/zoo/: small configurations of today's architectures (MViT v1/v2,
+/// Swin3D, Swin, ViT, ConvNeXt, MobileNetV3, VideoMAE, TimeSformer) with random weights,
+/// exported by scripts/onnx/export-fixtures.py --zoo through both exporters and several opsets.
+private let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/onnx/zoo")
+
+/// One line of index.json.
+struct ZooFixture: Decodable, Sendable, CustomTestStringConvertible {
+    let onnx: String
+    let input: String
+    let logits: String
+    let opset: Int
+    let exporter: String
+    let family: String
+    let layout: String
+
+    var testDescription: String { onnx }
+
+    static let all: [ZooFixture] = {
+        guard let data = try? Data(contentsOf: zoo.appendingPathComponent("index.json")),
+              let entries = try? JSONDecoder().decode([ZooFixture].self, from: data) else { return [] }
+        return entries
+    }()
+
+    func path(_ file: String) -> String { zoo.appendingPathComponent(file).path }
+}
+
+@Suite("ONNX import of transformer and efficient-CNN fixtures")
+struct ONNXZooFixtureTests {
+    @Test func theIndexListsEveryFamily() {
+        #expect(Set(ZooFixture.all.map(\.family)) == ["tiny_mvit_v2", "tiny_mvit_v1", "tiny_swin3d", "tiny_swin2d", "tiny_vit",
+                                                      "tiny_convnext", "tiny_mobilenet_v3", "tiny_videomae", "tiny_timesformer"])
+    }
+
+    /// max |import − PyTorch| ≤ 10⁻⁴ · max |PyTorch| for the stored input, whatever the exporter
+    /// and opset (14, 17, 18, 20).
+    @Test(arguments: ZooFixture.all)
+    func importReproducesPyTorchLogits(fixture: ZooFixture) throws {
+        let model = try ONNXImporter.read(path: fixture.path(fixture.onnx))
+        let expected = try NPY.read(path: fixture.path(fixture.logits))
+        let output = try model.graph.forward(try NPY.read(path: fixture.path(fixture.input)),
+                                             options: ForwardOptions(observe: [], differentiable: false)).output
+        #expect(output.shape == expected.shape)
+        let scale = expected.scalars.map(abs).max() ?? 0
+        let largestError = zip(output.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(scale > 0.005, "the fixture's logits are too small to compare")
+        #expect(largestError <= 1e-4 * scale, "largest |import − PyTorch| = \(largestError), largest |logit| = \(scale)")
+    }
+}
