@@ -104,22 +104,24 @@ enum ONNXModel {
     }
 
     /// The input of the last global pooling — a pooling or mean that takes a map of more than one
-    /// cell to one cell (a mean over the tokens for token models); failing that, for token models the last residual sum of the final token shape before the last
-    /// softmax; else the last node. Named by its shortest alias when it has one.
+    /// cell to one cell; for token models a mean over the tokens of the residual stream (the
+    /// shape the last layer normalisation of tokens reads). Failing that, for token models the
+    /// last residual sum of the stream's shape before the last softmax; else the last node.
+    /// Named by its shortest alias when it has one.
     static func defaultLayer(of graph: Graph, shapes: [String: [Int]], tokens: Bool) -> String {
+        let stream = graph.nodes.last { $0.op.typeName == "LayerNorm" && shapes[$0.inputs[0]]?.count == 3 }
+            .flatMap { shapes[$0.inputs[0]] }
         let pool = graph.nodes.last { node in
             guard tokens else {
                 guard node.op is AdaptiveAveragePool || node.op is Mean || node.op is Pooling,
                       let input = shapes[node.inputs[0]], let output = shapes[node.name] else { return false }
                 return input.dropFirst(2).reduce(1, *) > 1 && output.dropFirst(2).reduce(1, *) == 1
             }
-            return (node.op as? Mean)?.axes == [1] && shapes[node.inputs[0]]?.count == 3
+            return (node.op as? Mean)?.axes == [1] && shapes[node.inputs[0]] == stream
         }
         var feature = pool?.inputs.first
-        if feature == nil, tokens, let lastSoftmax = graph.nodes.lastIndex(where: { $0.op is Softmax }),
-           let finalNorm = graph.nodes.last(where: { $0.op.typeName == "LayerNorm" && shapes[$0.inputs[0]]?.count == 3 }),
-           let finalShape = shapes[finalNorm.inputs[0]] {
-            feature = graph.nodes[..<lastSoftmax].last { $0.op is Add && shapes[$0.name] == finalShape }?.name
+        if feature == nil, tokens, let stream, let lastSoftmax = graph.nodes.lastIndex(where: { $0.op is Softmax }) {
+            feature = graph.nodes[..<lastSoftmax].last { $0.op is Add && shapes[$0.name] == stream }?.name
         }
         guard let feature else { return graph.nodes.last?.name ?? graph.output }
         let aliases = graph.aliases.filter { $0.value == feature }.map(\.key).sorted { ($0.count, $0) < ($1.count, $1) }
