@@ -7,10 +7,20 @@ import STCore
 /// input's first size is written with `0` ("copy the input's size") there: the batch size may
 /// then differ at run time, as `Graph.forward` allows.
 extension ONNXGraphConverter {
-    /// `Concat` → `Concat(axis:)`; constant operands become `Constant` nodes.
+    /// `Concat` → `Concat(axis:)`; constant operands become `Constant` nodes, empty ones are left
+    /// out (a single remaining input is the output itself).
     mutating func convertConcat(_ node: ONNXNode) throws {
         guard let axis = try node.int("axis") else { throw ONNXImportIssue.malformed("axis is missing") }
-        let inputs = try node.proto.input.indices.filter { node.input($0) != nil }.map { try tensorInput(node, $0) }
+        let inputs = try node.proto.input.indices.filter { index in
+            guard let name = node.input(index) else { return false }
+            if case .constant(let constant)? = values[name], constant.count == 0 { return false }
+            return true
+        }.map { try tensorInput(node, $0) }
+        guard inputs.count > 1 else {
+            guard let only = inputs.first else { throw ONNXImportIssue.unsupported("every input is empty") }
+            bind(node.outputs[0], to: .node(only))
+            return
+        }
         bind(node.outputs[0], to: .node(try addNode(node.name, Concat(axis: axis), inputs: inputs)))
     }
 
@@ -110,7 +120,8 @@ extension ONNXGraphConverter {
     }
 
     /// `Slice` of a computed tensor with constant starts/ends/axes/steps → one `Slice` per
-    /// sliced axis (`<name>.axisK` …, the last named `<name>`); positive steps only.
+    /// sliced axis (`<name>.axisK` …, the last named `<name>`); positive steps only. An empty
+    /// slice is an empty constant (only `Concat` reads it).
     mutating func convertSlice(_ node: ONNXNode) throws {
         let input = try tensorInput(node, 0)
         guard let starts = try integersInput(node, 1, role: "starts"), let ends = try integersInput(node, 2, role: "ends") else {
@@ -130,7 +141,12 @@ extension ONNXGraphConverter {
             let picked = ONNXShapeRules.slicePositions(size: inputShape[axis], start: starts[position], end: ends[position],
                                                        step: steps[position])
             guard let first = picked.first, let last = picked.last else {
-                throw ONNXImportIssue.malformed("the slice of axis \(axis) is empty")
+                // torch.roll by 0 (Swin's shift along an axis the window covers) concatenates an
+                // empty slice; it stays an empty constant, which Concat leaves out.
+                var emptyShape = inputShape
+                emptyShape[axis] = 0
+                bind(node.outputs[0], to: .constant(ONNXConstant(shape: emptyShape, floats: [])))
+                return
             }
             if picked != Array(0..<inputShape[axis]) {
                 slices.append(Slice(axis: axis, start: first, end: last + 1, step: steps[position]))
