@@ -116,6 +116,14 @@ struct ONNXConstantFoldingTests {
                 == ints([0, 0, 5, 0, 0, 0], shape: [2, 3]))
     }
 
+    /// GatherND of [[1, 2], [3, 4]] at the tuples [[1], [0]] (rows 1 and 0) gives [[3, 4], [1, 2]];
+    /// at [[0, 1]] the element 2.
+    @Test func gatherNDPicksRowsAndElements() throws {
+        let data = ints([1, 2, 3, 4], shape: [2, 2])
+        #expect(try fold("GatherND", [data, ints([1, 0], shape: [2, 1])]) == ints([3, 4, 1, 2], shape: [2, 2]))
+        #expect(try fold("GatherND", [data, ints([0, 1], shape: [1, 2])]) == ints([2], shape: [1]))
+    }
+
     /// Tile([[1, 2]], [2, 2]) = [[1, 2, 1, 2], [1, 2, 1, 2]].
     @Test func tileRepeatsAlongEveryAxis() throws {
         #expect(try fold("Tile", [ints([1, 2], shape: [1, 2]), ints([2, 2])]) == ints([1, 2, 1, 2, 1, 2, 1, 2], shape: [2, 4]))

@@ -23,7 +23,7 @@ struct ONNXConstantFolding {
         "Constant", "Identity", "Cast", "Shape", "Size", "Gather", "Slice", "Concat", "Unsqueeze", "Squeeze",
         "Reshape", "Flatten", "Transpose", "ConstantOfShape", "Range", "Add", "Sub", "Mul", "Div", "Neg",
         "Equal", "Where", "Expand",
-    ]).union(foldedArithmetic).union(["ScatterND", "Tile", "Split"])
+    ]).union(foldedArithmetic).union(["ScatterND", "GatherND", "Tile", "Split"])
 
     /// The values of `node`'s outputs, from its constant inputs (nil where an optional input is absent).
     func evaluateOutputs(_ node: ONNXNode, inputs: [ONNXConstant?], opset: Int,
@@ -101,6 +101,7 @@ struct ONNXConstantFolding {
         case "Expand": return try expand(try input(0), to: try input(1).ints)
         case "ScatterND": return try scatterND(try input(0), indices: try input(1), updates: try input(2), node: node)
         case "Tile": return try tile(try input(0), repeats: try input(1).ints)
+        case "GatherND": return try gatherND(try input(0), indices: try input(1), node: node)
         case let type where Self.foldedArithmetic.contains(type):
             return try arithmetic(node, inputs: inputs.compactMap { $0 })
         default:

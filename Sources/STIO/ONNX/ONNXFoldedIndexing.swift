@@ -1,6 +1,36 @@
-/// Scatter and repetition on import-time constants: Swin's shifted-window mask is written by
-/// `ScatterND` into slices of a zero image, TimeSformer's and MViT's token tables by `Tile`.
+/// Scatter, gather and repetition on import-time constants: Swin's shifted-window mask is written
+/// by `ScatterND` into slices of a zero image, MViT's relative-position tables are read by
+/// `GatherND` (dynamo exports), token tables repeated by `Tile`.
 extension ONNXConstantFolding {
+    /// `GatherND(data, indices)` with `batch_dims = 0`: y[i…] = data[indices[i…]] — each k-tuple
+    /// (the indices' last axis) picks a slice of data's remaining axes.
+    func gatherND(_ data: ONNXConstant, indices: ONNXConstant, node: ONNXNode) throws -> ONNXConstant {
+        guard try node.int("batch_dims", default: 0) == 0 else { throw ONNXImportIssue.unsupported("batch_dims ≠ 0 is not folded") }
+        guard let k = indices.shape.last, k >= 1, k <= data.shape.count else {
+            throw ONNXImportIssue.malformed("GatherND indices of shape \(indices.shape) for data \(data.shape)")
+        }
+        let sliceSize = data.shape[k...].reduce(1, *)
+        let strides = ONNXConstant.strides(data.shape)
+        let positions = indices.ints
+        let tuples = positions.count / k
+        _ = try ONNXShapeRules.elementCount([tuples, sliceSize], limit: max(limit, data.count))
+        var sources: [Int] = []
+        sources.reserveCapacity(tuples * sliceSize)
+        for tuple in 0..<tuples {
+            var offset = 0
+            for axis in 0..<k {
+                let index = positions[tuple * k + axis]
+                let wrapped = index < 0 ? index + data.shape[axis] : index
+                guard wrapped >= 0 && wrapped < data.shape[axis] else {
+                    throw ONNXImportIssue.malformed("GatherND index \(index) out of range for size \(data.shape[axis])")
+                }
+                offset += wrapped * strides[axis]
+            }
+            sources += offset..<(offset + sliceSize)
+        }
+        return data.picking(sources, shape: Array(indices.shape.dropLast()) + Array(data.shape[k...]))
+    }
+
     /// `ScatterND(data, indices, updates)` with `reduction = none`: a copy of `data` where the
     /// k-tuple `indices[i…]` (last axis k) addresses the slice `data[idx, :, …]` that takes
     /// `updates[i…, :, …]`; later tuples win when they repeat.

@@ -15,7 +15,54 @@ struct BenchCommand: ParsableCommand {
               stexplain bench explain
               STEXPLAIN_THREADS=1 stexplain bench lrp --skip-split
             """,
-        subcommands: [EngineBenchCommand.self, ExplainBenchCommand.self, LRPBenchCommand.self])
+        subcommands: [EngineBenchCommand.self, ExplainBenchCommand.self, LRPBenchCommand.self, ModelBenchCommand.self])
+}
+
+struct ModelBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Time a model's forward pass and Grad-CAM at its default layer on an input.",
+        discussion: """
+            For any model --model takes (an ONNX export of a transformer, say): the median of \
+            --runs inference forward passes and Grad-CAMs, alternating, after a warm-up. \
+            Threads: STEXPLAIN_THREADS.
+
+            Example: stexplain bench model --model vit_b_16.onnx --input x.npy --runs 5
+            """)
+
+    @Option(help: "Built-in architecture name (with --random-weights) or an ONNX file.")
+    var model: String
+
+    @OptionGroup(title: "ONNX models")
+    var onnx: ONNXOptions
+
+    @Option(help: "Input (.npy, video or .skeleton).")
+    var input: String
+
+    @Option(help: "Timed runs per measurement (the median is reported).")
+    var runs = 3
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() throws {
+        var tensor = try InputLoading(frames: 16, start: 0, stride: 1, preset: "kinetics", windowHop: nil, skeletonLayout: nil)
+            .load(input)
+        let (explained, _) = try ModelLoading(model: model, weights: nil, strict: true, randomWeights: true, onnx: onnx)
+            .load(inputShape: tensor.shape, input: input)
+        tensor = try ONNXModel.conformed(tensor, to: explained)
+        let result = try ModelBenchmark(runs: runs, model: explained, input: tensor,
+                                        name: (model as NSString).lastPathComponent).run()
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            print(result.table)
+        }
+    }
 }
 
 struct EngineBenchCommand: ParsableCommand {
