@@ -31,14 +31,44 @@ enum Broadcast {
         return try DNNL.reduce(gradient, to: aligned, mean: false).reshaped(shape)
     }
 
-    /// `a ∘ b` with NumPy broadcasting, for a commutative operation.
+    /// `a ∘ b` with NumPy broadcasting, for a commutative operation. When both operands are
+    /// broadcast, or the rank exceeds oneDNN's plain tags (6), the shapes are first coalesced —
+    /// neighbouring axes that both operands broadcast alike merge into one — so oneDNN's jit
+    /// kernel runs instead of its reference one (MViT's rank-8 outer sums of relative positions).
     static func apply(_ a: Tensor, _ b: Tensor, _ operation: DNNL.BinaryOperation) throws -> Tensor {
         guard let shape = shape(a.shape, b.shape) else {
             throw ShapeCheck.fail("cannot broadcast \(a.shape) with \(b.shape)")
         }
+        if (a.shape != shape && b.shape != shape) || shape.count > 6,
+           let (aShape, bShape, merged) = coalesced(padded(a.shape, to: shape.count), padded(b.shape, to: shape.count), shape),
+           merged.count < shape.count {
+            return try apply(a.plain().reshaped(aShape), b.plain().reshaped(bShape), operation).reshaped(shape)
+        }
         if a.shape == shape { return try DNNL.binary(a, aligned(b, rank: shape.count), operation) }
         if b.shape == shape { return try DNNL.binary(b, aligned(a, rank: shape.count), operation) }
         return try DNNL.binary(try expand(a, to: shape), aligned(b, rank: shape.count), operation)
+    }
+
+    /// Equal-rank operand shapes and their broadcast `shape` with size-1 output axes dropped and
+    /// runs of axes merged where each operand is either full along all of them or 1 along all.
+    private static func coalesced(_ a: [Int], _ b: [Int], _ shape: [Int]) -> ([Int], [Int], [Int])? {
+        var (mergedA, mergedB, merged) = ([Int](), [Int](), [Int]())
+        var previous: (Bool, Bool)?
+        for axis in shape.indices where shape[axis] != 1 {
+            let pattern = (a[axis] == shape[axis], b[axis] == shape[axis])
+            if let previous, previous == pattern {
+                merged[merged.count - 1] *= shape[axis]
+                mergedA[mergedA.count - 1] *= a[axis]
+                mergedB[mergedB.count - 1] *= b[axis]
+            } else {
+                merged.append(shape[axis])
+                mergedA.append(a[axis])
+                mergedB.append(b[axis])
+            }
+            previous = pattern
+        }
+        guard !merged.isEmpty else { return nil }
+        return (mergedA, mergedB, merged)
     }
 
     /// `x` with leading size-1 axes up to `rank` (unchanged, layout kept, when already that rank).
