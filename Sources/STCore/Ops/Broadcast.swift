@@ -32,14 +32,17 @@ enum Broadcast {
     }
 
     /// `a ∘ b` with NumPy broadcasting, for a commutative operation. When both operands are
-    /// broadcast, or the rank exceeds oneDNN's plain tags (6), the shapes are first coalesced —
-    /// neighbouring axes that both operands broadcast alike merge into one — so oneDNN's jit
-    /// kernel runs instead of its reference one (MViT's rank-8 outer sums of relative positions).
+    /// broadcast, the rank exceeds oneDNN's plain tags (6), or plain operands differ in shape,
+    /// the shapes are first coalesced — neighbouring axes that both operands broadcast alike merge
+    /// into one — so oneDNN's jit kernel recognises the broadcast instead of running its reference
+    /// kernel (MViT's rank-8 outer sums of relative positions; Swin's window mask, N × W × 1 × L × L
+    /// onto N × W × heads × L × L, becomes the jit's per-batch-spatial form).
     static func apply(_ a: Tensor, _ b: Tensor, _ operation: DNNL.BinaryOperation) throws -> Tensor {
         guard let shape = shape(a.shape, b.shape) else {
             throw ShapeCheck.fail("cannot broadcast \(a.shape) with \(b.shape)")
         }
-        if (a.shape != shape && b.shape != shape) || shape.count > 6,
+        let bothPlain = a.format == .plain && b.format == .plain
+        if (a.shape != shape && b.shape != shape) || shape.count > 6 || (bothPlain && a.shape != b.shape),
            let (aShape, bShape, merged) = coalesced(padded(a.shape, to: shape.count), padded(b.shape, to: shape.count), shape),
            merged.count < shape.count {
             return try apply(a.plain().reshaped(aShape), b.plain().reshaped(bShape), operation).reshaped(shape)
