@@ -15,26 +15,14 @@ the caller's to read.
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "peers"))
-sys.path.insert(0, os.path.join(HERE, ".."))
 import peers_imports  # noqa: E402,F401
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-
-
-def median_seconds(runs, body):
-    body()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from peer_bench import median_seconds  # noqa: E402
 
 
 def target_layer_and_reshape(name, model):

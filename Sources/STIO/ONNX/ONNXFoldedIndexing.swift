@@ -10,24 +10,9 @@ extension ONNXConstantFolding {
             throw ONNXImportIssue.malformed("GatherND indices of shape \(indices.shape) for data \(data.shape)")
         }
         let sliceSize = data.shape[k...].reduce(1, *)
-        let strides = ONNXConstant.strides(data.shape)
-        let positions = indices.ints
-        let tuples = positions.count / k
-        _ = try ONNXShapeRules.elementCount([tuples, sliceSize], limit: max(limit, data.count))
-        var sources: [Int] = []
-        sources.reserveCapacity(tuples * sliceSize)
-        for tuple in 0..<tuples {
-            var offset = 0
-            for axis in 0..<k {
-                let index = positions[tuple * k + axis]
-                let wrapped = index < 0 ? index + data.shape[axis] : index
-                guard wrapped >= 0 && wrapped < data.shape[axis] else {
-                    throw ONNXImportIssue.malformed("GatherND index \(index) out of range for size \(data.shape[axis])")
-                }
-                offset += wrapped * strides[axis]
-            }
-            sources += offset..<(offset + sliceSize)
-        }
+        let rows = try Self.rowsAddressed(by: indices, in: data.shape)
+        _ = try ONNXShapeRules.elementCount([rows.count, sliceSize], limit: max(limit, data.count))
+        let sources = rows.flatMap { row in (row * sliceSize)..<((row + 1) * sliceSize) }
         return data.picking(sources, shape: Array(indices.shape.dropLast()) + Array(data.shape[k...]))
     }
 
@@ -41,27 +26,12 @@ extension ONNXConstantFolding {
         guard let k = indices.shape.last, k <= data.shape.count else {
             throw ONNXImportIssue.malformed("ScatterND indices of shape \(indices.shape) for data \(data.shape)")
         }
-        let tuples = indices.shape.dropLast().reduce(1, *)
         let sliceShape = Array(data.shape[k...])
         guard updates.shape == Array(indices.shape.dropLast()) + sliceShape else {
             throw ONNXImportIssue.malformed("ScatterND updates of shape \(updates.shape); expected \(Array(indices.shape.dropLast()) + sliceShape)")
         }
         let sliceSize = sliceShape.reduce(1, *)
-        let strides = ONNXConstant.strides(data.shape)
-        let positions = indices.ints
-        var targets = [Int](repeating: 0, count: tuples)
-        for tuple in 0..<tuples {
-            var offset = 0
-            for axis in 0..<k {
-                let index = positions[tuple * k + axis]
-                let wrapped = index < 0 ? index + data.shape[axis] : index
-                guard wrapped >= 0 && wrapped < data.shape[axis] else {
-                    throw ONNXImportIssue.malformed("ScatterND index \(index) out of range for size \(data.shape[axis])")
-                }
-                offset += wrapped * strides[axis]
-            }
-            targets[tuple] = offset
-        }
+        let targets = try Self.rowsAddressed(by: indices, in: data.shape).map { $0 * sliceSize }
         func scattered<T>(_ base: [T], _ source: [T]) -> [T] {
             var result = base
             for (tuple, target) in targets.enumerated() {
@@ -71,6 +41,25 @@ extension ONNXConstantFolding {
         }
         if data.isInteger && updates.isInteger { return ONNXConstant(shape: data.shape, ints: scattered(data.ints, updates.ints)) }
         return ONNXConstant(shape: data.shape, floats: scattered(data.floats, updates.floats))
+    }
+
+    /// The row of `shape`'s first k axes (row-major) each k-tuple of `indices` addresses, k being
+    /// the indices' last size; negative indices count from the end.
+    static func rowsAddressed(by indices: ONNXConstant, in shape: [Int]) throws -> [Int] {
+        guard let k = indices.shape.last, k >= 1, k <= shape.count else {
+            throw ONNXImportIssue.malformed("indices of shape \(indices.shape) for data of shape \(shape)")
+        }
+        let positions = indices.ints
+        return try (0..<(positions.count / k)).map { tuple in
+            try (0..<k).reduce(0) { row, axis in
+                let index = positions[tuple * k + axis]
+                let wrapped = index < 0 ? index + shape[axis] : index
+                guard wrapped >= 0 && wrapped < shape[axis] else {
+                    throw ONNXImportIssue.malformed("index \(index) out of range for size \(shape[axis])")
+                }
+                return row * shape[axis] + wrapped
+            }
+        }
     }
 
     /// `Tile(x, repeats)`: x repeated `repeats[a]` times along each axis a.

@@ -80,21 +80,10 @@ extension ONNXGraphConverter {
             throw ONNXImportIssue.malformed("ScatterND of \(updatesShape) at indices \(indices.shape) into \(dataShape)")
         }
         let rows = dataShape[..<k].reduce(1, *), rowSize = dataShape[k...].reduce(1, *)
-        let tuples = indices.count / k
+        let addressed = try ONNXConstantFolding.rowsAddressed(by: indices, in: dataShape)
+        let tuples = addressed.count
         var picks = Array(0..<rows)
-        let positions = indices.ints
-        for tuple in 0..<tuples {
-            var row = 0
-            for axis in 0..<k {
-                let index = positions[tuple * k + axis]
-                let wrapped = index < 0 ? index + dataShape[axis] : index
-                guard wrapped >= 0 && wrapped < dataShape[axis] else {
-                    throw ONNXImportIssue.malformed("index \(index) out of range for size \(dataShape[axis])")
-                }
-                row = row * dataShape[axis] + wrapped
-            }
-            picks[row] = rows + tuple
-        }
+        for (tuple, row) in addressed.enumerated() { picks[row] = rows + tuple }
         let flatData = try addNode(available("\(node.name).data"), Reshape([rows, rowSize]), inputs: [data])
         let flatUpdates = try addNode(available("\(node.name).updates"), Reshape([tuples, rowSize]), inputs: [updates])
         let joined = try addNode(available("\(node.name).rows"), Concat(axis: 0), inputs: [flatData, flatUpdates])
