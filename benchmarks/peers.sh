@@ -7,6 +7,7 @@
 #
 #   scripts/peers/setup.sh              # once: .venv-peers/
 #   benchmarks/peers.sh                 # RUNS=3 THREADS=2 INPUT=1,3,16,112,112 by default
+#   ZOO=/tmp/zoo benchmarks/peers.sh    # also the transformer rows (benchmarks/transformers.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -90,3 +91,10 @@ e2e pytorch-grad-cam "$PYTHON" benchmarks/peers/e2e_gradcam.py pytorch-grad-cam 
 echo "load after: $(uptime)" >&2
 echo "input $INPUT; LRP rows and the split at $LRP_INPUT; $THREADS threads; medians of $RUNS runs"
 "$PYTHON" benchmarks/peers/table.py "$RESULTS"
+
+# Transformers (issue: forward of mvit_v2_s, swin3d_t and vit_b_16 against torch's; Grad-CAM
+# against pytorch-grad-cam): exported into ZOO (a scratch folder, several hundred MB) when set.
+if [[ -n "${ZOO:-}" ]]; then
+  echo
+  RUNS="$RUNS" THREADS="$THREADS" ZOO="$ZOO" benchmarks/transformers.sh
+fi

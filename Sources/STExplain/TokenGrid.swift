@@ -7,7 +7,8 @@ import STCore
 /// (tubelet) embedding's unless the layer pools tokens (MViT's stages): then it is the
 /// embedding's with space (and, failing that, time) divided by a common factor.
 /// `tokenMap` drops the class tokens and lays the rest out as (N, D, grid…), so CAM methods
-/// weigh token channels as they weigh convolution channels.
+/// weigh token channels as they weigh convolution channels; `channelsFirst` does the same for
+/// any layer, including Swin's and ConvNeXt's channels-last maps (N, T′, H′, W′, C).
 public struct TokenGrid: Sendable, Equatable {
     /// The patch embedding's grid: (T′, H′, W′) for video, (H′, W′) for images.
     public var grid: [Int]
@@ -54,6 +55,33 @@ public struct TokenGrid: Sendable, Equatable {
             }
         }
         return grids
+    }
+
+    /// A layer's activation (or gradient) laid out channels first: token layers (N, L, D) through
+    /// `tokenMap`; a map of the input's rank whose axes 1…r−2 form the (pooled) grid while axes
+    /// 2… do not is channels-last (Swin, ConvNeXt's blocks) and is permuted to (N, C, grid…);
+    /// anything else is returned as it is.
+    public func channelsFirst(_ x: Tensor, layer: String) throws -> Tensor {
+        if x.rank == 3 { return try tokenMap(x, layer: layer) }
+        guard x.rank == grid.count + 2 else { return x }
+        let leading = Array(x.shape[1..<(x.rank - 1)]), trailing = Array(x.shape[2...])
+        guard isGrid(leading), !isGrid(trailing) else { return x }
+        let source = x.plain().scalars
+        let (samples, channels) = (x.shape[0], x.shape[x.rank - 1])
+        let positions = leading.reduce(1, *)
+        var result = [Float](repeating: 0, count: source.count)
+        for n in 0..<samples {
+            for p in 0..<positions {
+                let row = (n * positions + p) * channels
+                for c in 0..<channels { result[(n * channels + c) * positions + p] = source[row + c] }
+            }
+        }
+        return Tensor(shape: [samples, channels] + leading, scalars: result)
+    }
+
+    /// Whether `sizes` is the embedding's grid or a pooled version of it.
+    func isGrid(_ sizes: [Int]) -> Bool {
+        sizes.count == grid.count && candidateGrids(cells: sizes.reduce(1, *)).contains(sizes)
     }
 
     /// `tokens` (N, L, D) without its class tokens, as (N, D, grid…).

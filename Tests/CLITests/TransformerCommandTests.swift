@@ -43,6 +43,24 @@ private let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         #expect(Set(map.scalars).count > 1)
     }
 
+    /// Swin's final norm is channels-last (1 × 4 × 5 × 5 × 32): Grad-CAM there is laid out channels
+    /// first and equals the map at the default layer, the same values permuted (1 × 32 × 4 × 5 × 5).
+    @Test func aChannelsLastSwinLayerGivesTheSameMapAsItsPermutation() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        var maps: [Tensor] = []
+        for layer in ["norm", "/Transpose"] {
+            let out = directory.appendingPathComponent(layer == "norm" ? "norm" : "default").path
+            let result = try CommandRunner.run(["explain", "--model", zoo.appendingPathComponent("tiny_swin3d.onnx").path,
+                                                "--input", zoo.appendingPathComponent("tiny_swin3d_input.npy").path,
+                                                "--method", "gradcam", "--layer", layer, "--out", out, "--quiet"])
+            #expect(result.status == 0, "\(result.error)")
+            maps.append(try NPY.read(path: out + "/map.npy"))
+        }
+        #expect(maps[0].shape == [1, 4, 5, 5])
+        #expect(maps[0].scalars == maps[1].scalars)
+        #expect((maps[0].scalars.max() ?? 0) > 0)
+    }
+
     /// VideoMAE takes N × T × C × H × W: the fixture is read as given (and permuted), the same
     /// clip given as N × C × T × H × W is taken as it is, and both explain alike; the
     /// attribution is N × C × T × H × W.

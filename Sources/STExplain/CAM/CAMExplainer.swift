@@ -22,13 +22,14 @@ struct CAMExplainer: SharedPassExplainer {
     }
 
     /// The raw map of `weighting` at `layer` for a pass that kept the layer. A token layer
-    /// (N, L, D) of a transformer is first laid out as (N, D, grid…) by the model's `TokenGrid`.
+    /// (N, L, D) or a channels-last map of a transformer is first laid out as (N, D, grid…) by the
+    /// model's `TokenGrid`.
     static func map(pass: SharedPass, layer: String, weighting: any CAMWeighting) throws -> Tensor {
         var gradients = try pass.gradient(at: layer)
         var activations = try pass.trace.activation(layer)
-        if let tokens = pass.model.tokenGrid, activations.rank == 3 {
-            activations = try tokens.tokenMap(activations, layer: layer)
-            gradients = try tokens.tokenMap(gradients, layer: layer)
+        if let tokens = pass.model.tokenGrid {
+            activations = try tokens.channelsFirst(activations, layer: layer)
+            gradients = try tokens.channelsFirst(gradients, layer: layer)
         }
         let layout = try LayerLayout(activation: activations.shape, input: pass.input.shape,
                                      kind: pass.model.inputKind, layer: layer)

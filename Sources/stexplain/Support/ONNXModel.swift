@@ -38,9 +38,10 @@ struct ONNXOptions: ParsableArguments {
 /// - Clips are explained as N × C × T × H × W. A model that takes N × T × C × H × W (Hugging
 ///   Face's video transformers; read off its input, whose third axis is then the 3 colour
 ///   channels) gets a `Permute` in front, so maps, pictures and metrics see the usual layout.
-/// - Transformers (layer normalisation over tokens (N, L, D)) get a `TokenGrid`: the first
-///   convolution's output grid (the patch or tubelet embedding; its frames for a per-frame 2D
-///   embedding), so CAM methods on token layers map back to space-time.
+/// - Transformers (layer normalisation over tokens (N, L, D) or channels-last maps, as Swin and
+///   ConvNeXt) get a `TokenGrid`: the first convolution's output grid (the patch or tubelet
+///   embedding; its frames for a per-frame 2D embedding), so CAM methods on token layers and
+///   channels-last maps map back to space-time.
 /// - The default layer: the input of the last global pooling (named by its PyTorch module when
 ///   the export kept one, e.g. `layer4`; for token models a mean over the tokens); for
 ///   transformers that read a class token instead, the input of the last block (the residual
@@ -70,8 +71,9 @@ enum ONNXModel {
         let shapes = try graph.inferShapes([graph.inputs[0].name: expected])
         let tokenGrid = try tokenGrid(of: native, shapes: try native.inferShapes([native.inputs[0].name: declared]),
                                       kind: kind, options: options)
+        let tokenLayers = graph.nodes.contains { $0.op.typeName == "LayerNorm" && shapes[$0.inputs[0]]?.count == 3 }
         return ExplainedModel(graph: graph, inputKind: kind,
-                              defaultLayer: defaultLayer(of: graph, shapes: shapes, tokens: tokenGrid != nil),
+                              defaultLayer: defaultLayer(of: graph, shapes: shapes, tokens: tokenLayers),
                               task: .classification(classes: shapes[graph.output]?.last ?? 1), tokenGrid: tokenGrid)
     }
 
@@ -93,7 +95,7 @@ enum ONNXModel {
     private static func tokenGrid(of graph: Graph, shapes: [String: [Int]], kind: InputKind,
                                   options: ONNXOptions) throws -> TokenGrid? {
         let normalizesTokens = graph.nodes.contains { node in
-            node.op.typeName == "LayerNorm" && shapes[node.inputs[0]]?.count == 3
+            node.op.typeName == "LayerNorm" && (shapes[node.inputs[0]]?.count ?? 0) >= 3
         }
         if let grid = options.grid { return TokenGrid(grid: grid, classTokens: options.classTokens, isExact: true) }
         guard normalizesTokens, let embedding = graph.nodes.first(where: { $0.op is Convolution }),

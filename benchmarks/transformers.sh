@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Transformers side by side: stexplain and PyTorch (forward; Grad-CAM with pytorch-grad-cam) on
+# full-size torchvision models with random weights, the same input and thread count, each tool in
+# its own process; medians of RUNS calls after a warm-up; peak memory (ru_maxrss) per process.
+# The models come from benchmarks/export-zoo.py (ZOO, a scratch folder; exported when missing).
+# Prints a markdown table. Never a test gate. benchmarks/peers.sh runs it with ZOO set.
+#
+#   ZOO=/tmp/zoo benchmarks/transformers.sh          # RUNS=3 THREADS=2 MODELS="vit_b_16 swin3d_t mvit_v2_s"
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RUNS="${RUNS:-3}"
+THREADS="${THREADS:-2}"
+ZOO="${ZOO:?set ZOO to a scratch folder for the exported models}"
+MODELS="${MODELS:-vit_b_16 swin3d_t mvit_v2_s}"
+PYTHON="${PEERS_PYTHON:-$ROOT/.venv-peers/bin/python}"
+[[ -x "$PYTHON" ]] || { echo "transformers.sh: no $PYTHON; run scripts/peers/setup.sh first" >&2; exit 2; }
+export OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS" STEXPLAIN_THREADS="$THREADS"
+swift build -c release --product stexplain >&2
+STEXPLAIN="$(swift build -c release --show-bin-path)/stexplain"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+echo "| model | stexplain forward (s) | torch forward (s) | torch / stexplain | stexplain Grad-CAM (s, × forward) | pytorch-grad-cam (s) | peak RSS stexplain / pytorch-grad-cam (MB) |"
+echo "|---|---|---|---|---|---|---|"
+for model in $MODELS; do
+  # mvit_v2_s: the TorchScript exporter needs more than 24 GB; the dynamo exporter does not.
+  file="$ZOO/${model}_opset17.onnx"; exporter=()
+  [[ "$model" == mvit_v2_s ]] && { file="$ZOO/${model}_opset17_dynamo.onnx"; exporter=(--dynamo); }
+  [[ -f "$file" ]] || "$PYTHON" benchmarks/export-zoo.py "$ZOO" "${exporter[@]}" "$model" >&2
+  /usr/bin/time -f '%M' -o "$OUT/ours.rss" "$STEXPLAIN" bench model --model "$file" --input "$ZOO/${model}_input.npy" \
+    --runs "$RUNS" --json > "$OUT/ours.json"
+  /usr/bin/time -f '%M' -o "$OUT/torch.rss" "$PYTHON" benchmarks/peers/transformer_bench.py "$model" "$ZOO" \
+    --runs "$RUNS" --threads "$THREADS" > "$OUT/torch.json"
+  "$PYTHON" - "$OUT" "$model" <<'PY'
+import json, sys
+out, model = sys.argv[1], sys.argv[2]
+ours, torch = json.load(open(f"{out}/ours.json")), json.load(open(f"{out}/torch.json"))
+rss = {name: int(open(f"{out}/{name}.rss").read().split()[-1]) / 1024 for name in ["ours", "torch"]}
+forward, torch_forward = ours["forward_s"], torch["seconds"]["forward"]
+print(f"| {model} | {forward:.3f} | {torch_forward:.3f} | {torch_forward / forward:.2f}× | "
+      f"{ours['gradcam_s']:.3f} ({ours['gradcam_forward_ratio']:.2f}×) | {torch['seconds']['gradcam']:.3f} | "
+      f"{rss['ours']:.0f} / {rss['torch']:.0f} |")
+PY
+done
+echo
+echo "cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $THREADS threads"
