@@ -75,8 +75,11 @@ public struct ExplainedModel: Sendable {
 
 extension ExplainedModel {
     /// A forward pass that keeps `nodes` (and the attention weights) and fuses everything else.
-    func forward(_ input: Tensor, observing nodes: [String] = [], differentiable: Bool = true) throws -> Trace {
+    /// `gradientsFrom`: the nodes later reverse passes stop at (nil: the input).
+    func forward(_ input: Tensor, observing nodes: [String] = [], differentiable: Bool = true,
+                 gradientsFrom: [String]? = nil) throws -> Trace {
         let observe = Set(nodes + (attentionNode.map { [$0] } ?? []))
-        return try graph.forward(input, options: ForwardOptions(observe: observe, differentiable: differentiable))
+        return try graph.forward(input, options: ForwardOptions(observe: observe, differentiable: differentiable,
+                                                                gradientsFrom: gradientsFrom.map(Set.init)))
     }
 }

@@ -44,7 +44,10 @@ public func explain(_ input: Tensor, model: ExplainedModel, methods: [Method], t
     try model.validate(input: input, source: source)
     let sharing = methods.compactMap { $0.explainer as? any SharedPassExplainer }
     let layers = try sharing.flatMap { try $0.observedLayers(model: model, options: options) }
-    let pass = sharing.isEmpty ? nil : try SharedPass(input, model: model, observing: Array(Set(layers)), target: target)
+    let floors = try sharing.map { try $0.gradientLayers(model: model, options: options) }
+    let gradientsFrom = floors.contains { $0 == nil } ? nil : Array(Set(floors.flatMap { $0 ?? [] }))
+    let pass = sharing.isEmpty ? nil : try SharedPass(input, model: model, observing: Array(Set(layers)),
+                                                      gradientsFrom: gradientsFrom, target: target)
     return try methods.map { method in
         if let explainer = method.explainer as? any SharedPassExplainer, let pass {
             return try explainer.explain(pass, options: options)

@@ -16,12 +16,14 @@ final class SharedPass {
     let forwardSeconds: Double
     private var gradients: [String: Tensor] = [:]
 
-    /// Runs the forward pass keeping `layers`.
-    init(_ input: Tensor, model: ExplainedModel, observing layers: [String], target: Target) throws {
+    /// Runs the forward pass keeping `layers`; with `gradientsFrom`, reverse passes may only
+    /// stop there (nil: anywhere down to the input).
+    init(_ input: Tensor, model: ExplainedModel, observing layers: [String], gradientsFrom: [String]?,
+         target: Target) throws {
         let started = Date()
         self.input = input
         self.model = model
-        trace = try model.forward(input, observing: layers)
+        trace = try model.forward(input, observing: layers, gradientsFrom: gradientsFrom)
         self.target = try target.resolve(in: trace, model: model)
         forwardSeconds = Date().timeIntervalSince(started)
     }
@@ -46,6 +48,9 @@ final class SharedPass {
 protocol SharedPassExplainer: Explainer {
     /// The layers the forward pass has to keep for this method.
     func observedLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]
+    /// Where this method's reverse passes stop: its layers for the CAM family, nil for methods
+    /// that need gradients down to the input.
+    func gradientLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]?
     /// Explains the pass's input from the pass.
     func explain(_ pass: SharedPass, options: ExplainOptions) throws -> Explanation
 }
@@ -53,7 +58,7 @@ protocol SharedPassExplainer: Explainer {
 extension SharedPassExplainer {
     func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
         let pass = try SharedPass(input, model: model, observing: try observedLayers(model: model, options: options),
-                                  target: target)
+                                  gradientsFrom: try gradientLayers(model: model, options: options), target: target)
         return try explain(pass, options: options)
     }
 }

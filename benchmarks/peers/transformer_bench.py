@@ -7,8 +7,9 @@ the same weights and input.
     transformer_bench.py NAME ZOO_DIR --runs 3 --threads 2
 
 Grad-CAM's layer is the one stexplain picks by default, with the reshape pytorch-grad-cam needs
-for tokens: vit_b_16 and mvit_v2_s the last block's input (class token dropped, tokens laid out
-on the grid), swin3d_t the final norm's channels-last output permuted to N × C × T × H × W.
+for tokens: vit_b_16 the last block's input, mvit_v2_s the last block's first norm (a block's
+output is a tuple pytorch-grad-cam cannot hook) — class token dropped, tokens laid out on the
+grid — and swin3d_t the final norm's channels-last output permuted to N × C × T × H × W.
 Prints one JSON object: {"model", "threads", "seconds": {"forward", "gradcam"}}; peak memory is
 the caller's to read.
 """
@@ -33,7 +34,9 @@ def target_layer_and_reshape(name, model):
     if name == "mvit_v2_s":
         def tokens(x):  # (N, 1 + 8·7·7, D) → (N, D, 8, 7, 7)
             return x[:, 1:].reshape(x.shape[0], 8, 7, 7, x.shape[2]).permute(0, 4, 1, 2, 3)
-        return model.blocks[-2], tokens
+        # A block returns (tokens, grid), which pytorch-grad-cam cannot hook: the last block's
+        # first norm reads the same tokens (stexplain's default is its input).
+        return model.blocks[-1].norm1, tokens
     if name == "swin3d_t":
         return model.norm, lambda x: x.permute(0, 4, 1, 2, 3)
     raise SystemExit(f"transformer_bench.py: no Grad-CAM layer for {name}")

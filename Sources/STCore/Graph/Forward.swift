@@ -23,8 +23,13 @@ extension Graph {
 
         var remainingUses: [String: Int] = [:]
         for step in plan.steps { for input in step.inputs { remainingUses[input, default: 0] += 1 } }
+        var recorded = try options.gradientsFrom.map { Set(try $0.map { try resolve($0) }) }
+        if recorded != nil {
+            for step in plan.steps where step.inputs.contains(where: { recorded!.contains($0) }) { recorded!.insert(step.name) }
+        }
+        func isRecorded(_ name: String) -> Bool { options.differentiable && recorded.map { $0.contains(name) } ?? true }
         func isKept(_ name: String) -> Bool {
-            options.differentiable || name == output || observed?.contains(name) ?? true
+            isRecorded(name) || name == output || observed?.contains(name) ?? true
         }
 
         var values = feeds
@@ -46,7 +51,7 @@ extension Graph {
                     updatedBuffers[key] = value
                 }
             }
-            if options.differentiable {
+            if isRecorded(step.name) {
                 records[step.name] = OpRecord(inputs: stepInputs, parameters: stepState, output: result.value,
                                               saved: result.saved)
             }

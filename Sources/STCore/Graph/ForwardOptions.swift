@@ -10,8 +10,14 @@ public struct ForwardOptions: Sendable {
     public var training: Bool
     /// Seed for dropout masks.
     public var seed: UInt64
+    /// The nodes every later reverse pass stops at (a CAM layer); only they and the nodes that
+    /// depend on them keep what the backward pass needs, so a Grad-CAM at the last block holds
+    /// one block's activations instead of the network's. nil: every node (gradients at the input).
+    public var gradientsFrom: Set<String>?
 
-    public init(observe: Set<String>? = nil, differentiable: Bool = true, training: Bool = false, seed: UInt64 = 0) {
+    public init(observe: Set<String>? = nil, differentiable: Bool = true, training: Bool = false, seed: UInt64 = 0,
+                gradientsFrom: Set<String>? = nil) {
+        self.gradientsFrom = gradientsFrom
         self.observe = observe
         self.differentiable = differentiable
         self.training = training

@@ -12,6 +12,10 @@ struct CAMExplainer: SharedPassExplainer {
         [try model.resolveLayer(options.layer)]
     }
 
+    func gradientLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]? {
+        try observedLayers(model: model, options: options)
+    }
+
     func explain(_ pass: SharedPass, options: ExplainOptions) throws -> Explanation {
         let started = pass.methodStart()
         let layer = try pass.model.resolveLayer(options.layer)

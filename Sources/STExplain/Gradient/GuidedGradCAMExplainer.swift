@@ -7,6 +7,8 @@ import STCore
 struct GuidedGradCAMExplainer: SharedPassExplainer {
     var method: Method { .guidedGradcam }
 
+    func gradientLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]? { nil }
+
     func observedLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String] {
         [try model.resolveLayer(options.layer)]
     }

@@ -18,6 +18,8 @@ struct InputGradientExplainer: SharedPassExplainer {
         }
     }
 
+    func gradientLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]? { nil }
+
     func observedLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String] { [] }
 
     func explain(_ pass: SharedPass, options: ExplainOptions) throws -> Explanation {
