@@ -52,6 +52,9 @@ import Testing
         ([3, 7], [2, 7, 5]),
         ([1, 3, 2, 3], [2, 1, 3, 1]),
         ([5, 9], [9, 3]),
+        // A 2-D weight under batched rows (attention's projections): one GEMM over all rows.
+        ([4, 1, 3, 5], [5, 6]),
+        ([2, 3, 4], [4, 2]),
     ]
 
     @Test(arguments: matMulCases.indices)
