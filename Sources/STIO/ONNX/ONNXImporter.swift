@@ -67,12 +67,15 @@ public enum ONNXImporter {
                                            folding: ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: data.count)))
         let constantNodes = Dictionary(proto.graph.node.filter { $0.opType == "Constant" && $0.output.count == 1 }
             .map { ($0.output[0], $0) }, uniquingKeysWith: { first, _ in first })
-        let nodes = ONNXGELUFusion.fused(proto.graph.node) { name in
-            let value = initializers[name] ?? constantNodes[name].flatMap { node in
+        func constant(_ name: String) -> ONNXConstant? {
+            initializers[name] ?? constantNodes[name].flatMap { node in
                 node.attribute.first { $0.name == "value" && $0.type == .tensor }.flatMap { try? decoding.decode($0.t, role: "") }
             }
-            return value.flatMap { $0.count == 1 ? $0.floats[0] : nil }
         }
+        func scalar(_ name: String) -> Float? { constant(name).flatMap { $0.count == 1 ? $0.floats[0] : nil } }
+        let nodes = ONNXLayerNormFusion.fused(ONNXGELUFusion.fused(proto.graph.node, scalar: scalar), opset: opset,
+                                              scalar: scalar, integers: { constant($0)?.ints },
+                                              isInitializer: { initializers[$0] != nil })
         for node in nodes { try converter.convert(node) }
         let outputNames = proto.graph.output.map(\.name)
         let graph = try converter.finish(outputs: outputNames)
