@@ -45,3 +45,30 @@ import Testing
         ShapeErrorProbe.expectError(IndexSelect(axis: 2, indices: [0]), inputs: [Tensor(zeros: [2, 3])])
     }
 }
+
+/// `ScatterRows` (run-time ScatterND): rows of data replaced by update rows, the last update of a
+/// row winning, with its backward checked by finite differences.
+@Suite struct ScatterRowsTests {
+    /// data rows [1, 2], [3, 4], [5, 6]; updates [7, 8] → row 2, [9, 10] → row 0, [11, 12] → row 2
+    /// (wins over [7, 8]): [[9, 10], [3, 4], [11, 12]].
+    @Test func laterUpdatesOfARowWin() throws {
+        let data = Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6])
+        let updates = Tensor(shape: [3, 2], scalars: [7, 8, 9, 10, 11, 12])
+        let harness = OpHarness(ScatterRows(rows: [2, 0, 2]), inputs: [data, updates])
+        #expect(try harness.forward().scalars == [9, 10, 3, 4, 11, 12])
+    }
+
+    /// ∂L/∂data is g on the surviving row 1 and 0 on rows 0 and 2; ∂L/∂updates is g of rows 2
+    /// and 0 for the winners and 0 for the overwritten first update — as finite differences say.
+    @Test func backwardSendsEachRowsGradientToTheRowThatWroteIt() throws {
+        let harness = OpHarness(ScatterRows(rows: [2, 0, 2]), inputs: [Tensor.randomNormal(shape: [3, 4], seed: 1),
+                                                                      Tensor.randomNormal(shape: [3, 4], seed: 2)])
+        try harness.checkGradients(tolerance: 1e-3)
+    }
+
+    @Test func aRowOutsideTheDataIsAShapeError() {
+        #expect(throws: STError.self) {
+            try ScatterRows(rows: [3]).outputShape(inputs: [[3, 2], [1, 2]], parameters: [])
+        }
+    }
+}

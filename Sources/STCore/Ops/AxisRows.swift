@@ -32,6 +32,34 @@ struct AxisRows {
         return result
     }
 
+    /// Rows picked along `axis` from the concatenation of `parts` along it, without building the
+    /// concatenation: source s is row s of the parts laid end to end (all parts agree off the axis).
+    static func gather(_ parts: [Tensor], axis: Int, sources: [Int]) -> Tensor {
+        var shape = parts[0].shape
+        shape[axis] = sources.count
+        var result = Tensor(uninitialized: shape)
+        let layouts = parts.map { AxisRows($0.shape, axis: axis) }
+        let outputLayout = AxisRows(shape, axis: axis), inner = outputLayout.inner
+        var owner: [(part: Int, row: Int)] = []
+        for (part, layout) in layouts.enumerated() { owner += (0..<layout.size).map { (part, $0) } }
+        let plain = parts.map { $0.plain() }
+        result.withUnsafeMutableBufferPointer { target in
+            guard inner > 0, let targetBase = target.baseAddress else { return }
+            for (part, tensor) in plain.enumerated() {
+                tensor.withUnsafeBufferPointer { source in
+                    guard let sourceBase = source.baseAddress else { return }
+                    for o in 0..<outputLayout.outer {
+                        for (j, s) in sources.enumerated() where owner[s].part == part {
+                            let from = sourceBase + (o * layouts[part].size + owner[s].row) * inner
+                            (targetBase + (o * sources.count + j) * inner).update(from: from, count: inner)
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
     /// The adjoint of `gather` for an input of `shape`: zeros with every row `j` of `gradient`
     /// added onto row `sources[j]`, `g_x[o, s, i] = Σ_{j : sources[j] = s} g[o, j, i]`; rows with
     /// a nil source (filled constants) are dropped.

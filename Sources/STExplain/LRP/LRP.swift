@@ -8,11 +8,12 @@ import STCore
 /// - convolutions and linear layers: the composite's rule (`LRPRule`);
 /// - ReLU, leaky ReLU, GELU, hard swish and dropout: relevance passes on unchanged (seed 002:
 ///   R_k = R_j; AttnLRP's identity rule for element-wise non-linearities);
-/// - reshape, flatten, permute, slice, concat, index select, padding and max pooling: relevance
-///   is routed by the op's own backward (max pooling: the winner takes all, as zennit's gradient
-///   rule for it; index select adds up the relevance of an input picked more than once; reflect
-///   and edge padding add the relevance of every copy onto its source, constant padding drops
-///   what the constants hold — nothing when they are 0 under the z-rules);
+/// - reshape, flatten, permute, slice, concat, index select, row scatter, padding and max
+///   pooling: relevance is routed by the op's own backward (max pooling: the winner takes all, as
+///   zennit's gradient rule for it; index select adds up the relevance of an input picked more
+///   than once; a row scatter gives each output row's relevance to the row that wrote it;
+///   reflect and edge padding add the relevance of every copy onto its source, constant padding
+///   drops what the constants hold — nothing when they are 0 under the z-rules);
 /// - average pooling and adaptive pooling: in proportion to the inputs, or R/N per input with
 ///   `averagePoolingUniform` (seed 002);
 /// - means, sums
@@ -108,6 +109,7 @@ public struct LRP: Sendable {
         }
         if op is ReLU || op is LeakyReLU || op is GELU || op is HardSwish || op is Dropout { return [relevance] }
         if op is Reshape || op is Flatten || op is Permute || op is Slice || op is Concat || op is IndexSelect || op is Pad
+            || op is ScatterRows
             || (op as? Pooling)?.kind == .max {
             let record = try Self.record(op, inputs: inputs, state: state)
             return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs

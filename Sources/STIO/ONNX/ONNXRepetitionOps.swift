@@ -60,13 +60,9 @@ extension ONNXGraphConverter {
 
     /// `ScatterND(data, indices, updates)` with constant indices (reduction none) of computed
     /// tensors: with k the indices' last size, data's first k axes flattened into R rows and
-    /// updates' index axes into U rows (both of the remaining size S),
-    ///
-    ///     y = rows of Concat(data (R × S), updates (U × S)) picked by IndexSelect: row r is
-    ///         R + u when tuple u writes r (the last one wins), r otherwise
-    ///
-    /// (`<name>.data`, `<name>.updates`, `<name>.rows`, `<name>.select`, then `<name>` reshapes to
-    /// data's shape), so gradients and relevance of overwritten rows stop there.
+    /// updates' index axes into U rows (both of the remaining size S), `ScatterRows` writes update
+    /// u into the row its k-tuple addresses (`<name>.data`, `<name>.updates`, `<name>.rows`, then
+    /// `<name>` reshapes to data's shape), so gradients and relevance of overwritten rows stop there.
     mutating func convertScatterND(_ node: ONNXNode) throws {
         let reduction = try node.string("reduction") ?? "none"
         guard reduction == "none" else { throw ONNXImportIssue.unsupported("reduction '\(reduction)'") }
@@ -81,13 +77,9 @@ extension ONNXGraphConverter {
         }
         let rows = dataShape[..<k].reduce(1, *), rowSize = dataShape[k...].reduce(1, *)
         let addressed = try ONNXConstantFolding.rowsAddressed(by: indices, in: dataShape)
-        let tuples = addressed.count
-        var picks = Array(0..<rows)
-        for (tuple, row) in addressed.enumerated() { picks[row] = rows + tuple }
         let flatData = try addNode(available("\(node.name).data"), Reshape([rows, rowSize]), inputs: [data])
-        let flatUpdates = try addNode(available("\(node.name).updates"), Reshape([tuples, rowSize]), inputs: [updates])
-        let joined = try addNode(available("\(node.name).rows"), Concat(axis: 0), inputs: [flatData, flatUpdates])
-        let selected = try addNode(available("\(node.name).select"), IndexSelect(axis: 0, indices: picks), inputs: [joined])
-        bind(node.outputs[0], to: .node(try addNode(node.name, Reshape(dataShape), inputs: [selected])))
+        let flatUpdates = try addNode(available("\(node.name).updates"), Reshape([addressed.count, rowSize]), inputs: [updates])
+        let scattered = try addNode(available("\(node.name).rows"), ScatterRows(rows: addressed), inputs: [flatData, flatUpdates])
+        bind(node.outputs[0], to: .node(try addNode(node.name, Reshape(dataShape), inputs: [scattered])))
     }
 }
