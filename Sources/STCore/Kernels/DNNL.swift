@@ -370,6 +370,19 @@ enum DNNL {
         return Tensor(shape: shape, format: .plain, storage: storage)
     }
 
+    /// `x[…, start ..< start + count, …]` along `axis`, plain: a reorder of the source's
+    /// sub-memory, so a slice along the last axis copies runs instead of single elements.
+    static func slice(_ x: Tensor, axis: Int, start: Int, count: Int) throws -> Tensor {
+        let source = x.plain()
+        var shape = source.shape
+        shape[axis] = count
+        var offsets = [Int](repeating: 0, count: shape.count)
+        offsets[axis] = start
+        var full = desc(source.shape), sub = Desc()
+        try check(dnnl_memory_desc_init_submemory(&sub, &full, dims(shape), dims(offsets)), "slice sub-memory")
+        return Tensor(shape: shape, format: .plain, storage: try reorder(source.storage, from: sub, to: desc(shape)))
+    }
+
     static func descKey(_ desc: Desc) -> String {
         var desc = desc
         let rank = Int(desc.ndims)

@@ -31,6 +31,7 @@ public struct Slice: Op {
 
     public func forward(_ inputs: [Tensor], parameters: [Tensor], context: inout ForwardContext) throws -> OpOutput {
         let range = try resolved(inputs[0].shape)
+        guard step > 1 else { return OpOutput(try DNNL.slice(inputs[0], axis: range.axis, start: range.start, count: range.count)) }
         return OpOutput(AxisRows.gather(inputs[0], axis: range.axis, sources: positions(range)))
     }
 
