@@ -72,3 +72,23 @@ import Testing
         }
     }
 }
+
+/// `Select` (ONNX `Where` with a constant mask): the choice, broadcasting, a −∞ fill kept as it is
+/// (no NaN), and the backward checked by finite differences.
+@Suite struct SelectTests {
+    /// mask [[1, 0, 1]] over x = [[1, 2, 3], [4, 5, 6]] and a fill −∞:
+    /// [[1, −∞, 3], [4, −∞, 6]].
+    @Test func chosenElementsAndAnInfiniteFill() throws {
+        let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        let fill = Tensor(shape: [1], scalars: [-.infinity])
+        let harness = OpHarness(Select(mask: Tensor(shape: [1, 3], scalars: [1, 0, 1])), inputs: [x, fill])
+        #expect(try harness.forward().scalars == [1, -.infinity, 3, 4, -.infinity, 6])
+    }
+
+    /// ∂L/∂x is g where the mask holds, ∂L/∂z the rest summed over z's broadcast axis.
+    @Test func backwardMatchesFiniteDifferences() throws {
+        let harness = OpHarness(Select(mask: Tensor(shape: [3, 1], scalars: [1, 0, 1])),
+                                inputs: [Tensor.randomNormal(shape: [3, 4], seed: 3), Tensor.randomNormal(shape: [1, 4], seed: 4)])
+        try harness.checkGradients(tolerance: 1e-3)
+    }
+}

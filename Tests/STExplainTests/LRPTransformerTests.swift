@@ -54,6 +54,40 @@ import STCore
         }
     }
 
+    @Test func maskedSelectAndRowScatterRouteRelevanceToTheirSources() throws {
+        // x = (1, 2, 3, 4) → Select(mask (1, 0, 1, 0), x, 0) = (1, 0, 3, 0) → fc (1, 1, 1, 1): y = 4.
+        // ε at fc: R = w ⊙ a = (1, 0, 3, 0); each element's relevance goes to the operand it came
+        // from, so x gets (1, 0, 3, 0) and Σ R_x = y — conservation where the other operand is a
+        // constant holding no relevance.
+        var builder = GraphBuilder(shape: [1, 4])
+        try builder.add("zero", Constant(Tensor(zeros: [1])), inputs: [])
+        try builder.add("select", Select(mask: Tensor(shape: [4], scalars: [1, 0, 1, 0])), inputs: ["input", "zero"])
+        try builder.add("fc", Linear(bias: false), inputs: ["select"], parameters: ["weight": Tensor(shape: [1, 4], scalars: [1, 1, 1, 1])])
+        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "select",
+                                   task: .classification(classes: 1))
+        let explanation = try explain(Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), model: model, method: .lrp)
+        #expect(close(explanation.attribution.scalars, [1, 0, 3, 0]), "\(explanation.attribution.scalars)")
+        #expect(abs(explanation.attribution.scalars.reduce(0, +) - explanation.scores[0]) < 1e-5)
+
+        // ScatterRows: x rows (1, 2), (3, 4); update row (5, 6) = x row 0 + 4 overwrites row 1:
+        // y = (1, 2, 5, 6) flattened → fc (1, 1, 1, 1): y = 14. R = (1, 2, 5, 6); row 1 of x
+        // was overwritten and gets nothing; the update's relevance goes back through the add to
+        // x row 0 in proportion (1, 2)/(5, 6)·(5, 6) = (1, 2), so R_x = (2, 4, 0, 0), and the
+        // constant 4 keeps its share 8.
+        var scatter = GraphBuilder(shape: [1, 4])
+        try scatter.add("rows", Reshape([2, 2]), inputs: ["input"])
+        try scatter.add("four", Constant(Tensor(shape: [1], scalars: [4])), inputs: [])
+        try scatter.add("row0", Slice(axis: 0, start: 0, end: 1), inputs: ["rows"])
+        try scatter.add("update", Add(), inputs: ["row0", "four"])
+        try scatter.add("scatter", ScatterRows(rows: [1]), inputs: ["rows", "update"])
+        try scatter.add("flat", Reshape([1, 4]), inputs: ["scatter"])
+        try scatter.add("fc", Linear(bias: false), inputs: ["flat"], parameters: ["weight": Tensor(shape: [1, 4], scalars: [1, 1, 1, 1])])
+        let scatterModel = ExplainedModel(graph: try scatter.build(output: "fc"), inputKind: .image, defaultLayer: "scatter",
+                                          task: .classification(classes: 1))
+        let routed = try explain(Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), model: scatterModel, method: .lrp)
+        #expect(close(routed.attribution.scalars, [2, 4, 0, 0]), "\(routed.attribution.scalars)")
+    }
+
     @Test func geluAndHardSwishPassRelevanceOnUnchanged() throws {
         // x = (1, −0.5), fc weight (1, 2). GELU: a = (0.841345, −0.154269), y = 0.532807; ε at fc gives
         // R_a = w ⊙ a = (0.841345, −0.308538), which reaches x unchanged.

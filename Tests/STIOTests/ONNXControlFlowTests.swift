@@ -117,4 +117,19 @@ struct ONNXControlFlowTests {
         model.output("y")
         expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [2, 3], [3, 3, 3, 3, 3, 3])
     }
+
+    /// masked_fill of a computed tensor: Where(mask, −∞, x) with the constant mask [0, 1, 0]
+    /// and x = [1, 2, 3] gives [1, −∞, 3], whose softmax is [e/(e + e³), 0, e³/(e + e³)].
+    @Test func whereWithAConstantMaskSelects() throws {
+        var model = ONNXModelBuilder()
+        model.input("x", shape: [1, 3])
+        model.node("Constant", [], ["mask"], [tensorAttribute("value", int64Tensor("", shape: [3], [0, 1, 0]))])
+        model.initializer("minus_infinity", shape: [], floats: [-Float.infinity])
+        model.node("Relu", ["x"], ["a"], name: "/Relu")
+        model.node("Where", ["mask", "minus_infinity", "a"], ["b"], name: "/Where")
+        model.node("Softmax", ["b"], ["y"], name: "/Softmax", [intAttribute("axis", -1)])
+        model.output("y")
+        let e1 = Float(M_E), e3 = Float(exp(3.0))
+        expectClose(try output(of: model, Tensor(shape: [1, 3], scalars: [1, 2, 3])), shape: [1, 3], [e1 / (e1 + e3), 0, e3 / (e1 + e3)])
+    }
 }

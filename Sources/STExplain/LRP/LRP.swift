@@ -11,7 +11,8 @@ import STCore
 /// - reshape, flatten, permute, slice, concat, index select, row scatter, padding and max
 ///   pooling: relevance is routed by the op's own backward (max pooling: the winner takes all, as
 ///   zennit's gradient rule for it; index select adds up the relevance of an input picked more
-///   than once; a row scatter gives each output row's relevance to the row that wrote it;
+///   than once; a row scatter gives each output row's relevance to the row that wrote it, a
+///   masked select each element's to the operand it came from;
 ///   reflect and edge padding add the relevance of every copy onto its source, constant padding
 ///   drops what the constants hold — nothing when they are 0 under the z-rules);
 /// - average pooling and adaptive pooling: in proportion to the inputs, or R/N per input with
@@ -109,7 +110,7 @@ public struct LRP: Sendable {
         }
         if op is ReLU || op is LeakyReLU || op is GELU || op is HardSwish || op is Dropout { return [relevance] }
         if op is Reshape || op is Flatten || op is Permute || op is Slice || op is Concat || op is IndexSelect || op is Pad
-            || op is ScatterRows
+            || op is ScatterRows || op is Select
             || (op as? Pooling)?.kind == .max {
             let record = try Self.record(op, inputs: inputs, state: state)
             return try op.backward(relevance, record: record, needInputs: flows, context: BackwardContext()).inputs

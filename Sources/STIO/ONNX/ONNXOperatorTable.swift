@@ -9,7 +9,7 @@ extension ONNXGraphConverter {
         "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Reciprocal", "Softmax", "LogSoftmax", "Dropout", "Identity",
         "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Einsum",
         "Concat", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Cast", "Shape", "Size",
-        "ReduceMean", "ReduceSum", "LSTM", "Split", "Tile", "Expand", "ScatterND",
+        "ReduceMean", "ReduceSum", "LSTM", "Split", "Tile", "Expand", "ScatterND", "Where",
         "If", "Loop", "SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt", "SequenceLength",
         "ConcatFromSequence", "LayerNormalization", "Gelu", "Erf", "HardSigmoid", "HardSwish", "Pow", "Sqrt",
     ]
@@ -54,6 +54,7 @@ extension ONNXGraphConverter {
         case "Tile": try convertTile(node)
         case "Expand": try convertExpand(node)
         case "ScatterND": try convertScatterND(node)
+        case "Where": try convertWhere(node)
         case "LayerNormalization": try convertLayerNormalization(node)
         case "Gelu": try convertGELU(node)
         case "Erf": try convertUnary(node, Erf())

@@ -1,8 +1,8 @@
 import STCore
 
-/// Splitting, repeating and scattering computed tensors: `Split` (attention's fused q/k/v),
-/// `Tile` and `Expand` (class tokens repeated over frames or the batch), `ScatterND` (MViT's
-/// relative positions added into a block of the attention map). Sizes and indices must be known
+/// Splitting, repeating, scattering and selecting computed tensors: `Split` (attention's fused
+/// q/k/v), `Tile` and `Expand` (class tokens repeated over frames or the batch), `ScatterND`
+/// (MViT's relative positions added into a block of the attention map), `Where` (masks). Sizes and indices must be known
 /// at import time.
 extension ONNXGraphConverter {
     /// `Split` → one `Slice` per output along the axis, named `<name>.part<i>` (the first `<name>`).
@@ -81,5 +81,16 @@ extension ONNXGraphConverter {
         let flatUpdates = try addNode(available("\(node.name).updates"), Reshape([addressed.count, rowSize]), inputs: [updates])
         let scattered = try addNode(available("\(node.name).rows"), ScatterRows(rows: addressed), inputs: [flatData, flatUpdates])
         bind(node.outputs[0], to: .node(try addNode(node.name, Reshape(dataShape), inputs: [scattered])))
+    }
+
+    /// `Where(condition, x, y)` of computed operands with a condition known at import time (an
+    /// attention mask) → `Select(mask:)`; a condition computed at run time is unsupported.
+    mutating func convertWhere(_ node: ONNXNode) throws {
+        guard let name = node.input(0), case .constant(let condition)? = values[name] else {
+            throw ONNXImportIssue.unsupported("its condition is computed at run time")
+        }
+        let (x, y) = (try tensorInput(node, 1), try tensorInput(node, 2))
+        let mask = Tensor(shape: condition.shape, scalars: condition.ints.map { $0 != 0 ? 1 : 0 })
+        bind(node.outputs[0], to: .node(try addNode(node.name, Select(mask: mask), inputs: [x, y])))
     }
 }
