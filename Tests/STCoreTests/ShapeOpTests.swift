@@ -122,6 +122,11 @@ enum ShapeErrorProbe {
         ([3, 5, 2], [-1, 0, 1]),
         ([2, 3, 4, 3, 2], [0, 2, 1, 4, 3]),
         ([7, 3], [1, 0]),
+        // Size-1 axes dropped and neighbouring runs merged before oneDNN sees the permutation:
+        // a 2-D transpose, a pure reshape, and nothing left at all.
+        ([1, 2, 3, 4], [3, 1, 2, 0]),
+        ([2, 1, 3], [1, 0, 2]),
+        ([1, 1, 1], [2, 0, 1]),
     ]
 
     @Test(arguments: permuteCases.indices)
