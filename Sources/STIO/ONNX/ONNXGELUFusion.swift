@@ -10,12 +10,8 @@ enum ONNXGELUFusion {
     /// `nodes` with every GELU pattern replaced; `scalar` gives a value's constant when it is a
     /// one-element constant (initializer or `Constant` node).
     static func fused(_ nodes: [Onnx_NodeProto], scalar: (String) -> Float?) -> [Onnx_NodeProto] {
-        var producer: [String: Int] = [:]
-        var consumers: [String: [Int]] = [:]
-        for (index, node) in nodes.enumerated() {
-            for output in node.output { producer[output] = index }
-            for input in node.input where !input.isEmpty { consumers[input, default: []].append(index) }
-        }
+        var index = ONNXNodeIndex(nodes)
+        let (producer, consumers) = (index.producer, index.consumers)
         func close(_ value: Float?, _ expected: Float) -> Bool {
             value.map { abs($0 - expected) <= 1e-4 * expected } ?? false
         }
@@ -24,13 +20,6 @@ enum ONNXGELUFusion {
             guard let readers = consumers[value], readers.count == 1, nodes[readers[0]].opType == type else { return nil }
             return readers[0]
         }
-        /// The input of `node` other than `value`, for binary ops.
-        func other(_ node: Onnx_NodeProto, _ value: String) -> String? {
-            guard node.input.count == 2, node.input.contains(value) else { return nil }
-            return node.input[0] == value ? node.input[1] : node.input[0]
-        }
-        var removed = Set<Int>()
-        var replacements: [Int: Onnx_NodeProto] = [:]
         for (erfIndex, erf) in nodes.enumerated() where erf.opType == "Erf" && erf.input.count == 1 {
             guard let scaleIndex = producer[erf.input[0]], consumers[erf.input[0]]?.count == 1 else { continue }
             let scale = nodes[scaleIndex]
@@ -39,22 +28,22 @@ enum ONNXGELUFusion {
             if scale.opType == "Div", close(scalar(scale.input[1]), Float(2).squareRoot()) {
                 x = scale.input[0]
             } else if scale.opType == "Mul", let constant = scale.input.first(where: { close(scalar($0), Float(0.5).squareRoot()) }),
-                      let input = other(scale, constant) {
+                      let input = index.other(scale, constant) {
                 x = input
             } else {
                 continue
             }
             guard let addIndex = onlyConsumer(erf.output[0], "Add"),
-                  let one = other(nodes[addIndex], erf.output[0]), close(scalar(one), 1),
+                  let one = index.other(nodes[addIndex], erf.output[0]), close(scalar(one), 1),
                   let productIndex = onlyConsumer(nodes[addIndex].output[0], "Mul"),
-                  let factor = other(nodes[productIndex], nodes[addIndex].output[0]) else { continue }
+                  let factor = index.other(nodes[productIndex], nodes[addIndex].output[0]) else { continue }
             var pattern = [scaleIndex, erfIndex, addIndex, productIndex]
             let last: Int
             if factor == x, let halfIndex = onlyConsumer(nodes[productIndex].output[0], "Mul"),
-               let half = other(nodes[halfIndex], nodes[productIndex].output[0]), close(scalar(half), 0.5) {
+               let half = index.other(nodes[halfIndex], nodes[productIndex].output[0]), close(scalar(half), 0.5) {
                 last = halfIndex
             } else if let halfIndex = producer[factor], consumers[factor]?.count == 1, nodes[halfIndex].opType == "Mul",
-                      let half = other(nodes[halfIndex], x), close(scalar(half), 0.5) {
+                      let half = index.other(nodes[halfIndex], x), close(scalar(half), 0.5) {
                 pattern.append(halfIndex)
                 last = productIndex
             } else {
@@ -66,12 +55,8 @@ enum ONNXGELUFusion {
             gelu.name = erf.name.hasSuffix("/Erf") ? String(erf.name.dropLast(3)) + "Gelu" : erf.name + ".gelu"
             gelu.input = [x]
             gelu.output = [nodes[last].output[0]]
-            removed.formUnion(pattern)
-            replacements[last] = gelu
+            index.replace(pattern, by: gelu, at: last)
         }
-        guard !replacements.isEmpty else { return nodes }
-        return nodes.indices.compactMap { index in
-            replacements[index] ?? (removed.contains(index) ? nil : nodes[index])
-        }
+        return index.rewritten
     }
 }

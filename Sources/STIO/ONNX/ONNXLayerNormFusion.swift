@@ -11,18 +11,10 @@ enum ONNXLayerNormFusion {
     /// (the weight and bias must be).
     static func fused(_ nodes: [Onnx_NodeProto], opset: Int, scalar: (String) -> Float?, integers: (String) -> [Int]?,
                       isInitializer: (String) -> Bool) -> [Onnx_NodeProto] {
-        var producer: [String: Int] = [:]
-        var consumers: [String: [Int]] = [:]
-        for (index, node) in nodes.enumerated() {
-            for output in node.output { producer[output] = index }
-            for input in node.input where !input.isEmpty { consumers[input, default: []].append(index) }
-        }
+        var index = ONNXNodeIndex(nodes)
+        let consumers = index.consumers
         func readers(_ value: String, _ type: String) -> [Int] {
             (consumers[value] ?? []).filter { nodes[$0].opType == type }
-        }
-        func other(_ node: Onnx_NodeProto, _ value: String) -> String? {
-            guard node.input.count == 2, node.input.contains(value) else { return nil }
-            return node.input[0] == value ? node.input[1] : node.input[0]
         }
         /// The trailing axes a ReduceMean with kept dimensions averages over, as the count k.
         func trailingAxes(_ node: Onnx_NodeProto) -> Int? {
@@ -34,8 +26,6 @@ enum ONNXLayerNormFusion {
             let k = axes.count
             return Set(axes) == Set((-k)...(-1)) ? k : nil
         }
-        var removed = Set<Int>()
-        var replacements: [Int: Onnx_NodeProto] = [:]
         for (meanIndex, mean) in nodes.enumerated() {
             guard let k = trailingAxes(mean), let x = mean.input.first,
                   let subIndex = readers(mean.output[0], "Sub").first, consumers[mean.output[0]]?.count == 1,
@@ -46,20 +36,20 @@ enum ONNXLayerNormFusion {
                   let varianceIndex = consumers[nodes[powIndex].output[0]]?.first,
                   trailingAxes(nodes[varianceIndex]) == k,
                   let addIndex = readers(nodes[varianceIndex].output[0], "Add").first,
-                  let epsilonName = other(nodes[addIndex], nodes[varianceIndex].output[0]),
+                  let epsilonName = index.other(nodes[addIndex], nodes[varianceIndex].output[0]),
                   let epsilon = scalar(epsilonName),
                   let sqrtIndex = readers(nodes[addIndex].output[0], "Sqrt").first,
                   nodes[divIndex].input == [centred, nodes[sqrtIndex].output[0]],
                   let scaleIndex = readers(nodes[divIndex].output[0], "Mul").first,
                   consumers[nodes[divIndex].output[0]]?.count == 1,
-                  let weight = other(nodes[scaleIndex], nodes[divIndex].output[0]), isInitializer(weight),
+                  let weight = index.other(nodes[scaleIndex], nodes[divIndex].output[0]), isInitializer(weight),
                   let shiftIndex = readers(nodes[scaleIndex].output[0], "Add").first,
                   consumers[nodes[scaleIndex].output[0]]?.count == 1,
-                  let bias = other(nodes[shiftIndex], nodes[scaleIndex].output[0]), isInitializer(bias)
+                  let bias = index.other(nodes[shiftIndex], nodes[scaleIndex].output[0]), isInitializer(bias)
             else { continue }
             let pattern = [meanIndex, subIndex, powIndex, varianceIndex, addIndex, sqrtIndex, divIndex, scaleIndex, shiftIndex]
-            guard pattern.dropLast().allSatisfy({ index in
-                nodes[index].output.allSatisfy { (consumers[$0] ?? []).allSatisfy(pattern.contains) }
+            guard pattern.dropLast().allSatisfy({ member in
+                nodes[member].output.allSatisfy { (consumers[$0] ?? []).allSatisfy(pattern.contains) }
             }) else { continue }
             var layerNorm = Onnx_NodeProto()
             layerNorm.opType = "LayerNormalization"
@@ -76,12 +66,8 @@ enum ONNXLayerNormFusion {
             epsilonAttribute.type = .float
             epsilonAttribute.f = epsilon
             layerNorm.attribute = [axis, epsilonAttribute]
-            removed.formUnion(pattern)
-            replacements[shiftIndex] = layerNorm
+            index.replace(pattern, by: layerNorm, at: shiftIndex)
         }
-        guard !replacements.isEmpty else { return nodes }
-        return nodes.indices.compactMap { index in
-            replacements[index] ?? (removed.contains(index) ? nil : nodes[index])
-        }
+        return index.rewritten
     }
 }
