@@ -66,17 +66,7 @@ public struct TokenGrid: Sendable, Equatable {
         guard x.rank == grid.count + 2 else { return x }
         let leading = Array(x.shape[1..<(x.rank - 1)]), trailing = Array(x.shape[2...])
         guard isGrid(leading), !isGrid(trailing) else { return x }
-        let source = x.plain().scalars
-        let (samples, channels) = (x.shape[0], x.shape[x.rank - 1])
-        let positions = leading.reduce(1, *)
-        var result = [Float](repeating: 0, count: source.count)
-        for n in 0..<samples {
-            for p in 0..<positions {
-                let row = (n * positions + p) * channels
-                for c in 0..<channels { result[(n * channels + c) * positions + p] = source[row + c] }
-            }
-        }
-        return Tensor(shape: [samples, channels] + leading, scalars: result)
+        return try Self.run(Permute([0, x.rank - 1] + Array(1..<(x.rank - 1))), x)
     }
 
     /// Whether `sizes` is the embedding's grid or a pooled version of it.
@@ -89,17 +79,15 @@ public struct TokenGrid: Sendable, Equatable {
         guard tokens.rank == 3 else {
             throw STError.invalidRequest("layer '\(layer)' of shape \(tokens.shape) is not a token layer (N, L, D)")
         }
-        let (samples, length, channels) = (tokens.shape[0], tokens.shape[1], tokens.shape[2])
-        let (skipped, cells) = try layout(length: length, layer: layer)
-        let positions = length - skipped
-        let source = tokens.plain().scalars
-        var result = [Float](repeating: 0, count: samples * channels * positions)
-        for n in 0..<samples {
-            for p in 0..<positions {
-                let row = (n * length + skipped + p) * channels
-                for d in 0..<channels { result[(n * channels + d) * positions + p] = source[row + d] }
-            }
-        }
-        return Tensor(shape: [samples, channels] + cells, scalars: result)
+        let (samples, channels) = (tokens.shape[0], tokens.shape[2])
+        let (skipped, cells) = try layout(length: tokens.shape[1], layer: layer)
+        let gridTokens = skipped > 0 ? try Self.run(Slice(axis: 1, start: skipped), tokens) : tokens
+        return try Self.run(Permute([0, 2, 1]), gridTokens).reshaped([samples, channels] + cells)
+    }
+
+    /// The engine op's forward pass on one tensor (plain output for Slice and Permute).
+    private static func run(_ op: any Op, _ x: Tensor) throws -> Tensor {
+        var context = ForwardContext()
+        return try op.forward([x], parameters: [], context: &context).value
     }
 }

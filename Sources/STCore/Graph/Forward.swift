@@ -24,8 +24,9 @@ extension Graph {
         var remainingUses: [String: Int] = [:]
         for step in plan.steps { for input in step.inputs { remainingUses[input, default: 0] += 1 } }
         var recorded = try options.gradientsFrom.map { Set(try $0.map { try resolve($0) }) }
-        if recorded != nil {
-            for step in plan.steps where step.inputs.contains(where: { recorded!.contains($0) }) { recorded!.insert(step.name) }
+        if var descendants = recorded {
+            for step in plan.steps where step.inputs.contains(where: descendants.contains) { descendants.insert(step.name) }
+            recorded = descendants
         }
         func isRecorded(_ name: String) -> Bool { options.differentiable && recorded.map { $0.contains(name) } ?? true }
         func isKept(_ name: String) -> Bool {

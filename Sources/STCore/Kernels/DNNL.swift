@@ -83,11 +83,7 @@ enum DNNL {
     /// row-major strides, since oneDNN names plain tags only up to rank 6.
     static func desc(_ shape: [Int], _ format: MemoryFormat = .plain) -> Desc {
         let shape = shape.isEmpty ? [1] : shape
-        if format == .plain, shape.count > 6 {
-            var strides = [Int](repeating: 1, count: shape.count)
-            for axis in shape.indices.dropLast().reversed() { strides[axis] = strides[axis + 1] * shape[axis + 1] }
-            return desc(shape, strides: strides)
-        }
+        if format == .plain, shape.count > 6 { return desc(shape, strides: rowMajorStrides(shape)) }
         guard let tag = tag(rank: shape.count, format: format) else {
             preconditionFailure("no oneDNN tag for \(format) at rank \(shape.count)")
         }
@@ -96,6 +92,13 @@ enum DNNL {
         let status = dnnl_memory_desc_init_by_tag(&result, Int32(shape.count), dims, dnnl_f32, tag)
         precondition(status == dnnl_success, "memory descriptor for \(shape) \(format): \(status)")
         return result
+    }
+
+    /// Element strides of a row-major (plain) tensor of `shape`.
+    static func rowMajorStrides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        for axis in shape.indices.dropLast().reversed() { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+        return strides
     }
 
     /// Descriptor with explicit element strides (for transposed and strided views).
@@ -1188,11 +1191,7 @@ enum DNNL {
         init(_ tensor: Tensor, dims: [Int]? = nil) {
             self.tensor = tensor.plain()
             self.dims = dims ?? tensor.shape
-            var strides = [Int](repeating: 1, count: self.dims.count)
-            for axis in stride(from: self.dims.count - 2, through: 0, by: -1) {
-                strides[axis] = strides[axis + 1] * self.dims[axis + 1]
-            }
-            self.strides = strides
+            strides = DNNL.rowMajorStrides(self.dims)
             offset = 0
         }
 

@@ -121,9 +121,7 @@ extension ONNXGraphConverter {
         let newAxis = try node.int("new_axis", default: 0) != 0
         var parts: [String] = []
         for (index, element) in elements.enumerated() {
-            let elementName = "\(node.name).element\(index)"
-            bind(elementName, to: element)
-            var part = try tensorInput(ONNXNode(Self.reading(elementName), name: elementName), 0)
+            var part = try tensor(element, named: "\(node.name).element\(index)", described: "sequence element \(index)")
             if newAxis {
                 let partShape = shape(part)
                 let inserted = try ONNXShapeRules.unsqueezed(partShape, axes: [axis])
@@ -152,13 +150,6 @@ extension ONNXGraphConverter {
                 return value
             }
         }
-    }
-
-    /// A node prototype that reads the one value `name` (to materialise it through `tensorInput`).
-    private static func reading(_ name: String) -> Onnx_NodeProto {
-        var proto = Onnx_NodeProto()
-        proto.input = [name]
-        return proto
     }
 
     /// Constants of one shape stacked along a new first axis (a loop's scan output).

@@ -49,7 +49,8 @@ extension ONNXConstantFolding {
         case "Ceil": return try elementwise([first], int: { $0[0] }, float: { $0[0].rounded(.up) })
         case "Min", "Max":
             let isMax = node.opType == "Max"
-            return try operands(inputs.count).dropFirst().reduce(try operands(inputs.count)[0]) { partial, next in
+            let all = try operands(inputs.count)
+            return try all.dropFirst().reduce(all[0]) { partial, next in
                 try elementwise([partial, next], int: { isMax ? Swift.max($0[0], $0[1]) : Swift.min($0[0], $0[1]) },
                                 float: { isMax ? Swift.max($0[0], $0[1]) : Swift.min($0[0], $0[1]) })
             }

@@ -166,6 +166,12 @@ struct ONNXGraphConverter {
         guard let name = node.input(index), let value = values[name] else {
             throw ONNXImportIssue.malformed("input \(index) is missing")
         }
+        return try tensor(value, named: name, described: "input \(index)")
+    }
+
+    /// The engine node `value` (bound to the ONNX name `name`) is, materialised as `tensorInput`
+    /// describes; `described` names it in errors.
+    mutating func tensor(_ value: ONNXValue, named name: String, described: String) throws -> String {
         switch value {
         case .node(let engineNode):
             return engineNode
@@ -174,9 +180,9 @@ struct ONNXGraphConverter {
         case .zeroPadded(let source, let pads, let padNode):
             return try materializedPad(name, source: source, pads: pads, padNode: padNode)
         case .unavailable:
-            throw ONNXImportIssue.malformed("input \(index) is not computed")
+            throw ONNXImportIssue.malformed("\(described) is not computed")
         case .sequence:
-            throw ONNXImportIssue.malformed("input \(index) is a sequence where a tensor is expected")
+            throw ONNXImportIssue.malformed("\(described) is a sequence where a tensor is expected")
         }
     }
 

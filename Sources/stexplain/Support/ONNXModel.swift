@@ -55,7 +55,6 @@ enum ONNXModel {
         let declared = graph.inputs[0].shape
         let framesFirst = declared.count == 5
             && (options.inputLayout.map { $0 == Self.framesFirst } ?? (declared[2] == 3 && declared[1] != 3))
-        let native = graph
         if framesFirst {
             let order = [0, 2, 1, 3, 4]
             graph = try graph.adapted(by: Permute(order), input: "\(graph.inputs[0].name).ncthw", shape: order.map { declared[$0] })
@@ -68,12 +67,15 @@ enum ONNXModel {
         }
         let kind: InputKind = inputShape.count == 4 ? .image
             : graph.nodes.contains { $0.op is GraphAggregation } ? .skeleton : .video
+        // The adapter keeps every node's name and shape, so one inference serves the graph's own
+        // nodes and the model's.
         let shapes = try graph.inferShapes([graph.inputs[0].name: expected])
-        let tokenGrid = try tokenGrid(of: native, shapes: try native.inferShapes([native.inputs[0].name: declared]),
+        let layerNormInputs = graph.nodes.filter { $0.op is LayerNorm }.compactMap { shapes[$0.inputs[0]] }
+        let tokenGrid = try tokenGrid(of: graph, shapes: shapes, normalizes: !layerNormInputs.filter { $0.count >= 3 }.isEmpty,
                                       kind: kind, options: options)
-        let tokenLayers = graph.nodes.contains { $0.op.typeName == "LayerNorm" && shapes[$0.inputs[0]]?.count == 3 }
         return ExplainedModel(graph: graph, inputKind: kind,
-                              defaultLayer: defaultLayer(of: graph, shapes: shapes, tokens: tokenLayers),
+                              defaultLayer: defaultLayer(of: graph, shapes: shapes,
+                                                         stream: layerNormInputs.last { $0.count == 3 }),
                               task: .classification(classes: shapes[graph.output]?.last ?? 1), tokenGrid: tokenGrid)
     }
 
@@ -90,15 +92,13 @@ enum ONNXModel {
         shape.count == expected.count && Array(shape.dropFirst()) == Array(expected.dropFirst())
     }
 
-    /// The token grid of a transformer (nil for other models): the user's, or the first
-    /// convolution's output grid, with the frames of a per-frame 2D embedding in front.
-    private static func tokenGrid(of graph: Graph, shapes: [String: [Int]], kind: InputKind,
+    /// The token grid of a transformer — a model that `normalizes` tokens or channels-last maps
+    /// with layer norms (nil for other models): the user's, or the first convolution's output
+    /// grid, with the frames of a per-frame 2D embedding in front.
+    private static func tokenGrid(of graph: Graph, shapes: [String: [Int]], normalizes: Bool, kind: InputKind,
                                   options: ONNXOptions) throws -> TokenGrid? {
-        let normalizesTokens = graph.nodes.contains { node in
-            node.op.typeName == "LayerNorm" && (shapes[node.inputs[0]]?.count ?? 0) >= 3
-        }
         if let grid = options.grid { return TokenGrid(grid: grid, classTokens: options.classTokens, isExact: true) }
-        guard normalizesTokens, let embedding = graph.nodes.first(where: { $0.op is Convolution }),
+        guard normalizes, let embedding = graph.nodes.first(where: { $0.op is Convolution }),
               let output = shapes[embedding.name] else { return nil }
         var grid = Array(output.dropFirst(2))
         if kind == .video && grid.count == 2 { grid.insert(output[0] / max(graph.inputs[0].shape[0], 1), at: 0) }
@@ -106,15 +106,13 @@ enum ONNXModel {
     }
 
     /// The input of the last global pooling — a pooling or mean that takes a map of more than one
-    /// cell to one cell; for token models a mean over the tokens of the residual stream (the
-    /// shape the last layer normalisation of tokens reads). Failing that, for token models the
-    /// last residual sum of the stream's shape before the last softmax; else the last node.
-    /// Named by its shortest alias when it has one.
-    static func defaultLayer(of graph: Graph, shapes: [String: [Int]], tokens: Bool) -> String {
-        let stream = graph.nodes.last { $0.op.typeName == "LayerNorm" && shapes[$0.inputs[0]]?.count == 3 }
-            .flatMap { shapes[$0.inputs[0]] }
+    /// cell to one cell; for token models, whose residual `stream` (N, L, D) the last layer norm
+    /// of tokens reads, a mean over the stream's tokens. Failing that, for token models the last
+    /// residual sum of the stream's shape before the last softmax; else the last node. Named by
+    /// its shortest alias when it has one.
+    static func defaultLayer(of graph: Graph, shapes: [String: [Int]], stream: [Int]?) -> String {
         let pool = graph.nodes.last { node in
-            guard tokens else {
+            guard stream != nil else {
                 guard node.op is AdaptiveAveragePool || node.op is Mean || node.op is Pooling,
                       let input = shapes[node.inputs[0]], let output = shapes[node.name] else { return false }
                 return input.dropFirst(2).reduce(1, *) > 1 && output.dropFirst(2).reduce(1, *) == 1
@@ -122,7 +120,7 @@ enum ONNXModel {
             return (node.op as? Mean)?.axes == [1] && shapes[node.inputs[0]] == stream
         }
         var feature = pool?.inputs.first
-        if feature == nil, tokens, let stream, let lastSoftmax = graph.nodes.lastIndex(where: { $0.op is Softmax }) {
+        if feature == nil, let stream, let lastSoftmax = graph.nodes.lastIndex(where: { $0.op is Softmax }) {
             feature = graph.nodes[..<lastSoftmax].last { $0.op is Add && shapes[$0.name] == stream }?.name
         }
         guard let feature else { return graph.nodes.last?.name ?? graph.output }
