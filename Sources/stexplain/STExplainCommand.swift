@@ -15,6 +15,9 @@ struct STExplainCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let stopped as Interruption.Stopped {
+            FileHandle.standardError.write(Data("\(stopped.message)\n".utf8))
+            Foundation.exit(stopped.exitCode)
         } catch let error as STError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             Foundation.exit(error.isUserError ? 2 : 1)

@@ -37,14 +37,30 @@ public struct JointImportance: Sendable, Equatable, Codable {
     /// Adds every sample of a skeleton explanation for `input` (N, C, T, V, M) with ground-truth
     /// `labels`: the (N, T, V) attribution of CAM methods, the (N, T, V) map of the others.
     public mutating func add(_ explanation: Explanation, input: Tensor, labels: [Int]) throws {
-        let heatmaps = explanation.attribution.rank == 3 ? explanation.attribution : explanation.map
-        guard heatmaps.rank == 3, heatmaps.shape[0] == labels.count, heatmaps.shape[2] == joints else {
+        let means = try Self.timeAveraged(explanation, input: input)
+        guard means.count == labels.count, means.allSatisfy({ $0.count == joints }) else {
             throw STError.invalidRequest("joint importance needs (N, T, \(joints)) heatmaps for \(labels.count) labels, "
-                                         + "got \(heatmaps.shape)")
+                                         + "got \(Self.heatmaps(of: explanation).shape)")
         }
-        for (mean, label) in zip(Self.timeAveraged(heatmaps, validFrames: Self.validFrames(of: input)), labels) {
+        for (mean, label) in zip(means, labels) {
             add(timeAveraged: mean, label: label)
         }
+    }
+
+    /// Each sample's heatmap of a skeleton explanation averaged over its valid frames: what
+    /// `add(_:input:labels:)` adds, for callers that keep it per sample.
+    public static func timeAveraged(_ explanation: Explanation, input: Tensor) throws -> [[Double]] {
+        let heatmaps = Self.heatmaps(of: explanation)
+        guard heatmaps.rank == 3 else {
+            throw STError.invalidRequest("joint importance needs (N, T, V) heatmaps, got \(heatmaps.shape)")
+        }
+        return timeAveraged(heatmaps, validFrames: validFrames(of: input))
+    }
+
+    /// The (N, T, V) heatmaps of a skeleton explanation: the attribution of CAM methods, the map
+    /// of the others.
+    public static func heatmaps(of explanation: Explanation) -> Tensor {
+        explanation.attribution.rank == 3 ? explanation.attribution : explanation.map
     }
 
     /// Combines accumulators of disjoint sample sets.

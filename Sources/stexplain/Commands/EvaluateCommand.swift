@@ -112,6 +112,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var out: String
 
+    @Flag(help: "Continue a run that was stopped (killed, interrupted, out of time) in the same --out: only the batches it had not finished are computed, and the outputs equal those of an uninterrupted run. Without a run to continue, start one.")
+    var resume = false
+
     @Flag(help: "Print metrics.json instead of the tables.")
     var json = false
 
@@ -152,52 +155,67 @@ struct EvaluateCommand: ParsableCommand {
             throw STError.invalidRequest("--importance class with --shard needs ψ_c over the whole set: --class-importance FILE "
                                          + "(joint_importance.json of `explain --manifest` shards after `stexplain merge`)")
         }
-        var computedImportance: [String: JointImportance] = [:]
+        if givenImportance != nil {
+            for method in chosenMethods {
+                _ = try methodImportance(method, given: givenImportance, computed: [:], classImportance: usesClassImportance)
+            }
+        }
         if !isFirstShard { settings.sanitySamples = 0 }
         let evaluator = Evaluator(model: explained, settings: settings)
         let batches = stride(from: samples.lowerBound, to: samples.upperBound, by: batchSize).map {
             $0..<min($0 + batchSize, samples.upperBound)
         }
-        let progress = ProgressBar(label: "evaluate", total: chosenMethods.count * batches.count * (usesClassImportance && givenImportance == nil ? 2 : 1),
+        let steps = EvaluationStep.plan(methods: chosenMethods, batches: batches.count,
+                                        computesImportance: usesClassImportance && givenImportance == nil)
+        let existed = FileManager.default.fileExists(atPath: out)
+        let (folder, resumed) = try ResumeFolder.open(out: out, command: resumeKey, resume: resume)
+        var state: EvaluationCheckpoint = resumed ? try folder.read(EvaluationCheckpoint.file) ?? .init() : .init()
+        let progress = ProgressBar(label: "evaluate", total: steps.count, unit: "batches", initial: state.nextStep,
                                    enabled: !quiet)
-        var done = 0
-        var results: [MethodScores] = []
-        for method in chosenMethods {
-            var methodImportance: JointImportance?
-            if usesClassImportance, let givenImportance, let path = classImportance {
-                guard let given = givenImportance[method.rawValue] else {
-                    throw STError.badInput(file: path, reason: "holds no joint importance for \(method.rawValue)")
-                }
-                methodImportance = given
-            } else if usesClassImportance {
-                var accumulated = JointImportance(joints: first.inputs.shape[3])
-                for range in batches {
-                    let batch = try inputs.batch(range)
+        let interruption = Interruption.install()
+        do {
+            for (number, step) in steps.enumerated().dropFirst(state.nextStep) {
+                try interruption.check(resumeHint: "\(number) of \(steps.count) batches kept in \(out); run the same command with --resume to finish")
+                let method = chosenMethods[step.method]
+                let batch = try inputs.batch(batches[step.batch])
+                switch step.phase {
+                case .importance:
+                    var accumulated = state.importance ?? JointImportance(joints: first.inputs.shape[3])
                     let explanation = try explain(batch.inputs, model: explained, method: method,
                                                   target: .classIndices(batch.labels), options: options)
                     try accumulated.add(explanation, input: batch.inputs, labels: batch.labels)
-                    done += 1
-                    progress.update(done, detail: method.rawValue + " ψ_c")
+                    state.importance = step.isLast ? nil : accumulated
+                    if step.isLast { state.computedImportance[method.rawValue] = accumulated }
+                case .scores:
+                    var scores = state.scores ?? MethodScores(method: method.rawValue)
+                    let importance = try methodImportance(method, given: givenImportance, computed: state.computedImportance,
+                                                          classImportance: usesClassImportance)
+                    let maskingScores = importance.map { importance in
+                        Tensor(shape: [batch.labels.count, importance.joints], scalars: batch.labels.flatMap {
+                            importance.importance(of: $0) ?? Array(repeating: 0, count: importance.joints)
+                        })
+                    }
+                    try evaluator.add(method: method, options: options, inputs: batch.inputs, labels: batch.labels,
+                                      masks: batch.masks, maskingScores: maskingScores, to: &scores)
+                    state.scores = step.isLast ? nil : scores
+                    if step.isLast { state.results.append(scores) }
                 }
-                methodImportance = accumulated
-                computedImportance[method.rawValue] = accumulated
+                state.nextStep = number + 1
+                try folder.write(state, to: EvaluationCheckpoint.file)
+                progress.update(number + 1, detail: method.rawValue + (step.phase == .importance ? " ψ_c" : ""))
             }
-            var scores = MethodScores(method: method.rawValue)
-            for range in batches {
-                let batch = try inputs.batch(range)
-                let maskingScores = methodImportance.map { importance in
-                    Tensor(shape: [batch.labels.count, importance.joints], scalars: batch.labels.flatMap {
-                        importance.importance(of: $0) ?? Array(repeating: 0, count: importance.joints)
-                    })
-                }
-                try evaluator.add(method: method, options: options, inputs: batch.inputs, labels: batch.labels,
-                                  masks: batch.masks, maskingScores: maskingScores, to: &scores)
-                done += 1
-                progress.update(done, detail: method.rawValue)
-            }
-            results.append(scores)
+        } catch let error as Interruption.Stopped {
+            progress.finish()
+            throw error
+        } catch {
+            if !existed { try? FileManager.default.removeItem(atPath: out) }
+            throw error
         }
         progress.finish()
+        let results = chosenMethods.map { method in
+            state.results.first { $0.method == method.rawValue } ?? MethodScores(method: method.rawValue)
+        }
+        let computedImportance = state.computedImportance
         let report = try EvaluationReport(model: model, data: source, unit: evaluator.unit.rawValue, baseline: baseline,
                                           fractions: settings.fractions, scores: results)
         var files = try report.files()
@@ -211,6 +229,30 @@ struct EvaluateCommand: ParsableCommand {
         } else if !quiet {
             print(report.markdown)
         }
+    }
+
+    /// The options that decide the results: a run resumes only into a folder written with the same.
+    private var resumeKey: [String: String] {
+        ["--model": model, "--weights": weights ?? "", "--input-layout": onnx.inputLayout ?? "",
+         "--token-grid": onnx.tokenGrid ?? "", "--class-tokens": onnx.classTokens.map(String.init) ?? "",
+         "--data": data ?? "", "--split": split, "--count": "\(count)", "--seed": "\(seed)", "--manifest": manifest ?? "",
+         "--ntu": ntu ?? "", "--frames": "\(frames)", "--methods": methods, "--metrics": metrics, "--layer": layer ?? "",
+         "--fractions": fractions, "--baseline": baseline, "--unit": unit ?? "", "--importance": importance,
+         "--steps": "\(steps)", "--tolerance": "\(tolerance)", "--top-k": topK.map(String.init) ?? "",
+         "--randomisation": randomisation, "--sanity-samples": "\(sanitySamples)",
+         "--sensitivity-radius": "\(sensitivityRadius)", "--sensitivity-draws": "\(sensitivityDraws)",
+         "--batch-size": "\(batchSize)", "--class-importance": classImportance ?? "", "--shard": shard ?? ""]
+    }
+
+    /// ψ_c for `--importance class`: the given file's, or the one computed in this run's first pass.
+    private func methodImportance(_ method: Method, given: [String: JointImportance]?, computed: [String: JointImportance],
+                                  classImportance: Bool) throws -> JointImportance? {
+        guard classImportance else { return nil }
+        guard let given, let path = self.classImportance else { return computed[method.rawValue] }
+        guard let importance = given[method.rawValue] else {
+            throw STError.badInput(file: path, reason: "holds no joint importance for \(method.rawValue)")
+        }
+        return importance
     }
 
     /// The samples of `--shard i/N` and whether the shard holds sample 0 (only that shard runs

@@ -133,6 +133,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var out: String
 
+    @Flag(help: "With --manifest: continue a run that was stopped (killed, interrupted, out of time) in the same --out, explaining only the lines it had not finished. Without a run to continue, start one.")
+    var resume = false
+
     @Flag(help: "Print summary.json (a list of them for several methods or a manifest) to standard output.")
     var json = false
 
@@ -161,52 +164,81 @@ struct ExplainCommand: ParsableCommand {
     /// the file's name without extension, numbered when two share it), and OUT/index.html linking
     /// their reports. Skeleton models also get OUT/joint_importance.json, seed 000's per-class
     /// joint importance ψ_c of each method over the lines' labels (with `--target label` each map
-    /// is of the labelled class, as in the seed); `stexplain merge` adds up the shards' files. The
-    /// model is loaded once; a failure removes everything the run wrote.
+    /// is of the labelled class, as in the seed); `stexplain merge` adds up the shards' files.
+    ///
+    /// The model is loaded once; the next inputs are decoded on a background thread while one is
+    /// explained. Each line's folder appears whole (written aside, then renamed) and its record
+    /// goes to OUT/.resume/, so a stopped run continues with `--resume`; the index, ψ_c and
+    /// `--json` output are folded from the records at the end, so memory does not grow with the
+    /// manifest. A failure of a fresh run removes everything it wrote.
     private func explainManifest(_ path: String, methods: [Method]) throws {
         let all = try EvaluationInputs.manifest(path)
         let entries = try shard.map { Array(all[try Shard($0).range(of: all.count)]) } ?? all
+        var names: [String] = []
+        for entry in entries { names.append(ReportIndex.directoryName(for: entry.path, taken: Set(names))) }
         let existed = FileManager.default.fileExists(atPath: out)
-        let progress = ProgressBar(label: "explain", total: entries.count, enabled: !quiet)
+        let (folder, _) = try ResumeFolder.open(out: out, command: resumeKey, resume: resume)
+        let pending = entries.indices.filter { !folder.contains(ManifestLineRecord.file($0)) }
+        let progress = ProgressBar(label: "explain", total: entries.count, unit: "inputs", initial: entries.count - pending.count,
+                                   enabled: !quiet)
+        let interruption = Interruption.install()
+        let loads = pending.map { (inputLoading(start: entries[$0].start ?? start), entries[$0].path) }
+        let decoded = Prefetch(count: loads.count, depth: 2) { try loads[$0].0.load(loads[$0].1) }
+        defer { decoded.cancel() }
         var explained: ExplainedModel?
-        var index: [ReportIndex.Entry] = []
-        var summaries: [ExplanationSummary] = []
-        var importance: [String: JointImportance] = [:]
         do {
-            for (number, entry) in entries.enumerated() {
-                var tensor = try inputLoading(start: entry.start ?? start).load(entry.path)
+            for (done, line) in pending.enumerated() {
+                try interruption.check(resumeHint: "\(entries.count - pending.count + done) of \(entries.count) inputs kept in \(out); "
+                                       + "run the same command with --resume to finish")
+                let entry = entries[line]
+                var tensor = try decoded.next()
                 let model = try explained ?? loadModel(inputShape: tensor.shape, input: entry.path)
                 tensor = try ONNXModel.conformed(tensor, to: model)
                 explained = model
-                let name = ReportIndex.directoryName(for: entry.path, taken: Set(index.map(\.directory)))
                 let target = self.target == "label" ? Target.classIndex(entry.label) : try target(for: tensor)
                 let run = try ExplanationRun(tensor, inputPath: entry.path, modelName: self.model, model: model, methods: methods,
                                              target: target, options: try options(for: tensor, label: nil), label: entry.label)
-                try OutputDirectory.write("\(out)/\(name)", files: run.files)
-                if model.inputKind == .skeleton {
-                    for explanation in run.explanations {
-                        try importance[explanation.method.rawValue, default: JointImportance(joints: tensor.shape[3])]
-                            .add(explanation, input: tensor, labels: Array(repeating: entry.label, count: tensor.shape[0]))
-                    }
-                }
-                index.append(.init(directory: name, title: (entry.path as NSString).lastPathComponent, explanations: run.explanations,
-                                   label: entry.label))
-                summaries += run.summaries
-                progress.update(number + 1)
+                try OutputDirectory.replace("\(out)/\(names[line])", files: run.files, staging: "\(folder.path)/\(names[line])")
+                let record = try ManifestLineRecord(directory: names[line], path: entry.path, label: entry.label, run: run,
+                                                    input: tensor, skeleton: model.inputKind == .skeleton)
+                try folder.write(record, to: ManifestLineRecord.file(line))
+                progress.update(entries.count - pending.count + done + 1)
             }
             progress.finish()
+            let records: [ManifestLineRecord] = try entries.indices.map { line in
+                guard let record: ManifestLineRecord = try folder.read(ManifestLineRecord.file(line)) else {
+                    throw STError.badInput(file: "\(folder.path)/\(ManifestLineRecord.file(line))", reason: "missing")
+                }
+                return record
+            }
             let title = "\(model) on \((path as NSString).lastPathComponent)" + (shard.map { " (shard \($0))" } ?? "")
-            var files = ["index.html": Data(ReportIndex(title: title, entries: index).html.utf8)]
-            if let joints = importance.values.first?.joints {
-                files["joint_importance.json"] = try ClassImportanceFile(
-                    jointNames: try SkeletonLayout.forJointCount(joints).jointNames, accumulators: importance).data
+            var files = ["index.html": Data(ReportIndex(title: title, entries: records.map(\.entry)).html.utf8)]
+            if let importance = try ManifestLineRecord.jointImportance(records) {
+                files["joint_importance.json"] = importance
             }
             try OutputDirectory.write(out, files: files)
+            if json { print(ManifestLineRecord.summariesJSON(records)) }
+        } catch let error as Interruption.Stopped {
+            progress.finish()
+            throw error
         } catch {
             if !existed { try? FileManager.default.removeItem(atPath: out) }
             throw error
         }
-        if json { try JSONOutput.print(summaries) }
+    }
+
+    /// The options that decide the outputs: a run resumes only into a folder written with the same.
+    private var resumeKey: [String: String] {
+        ["--model": model, "--weights": weights ?? "", "--non-strict": "\(nonStrict)", "--random-weights": "\(randomWeights)",
+         "--input-layout": onnx.inputLayout ?? "", "--token-grid": onnx.tokenGrid ?? "",
+         "--class-tokens": onnx.classTokens.map(String.init) ?? "", "--manifest": manifest ?? "", "--frames": "\(frames)",
+         "--start": "\(start)", "--frame-stride": "\(frameStride)", "--window-hop": windowHop.map(String.init) ?? "",
+         "--skeleton-layout": skeletonLayout ?? "", "--joints": "\(joints)", "--preset": preset, "--method": method,
+         "--layer": layer ?? "", "--target": target, "--ground-truth": groundTruth ?? "", "--steps": "\(steps)",
+         "--integration": integration, "--noise-samples": "\(noiseSamples)", "--noise-level": "\(noiseLevel)",
+         "--seed": "\(seed)", "--baseline": "\(baseline)", "--window": window ?? "", "--stride": stride ?? "",
+         "--composite": composite, "--uniform-average-pooling": "\(uniformAveragePooling)", "--bounds": bounds ?? "",
+         "--joint-groups": jointGroups ?? "", "--batch-size": "\(batchSize)", "--shard": shard ?? ""]
     }
 
     private func inputLoading(start: Double) -> InputLoading {

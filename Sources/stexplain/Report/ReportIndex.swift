@@ -5,13 +5,28 @@ import STRender
 /// `index.html` over several reports (a manifest run, the demo): one row per report with its
 /// prediction and the methods' targets, each linking to `DIRECTORY/report.html`.
 struct ReportIndex {
-    struct Entry {
+    /// One row: what the table shows of a report, kept without the maps so an index over a whole
+    /// dataset stays small.
+    struct Entry: Codable {
         /// The report's folder, relative to the index.
         let directory: String
         let title: String
-        let explanations: [Explanation]
         var label: Int? = nil
+        /// The first sample's top class and its probability, "–" for regressors.
+        let prediction: String
+        let methods: [String]
+        let target: String
         var report = "report.html"
+
+        init(directory: String, title: String, explanations: [Explanation], label: Int? = nil) {
+            self.directory = directory
+            self.title = title
+            self.label = label
+            let first = explanations.first
+            prediction = first?.topK.first?.first.map { "\($0.class) (p = \(String(format: "%.2f", $0.probability)))" } ?? "–"
+            methods = explanations.map(\.method.rawValue)
+            target = first?.targetDescription ?? "–"
+        }
     }
 
     let title: String
@@ -21,11 +36,7 @@ struct ReportIndex {
 
     var html: String {
         let rows = entries.map { entry -> String in
-            let first = entry.explanations.first
-            let predicted = first?.topK.first?.first.map { "\($0.class) (p = \(String(format: "%.2f", $0.probability)))" } ?? "–"
-            let cells = [entry.label.map(String.init) ?? "–", predicted,
-                         entry.explanations.map(\.method.rawValue).joined(separator: ", "),
-                         first?.targetDescription ?? "–"]
+            let cells = [entry.label.map(String.init) ?? "–", entry.prediction, entry.methods.joined(separator: ", "), entry.target]
             let link = "<a href=\"\(MarkupText.escaped("\(entry.directory)/\(entry.report)"))\">\(MarkupText.escaped(entry.title))</a>"
             return "<tr><td>\(link)</td>" + cells.map { "<td>\(MarkupText.escaped($0))</td>" }.joined() + "</tr>"
         }

@@ -31,7 +31,7 @@ struct ExplanationSummary: Encodable {
         }
 
         init(explanation: Explanation, input: Tensor, jointNames: [String]) {
-            let heatmaps = explanation.attribution.rank == 3 ? explanation.attribution : explanation.map
+            let heatmaps = JointImportance.heatmaps(of: explanation)
             validFrames = JointImportance.validFrames(of: input)
             jointImportance = JointImportance.timeAveraged(heatmaps, validFrames: validFrames).map { mean in
                 let (low, high) = (mean.min() ?? 0, mean.max() ?? 0)

@@ -7,7 +7,7 @@ import STIO
 /// to `frames`, or any video ffmpeg reads — `frames` frames from `start` seconds, every
 /// `stride`-th, resized, cropped and normalised by a preset; with a window hop, every window of
 /// `frames` frames `hop` frames apart, as a batch.
-struct InputLoading {
+struct InputLoading: Sendable {
     var frames: Int
     var start: Double
     var stride: Int

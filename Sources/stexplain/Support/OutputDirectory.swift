@@ -30,4 +30,18 @@ enum OutputDirectory {
             throw error
         }
     }
+
+    /// Writes `files` into the folder `staging` and then renames it to `directory`, replacing what
+    /// was there: a reader (or a resumed run) finds the old folder, none, or the complete new one.
+    /// `staging` must be on the same file system (beside `directory` or in its parent's tree).
+    static func replace(_ directory: String, files: [String: Data], staging: String) throws {
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: staging)
+        try write(staging, files: files)
+        try? manager.removeItem(atPath: directory)
+        guard rename(staging, directory) == 0 else {
+            try? manager.removeItem(atPath: staging)
+            throw STError.badInput(file: directory, reason: "cannot rename \(staging) to it: \(String(cString: strerror(errno)))")
+        }
+    }
 }
