@@ -167,3 +167,44 @@ import STIO
         #expect(try summaries(complete.output)?.count == 24)
     }
 }
+
+/// Dataset runs log one line per tenth of the work when standard error is a file (not in CI).
+@Suite struct ProgressLogTests {
+    @Test func manifestRunLogsEveryTenth() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let data = directory.appendingPathComponent("data").path
+        let made = try CommandRunner.run(["data", "--data", "skeleton-actions", "--count", "10", "--out", data])
+        #expect(made.status == 0, "\(made.error)")
+        let inputs = try NPY.read(path: data + "/inputs.npy")
+        let size = inputs.count / 10
+        var lines = ["path,label"]
+        for n in 0..<10 {
+            try NPY.write(Tensor(shape: [1] + inputs.shape.dropFirst(), scalars: Array(inputs.scalars[(n * size)..<((n + 1) * size)])),
+                          to: "\(data)/s\(n).npy")
+            lines.append("s\(n).npy,0")
+        }
+        try lines.joined(separator: "\n").write(toFile: data + "/list.csv", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["explain", "--model", ResumeTests.stgcn, "--manifest", data + "/list.csv", "--no-pictures",
+                             "--out", directory.appendingPathComponent("out").path]
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "CI" }
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let log = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(log)")
+        let progress = log.split(separator: "\n").filter { $0.hasPrefix("explain:") }
+        #expect(progress.count == 10, "\(log)")
+        #expect(progress.first?.hasPrefix("explain:  10%  1/10 inputs") == true, "\(log)")
+        #expect(progress.last?.hasPrefix("explain: 100%  10/10 inputs") == true, "\(log)")
+        #expect(!log.contains("\u{1B}["))
+        let summary = directory.appendingPathComponent("out/s0/summary.json").path
+        #expect(FileManager.default.fileExists(atPath: summary))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/s0/report.html").path))
+        let index = try String(contentsOfFile: directory.appendingPathComponent("out/index.html").path, encoding: .utf8)
+        #expect(index.contains("href=\"s0/summary.json\""))
+    }
+}

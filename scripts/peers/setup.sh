@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates the peers' virtualenv (.venv-peers/, gitignored) with CPU torch, torchvision, grad-cam,
-# captum, zennit, onnx, safetensors and numpy. Only scripts/peers/export.py and benchmarks/peers.sh
-# need it; `make test` uses the committed fixtures under Tests/Fixtures/peers/ and needs no Python.
+# captum, zennit, onnx, safetensors, numpy and PyAV (the video-throughput rows decode with it).
+# Only scripts/peers/export.py and benchmarks/peers.sh need it; `make test` uses the committed
+# fixtures under Tests/Fixtures/peers/ and needs no Python.
 #
 #   scripts/peers/setup.sh            # once (network: PyPI)
 #   .venv-peers/bin/python scripts/peers/export.py
@@ -25,10 +26,10 @@ TORCH_VERSION="$("$VENV/bin/python" -c 'import torch; print(torch.__version__.sp
 "${PIP[@]}" --no-deps torchvision --index-url https://download.pytorch.org/whl/cpu 2>/dev/null \
   || "${PIP[@]}" --no-deps torchvision 2>/dev/null \
   || echo "setup.sh: no torchvision for torch $TORCH_VERSION; continuing without it"
-"${PIP[@]}" numpy safetensors onnx onnxscript captum zennit grad-cam "torch==$TORCH_VERSION.*"
+"${PIP[@]}" numpy safetensors onnx onnxscript captum zennit grad-cam av "torch==$TORCH_VERSION.*"
 "$VENV/bin/python" - <<'PY'
 import importlib.metadata as m
-for name in ["torch", "torchvision", "captum", "grad-cam", "zennit", "onnx", "safetensors", "numpy"]:
+for name in ["torch", "torchvision", "captum", "grad-cam", "zennit", "onnx", "safetensors", "numpy", "av"]:
     try:
         print(f"{name} {m.version(name)}")
     except m.PackageNotFoundError:

@@ -39,8 +39,10 @@ struct DemoCommand: ParsableCommand {
             try files.createDirectory(atPath: work, withIntermediateDirectories: true)
             // The runs name their inputs relative to the output (clips/inputs.npy), as they are
             // after the rename below.
-            files.changeCurrentDirectoryPath(work)
-            defer { files.changeCurrentDirectoryPath(origin) }
+            guard files.changeCurrentDirectoryPath(work) else {
+                throw STError.badInput(file: work, reason: "cannot enter the output directory")
+            }
+            defer { _ = files.changeCurrentDirectoryPath(origin) }
             let sections = try demo.explanations(video: video)
             let evaluations = try demo.evaluations()
             let page = DemoIndex(sections: sections, evaluations: evaluations).html

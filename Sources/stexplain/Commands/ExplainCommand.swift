@@ -136,6 +136,9 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "With --manifest: continue a run that was stopped (killed, interrupted, out of time) in the same --out, explaining only the lines it had not finished. Without a run to continue, start one.")
     var resume = false
 
+    @Flag(help: "Write the arrays and summary.json only: no pictures, videos or report.html (batch runs; with --manifest, index.html links each summary.json).")
+    var noPictures = false
+
     @Flag(help: "Print summary.json (a list of them for several methods or a manifest) to standard output.")
     var json = false
 
@@ -153,7 +156,8 @@ struct ExplainCommand: ParsableCommand {
         let explained = try loadModel(inputShape: tensor.shape, input: input)
         tensor = try ONNXModel.conformed(tensor, to: explained)
         let run = try ExplanationRun(tensor, inputPath: input, modelName: model, model: explained, methods: methods,
-                                     target: try target(for: tensor), options: try options(for: tensor, label: methods.map(\.rawValue).joined(separator: ",")))
+                                     target: try target(for: tensor), options: try options(for: tensor, label: methods.map(\.rawValue).joined(separator: ",")),
+                                     pictures: !noPictures)
         try OutputDirectory.write(out, files: run.files)
         if json {
             if run.summaries.count == 1 { try JSONOutput.print(run.summaries[0]) } else { try JSONOutput.print(run.summaries) }
@@ -197,10 +201,12 @@ struct ExplainCommand: ParsableCommand {
                 explained = model
                 let target = self.target == "label" ? Target.classIndex(entry.label) : try target(for: tensor)
                 let run = try ExplanationRun(tensor, inputPath: entry.path, modelName: self.model, model: model, methods: methods,
-                                             target: target, options: try options(for: tensor, label: nil), label: entry.label)
+                                             target: target, options: try options(for: tensor, label: nil), label: entry.label,
+                                             pictures: !noPictures)
                 try OutputDirectory.replace("\(out)/\(names[line])", files: run.files, staging: "\(folder.path)/\(names[line])")
-                let record = try ManifestLineRecord(directory: names[line], path: entry.path, label: entry.label, run: run,
+                var record = try ManifestLineRecord(directory: names[line], path: entry.path, label: entry.label, run: run,
                                                     input: tensor, skeleton: model.inputKind == .skeleton)
+                if noPictures { record.entry.report = methods.count == 1 ? "summary.json" : "\(methods[0].rawValue)/summary.json" }
                 try folder.write(record, to: ManifestLineRecord.file(line))
                 progress.update(entries.count - pending.count + done + 1)
             }
@@ -238,7 +244,8 @@ struct ExplainCommand: ParsableCommand {
          "--integration": integration, "--noise-samples": "\(noiseSamples)", "--noise-level": "\(noiseLevel)",
          "--seed": "\(seed)", "--baseline": "\(baseline)", "--window": window ?? "", "--stride": stride ?? "",
          "--composite": composite, "--uniform-average-pooling": "\(uniformAveragePooling)", "--bounds": bounds ?? "",
-         "--joint-groups": jointGroups ?? "", "--batch-size": "\(batchSize)", "--shard": shard ?? ""]
+         "--joint-groups": jointGroups ?? "", "--batch-size": "\(batchSize)", "--shard": shard ?? "",
+         "--no-pictures": "\(noPictures)"]
     }
 
     private func inputLoading(start: Double) -> InputLoading {

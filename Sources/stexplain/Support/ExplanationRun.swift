@@ -13,7 +13,7 @@ struct ExplanationRun {
     let files: [String: Data]
 
     init(_ tensor: Tensor, inputPath: String, modelName: String, model: ExplainedModel, methods: [Method],
-         target: Target, options: ExplainOptions, label: Int? = nil) throws {
+         target: Target, options: ExplainOptions, label: Int? = nil, pictures: Bool = true) throws {
         let explanations = try explain(tensor, model: model, methods: methods, target: target, options: options, source: inputPath)
         let layout = model.inputKind == .skeleton ? try SkeletonLayout.forJointCount(tensor.shape[3]) : nil
         var files: [String: Data] = [:]
@@ -30,7 +30,9 @@ struct ExplanationRun {
                 "attribution.npy": NPY.encode(explanation.attribution),
                 "summary.json": try JSONOutput.encode(summary) + Data("\n".utf8),
             ]
-            own.merge(try ExplanationImages.files(explanation, method: explanation.method, input: tensor, kind: model.inputKind)) { $1 }
+            if pictures {
+                own.merge(try ExplanationImages.files(explanation, method: explanation.method, input: tensor, kind: model.inputKind)) { $1 }
+            }
             if let split = explanation.freezeFrames {
                 own["spatial.npy"] = NPY.encode(split.spatial)
                 own["temporal.npy"] = NPY.encode(split.temporal)
@@ -39,13 +41,15 @@ struct ExplanationRun {
             runs.append(.init(explanation: explanation, directory: directory, files: Set(own.keys)))
             summaries.append(summary)
         }
-        let inputFrames = model.inputKind == .skeleton ? [:] : try ExplanationImages.inputFrames(tensor, kind: model.inputKind)
-        files.merge(inputFrames) { $1 }
-        let report = ExplanationReport(
-            model: modelName, input: inputPath, inputShape: tensor.shape, kind: model.inputKind, label: label, runs: runs,
-            inputFrames: inputFrames.count,
-            skeleton: layout.map { SkeletonAnimation(input: tensor, explanations: explanations, layout: $0) })
-        files["report.html"] = Data(report.html.utf8)
+        if pictures {
+            let inputFrames = model.inputKind == .skeleton ? [:] : try ExplanationImages.inputFrames(tensor, kind: model.inputKind)
+            files.merge(inputFrames) { $1 }
+            let report = ExplanationReport(
+                model: modelName, input: inputPath, inputShape: tensor.shape, kind: model.inputKind, label: label, runs: runs,
+                inputFrames: inputFrames.count,
+                skeleton: layout.map { SkeletonAnimation(input: tensor, explanations: explanations, layout: $0) })
+            files["report.html"] = Data(report.html.utf8)
+        }
         self.explanations = explanations
         self.summaries = summaries
         self.files = files

@@ -8,7 +8,7 @@ import STModels
 /// `--json`). The end of a run folds these records in manifest order, whether the lines were
 /// explained in one process or over several resumed ones, so the outputs are the same.
 struct ManifestLineRecord: Codable {
-    let entry: ReportIndex.Entry
+    var entry: ReportIndex.Entry
     let label: Int
     /// Per method, in the run's order: each sample's heatmap averaged over its valid frames.
     let jointMeans: [MethodMeans]
