@@ -2,7 +2,8 @@
 # Speed side by side: stexplain and the PyTorch peers (torch forward, pytorch-grad-cam, Captum,
 # zennit) on r3d_18 with random weights, input 1×3×16×112×112, CPU, the same thread count, each
 # tool in its own process; medians of RUNS calls after a warm-up; peak memory (ru_maxrss) per
-# process; plus an end-to-end row (process start, weight loading, one Grad-CAM, writing the map).
+# process; plus an end-to-end row (process start, weight loading, one Grad-CAM, writing the map)
+# and the video-throughput rows (benchmarks/video-throughput.sh).
 # Prints a markdown table (and keeps the raw JSON lines in $OUT/results.jsonl). Never a test gate.
 #
 #   scripts/peers/setup.sh              # once: .venv-peers/
@@ -91,6 +92,11 @@ e2e pytorch-grad-cam "$PYTHON" benchmarks/peers/e2e_gradcam.py pytorch-grad-cam 
 echo "load after: $(uptime)" >&2
 echo "input $INPUT; LRP rows and the split at $LRP_INPUT; $THREADS threads; medians of $RUNS runs"
 "$PYTHON" benchmarks/peers/table.py "$RESULTS"
+
+# Dataset throughput on videos: explain --manifest (decoding overlapped with compute) against the
+# same clips pre-decoded and against pytorch-grad-cam and Captum scripts decoding with PyAV.
+echo
+THREADS="$THREADS" benchmarks/video-throughput.sh
 
 # Transformers (issue: forward of mvit_v2_s, swin3d_t and vit_b_16 against torch's; Grad-CAM
 # against pytorch-grad-cam): exported into ZOO (a scratch folder, several hundred MB) when set.

@@ -6,14 +6,16 @@
 #     explained) and over the same clips pre-decoded to .npy: the ratio shows what decoding costs;
 #   - pytorch-grad-cam and Captum scripts (benchmarks/peers/video_throughput.py) that loop over
 #     the same files, decoding with PyAV in line.
-# Clips/s over each whole process (start-up, model, every clip) and peak RSS. Prints a markdown
-# table. Never a test gate; benchmarks/peers.sh runs it.
+# Clips/s over each whole process (start-up, model, every clip) and peak RSS; the two stexplain
+# runs alternate ROUNDS times (median), the peers run once. Prints a markdown table. Never a test
+# gate; benchmarks/peers.sh runs it.
 #
-#   benchmarks/video-throughput.sh        # VIDEOS=64 THREADS=2 OUT=bench-out/video-throughput
+#   benchmarks/video-throughput.sh   # VIDEOS=64 ROUNDS=3 THREADS=2 OUT=bench-out/video-throughput
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VIDEOS="${VIDEOS:-64}"
+ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-2}"
 OUT="${OUT:-$ROOT/bench-out/video-throughput}"
 PYTHON="${PEERS_PYTHON:-$ROOT/.venv-peers/bin/python}"
@@ -46,16 +48,19 @@ for line in open(f"{out}/clips.csv").read().splitlines()[1:]:
         np.save(path, clip(path.replace("clips/", "videos/").replace(".npy", ".mp4")).numpy())
 PY
 
-# timed NAME CMD…: wall seconds and peak RSS of CMD into $OUT/NAME.time
+# timed NAME CMD…: wall seconds and peak RSS of CMD appended to $OUT/NAME.time
 timed() {
   local name="$1"; shift
   rm -rf "$OUT/out-$name"
-  /usr/bin/time -f '%e %M' -o "$OUT/$name.time" "$@" > /dev/null
+  /usr/bin/time -a -f '%e %M' -o "$OUT/$name.time" "$@" > /dev/null
 }
-echo "video-throughput.sh: stexplain on videos, then on .npy clips" >&2
+rm -f "$OUT"/*.time
 ours=("$STEXPLAIN" explain --model r3d_18 --random-weights --method gradcam --frames 16 --no-pictures --quiet)
-timed stexplain-videos "${ours[@]}" --manifest "$OUT/videos.csv" --out "$OUT/out-stexplain-videos"
-timed stexplain-npy "${ours[@]}" --manifest "$OUT/clips.csv" --out "$OUT/out-stexplain-npy"
+for ((round = 1; round <= ROUNDS; round++)); do
+  echo "video-throughput.sh: stexplain on videos, then on .npy clips (round $round of $ROUNDS)" >&2
+  timed stexplain-videos "${ours[@]}" --manifest "$OUT/videos.csv" --out "$OUT/out-stexplain-videos"
+  timed stexplain-npy "${ours[@]}" --manifest "$OUT/clips.csv" --out "$OUT/out-stexplain-npy"
+done
 for peer in pytorch-grad-cam captum; do
   echo "video-throughput.sh: $peer on videos" >&2
   timed "$peer" "$PYTHON" benchmarks/peers/video_throughput.py "$peer" "$OUT/videos.csv" "$OUT/out-$peer" --threads "$THREADS"
@@ -71,7 +76,10 @@ import sys
 out, clips = sys.argv[1], int(sys.argv[2])
 rows = [("stexplain, videos (decode overlapped)", "stexplain-videos"), ("stexplain, pre-decoded .npy", "stexplain-npy"),
         ("pytorch-grad-cam + PyAV", "pytorch-grad-cam"), ("Captum + PyAV", "captum")]
-times = {name: [float(v) for v in open(f"{out}/{name}.time").read().split()[-2:]] for _, name in rows}
+def median_run(name):
+    runs = sorted(tuple(map(float, line.split())) for line in open(f"{out}/{name}.time") if line.strip())
+    return runs[len(runs) // 2]
+times = {name: median_run(name) for _, name in rows}
 ours = times["stexplain-videos"][0]
 for title, name in rows:
     seconds, rss = times[name]
