@@ -42,3 +42,22 @@ enum LargeBufferPool {
         for buffer in evicted { buffer.deallocate() }
     }
 }
+
+/// Fixes malloc's mmap threshold at `LargeBufferPool.threshold`: smaller allocations come from
+/// malloc's heap, larger ones are mapped (and kept by the pool). glibc otherwise raises the
+/// threshold each time it frees a mapped buffer, after which a long run that allocates many sizes
+/// fragments the heap and its peak memory creeps up with the number of samples (an `evaluate`
+/// over 400 MovingShapes clips peaked 23 % above one over 100; with the threshold fixed, 1,000
+/// clips peak within 5 % of 100). Processes call it once at start; a no-op off glibc.
+public func fixAllocatorThreshold() {
+    #if canImport(Glibc)
+    let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD of <malloc.h>, which Glibc's Swift module leaves out
+    _ = glibcMallopt(mmapThreshold, Int32(LargeBufferPool.threshold))
+    #endif
+}
+
+#if canImport(Glibc)
+/// glibc's `int mallopt(int param, int value)`.
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif

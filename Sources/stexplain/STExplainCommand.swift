@@ -12,6 +12,7 @@ struct STExplainCommand: ParsableCommand {
     /// Runs the command with the project's exit codes: 0 success, 2 bad input or usage (one line on
     /// standard error), 1 internal error.
     static func main() {
+        fixAllocatorThreshold()
         do {
             var command = try parseAsRoot()
             try command.run()
