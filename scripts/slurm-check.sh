@@ -14,6 +14,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
+# The exit trap may run inside a redirected command; fd 3 keeps the real standard error for it.
+exec 3>&2
 
 say() { echo "slurm-check: $*"; }
 fail() {
@@ -69,15 +71,15 @@ cleanup() {
   left=$(cluster_pids | xargs)
   if [[ -n $left ]]; then
     for pid in $left; do stop "$pid"; done
-    echo "slurm-check: processes of the cluster were still running and are now stopped: $left" >&2
+    echo "slurm-check: processes of the cluster were still running and are now stopped: $left" >&3
     code=1
   fi
   if [[ $code -eq 0 && -z ${SLURM_CHECK_KEEP:-} ]]; then
     rm -rf "$tmp"
   elif [[ $code -eq 0 ]]; then
-    echo "slurm-check: kept $tmp (SLURM_CHECK_KEEP)"
+    echo "slurm-check: kept $tmp (SLURM_CHECK_KEEP)" >&3
   else
-    echo "slurm-check: failed after $((SECONDS - started)) s; logs in $tmp/log (check.log: the commands' output)" >&2
+    echo "slurm-check: failed after $((SECONDS - started)) s; logs in $tmp/log (check.log: the commands' output)" >&3
   fi
   exit "$code"
 }
