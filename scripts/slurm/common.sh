@@ -103,9 +103,15 @@ merged_file() {
   if [[ $kind == evaluate ]]; then echo "$run/metrics.json"; else echo "$run/joint_importance.json"; fi
 }
 
+# The file shard ID writes last, present once it has succeeded (its folder alone may hold the
+# leftovers of a run that was stopped).
+shard_file() {
+  if [[ $kind == evaluate ]]; then echo "$run/shards/$1/metrics.json"; else echo "$run/shards/$1/index.html"; fi
+}
+
 # run_query (after run_load): the state of every shard from the last array job that ran it, and
 # of the merge: shard_state[i], shard_exit[i], shard_job[i], merge_state, merge_exit, merge_reason.
-# A job Slurm has forgotten counts as COMPLETED when its output is there, else UNKNOWN (failed).
+# A task Slurm has forgotten counts as COMPLETED when its output is there, else UNKNOWN (failed).
 run_query() {
   scontrol ping >/dev/null 2>&1 || die "cannot reach slurmctld (scontrol ping failed; SLURM_CONF=${SLURM_CONF:-default})"
   shard_state=() shard_exit=() shard_job=()
@@ -126,7 +132,7 @@ run_query() {
     done < <(job_lines "$job")
   done
   for ((id = 0; id < shards; id++)); do
-    if [[ ${shard_state[id]:-UNKNOWN} == UNKNOWN && -d $run/shards/$id ]]; then
+    if [[ ${shard_state[id]:-UNKNOWN} == UNKNOWN && -f $(shard_file "$id") ]]; then
       shard_state[id]=COMPLETED
     fi
   done
