@@ -8,7 +8,7 @@ DEMO_INPUT ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build test demo report-check bench models fuzz clean
+.PHONY: help deps build test demo report-check slurm-check bench models fuzz clean
 
 help:
 	@echo "Targets:"
@@ -17,6 +17,7 @@ help:
 	@echo "  make test   debug build and the full test suite (SWIFT_TEST_FLAGS=... passed to swift test)"
 	@echo "  make demo   release build, then explain the demo models on held-out samples (demo-out/index.html)"
 	@echo "  make report-check  render every demo report in headless Chromium; check links and screenshots"
+	@echo "  make slurm-check   one-node Slurm cluster here (root): scripts/slurm/ arrays, a failed shard resubmitted, merges"
 	@echo "  make bench  release build, then stexplain bench engine"
 	@echo "  make models retrain the demo models under models/ (minutes per model on 2 cores)"
 	@echo "  make fuzz   libFuzzer on the ONNX, safetensors, npy and skeleton parsers, FUZZ_SECONDS (30) each"
@@ -39,6 +40,11 @@ demo: build
 # Renders the demo's reports in headless Chromium (installed from Debian when missing).
 report-check: build
 	scripts/report-check.sh
+
+# scripts/slurm/ on a real one-node Slurm cluster (slurm-wlm and munge installed from Debian when
+# missing); uses the debug binary of make test, or STEXPLAIN_BIN=path.
+slurm-check: deps
+	scripts/slurm-check.sh
 
 bench: build
 	"$$($(SWIFT) build -c release --show-bin-path)/stexplain" bench engine
