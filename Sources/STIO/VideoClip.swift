@@ -14,10 +14,11 @@ public struct VideoClip: Sendable {
     /// repeat the last decoded frame: the first `min(decodedFrameCount, T)` frames of the
     /// first window are real, the rest padding.
     public let decodedFrameCount: Int
-    /// What `VideoProbe` found about the source.
-    public let info: VideoInfo
+    /// What `VideoProbe` found about the source; nil when the preprocessing's fixed output size
+    /// made probing unnecessary (`VideoProbe.probe` tells on demand).
+    public let info: VideoInfo?
 
-    public init(tensor: Tensor, windowStarts: [Int], decodedFrameCount: Int, info: VideoInfo) {
+    public init(tensor: Tensor, windowStarts: [Int], decodedFrameCount: Int, info: VideoInfo?) {
         self.tensor = tensor
         self.windowStarts = windowStarts
         self.decodedFrameCount = decodedFrameCount

@@ -87,6 +87,12 @@ public struct VideoPreprocessing: Sendable, Equatable {
     /// The decoded frames unchanged, RGB scaled to [0, 1].
     public static let none = VideoPreprocessing()
 
+    /// Whether the output size depends on the source's (no resize, or a short-side resize).
+    var needsSourceSize: Bool {
+        if case .exact = resize { return false }
+        return true
+    }
+
     /// Where the resize and crop put a `sourceWidth`×`sourceHeight` frame.
     ///
     /// - Throws: `STError.invalidRequest` when a size is not positive, the crop is larger than

@@ -1,7 +1,8 @@
 import Foundation
 import STCore
 
-/// Decodes video files into model inputs by running `ffprobe` (see `VideoProbe`) and then
+/// Decodes video files into model inputs by running `ffprobe` (see `VideoProbe`; only when the
+/// preprocessing's output size depends on the source's) and then
 ///
 ///     ffmpeg -v error -nostdin [-ss START] -i file:<path> -map 0:v:0
 ///            -vf [select=not(mod(n\,STRIDE)) | fps=fps=RATE,][scale=W:H:flags=bilinear,]format=rgb24[,crop=w:h:x:y]
@@ -68,22 +69,29 @@ public enum VideoReader {
         try decode(path, clip: clip, preprocessing: preprocessing, tools: tools).frames
     }
 
-    /// Probes `path`, runs ffmpeg for the selection and geometry, and splits its output into
-    /// frames (a trailing partial frame, which only a killed decoder leaves, is dropped).
+    /// Runs ffmpeg for the selection and geometry and splits its output into frames (a trailing
+    /// partial frame, which only a killed decoder leaves, is dropped). `path` is probed first only
+    /// when the geometry depends on the source's size; a preset with a fixed size (Kinetics, C3D)
+    /// starts one process per clip instead of two — which, in a dataset run, is CPU taken from the
+    /// explanation — and probes only to explain a failure.
     private static func decode(_ path: String, clip: ClipSelection, preprocessing: VideoPreprocessing,
-                               tools: FFmpegTools) throws -> (frames: [VideoFrame], info: VideoInfo) {
+                               tools: FFmpegTools) throws -> (frames: [VideoFrame], info: VideoInfo?) {
         let selection = try clip.ffmpegTerms()
-        let info = try VideoProbe.probe(path, tools: tools)
-        let geometry = try preprocessing.geometry(sourceWidth: info.width, sourceHeight: info.height)
+        let info = preprocessing.needsSourceSize ? try VideoProbe.probe(path, tools: tools) : nil
+        let geometry = try preprocessing.geometry(sourceWidth: info?.width ?? 0, sourceHeight: info?.height ?? 0)
         let filters = (selection.filter.map { [$0] } ?? []) + geometry.filters
         let run = try tools.run(.ffmpeg, ["-v", "error", "-nostdin"] + selection.seek
             + ["-i", FFmpegTools.fileArgument(path), "-map", "0:v:0", "-vf", filters.joined(separator: ","),
                "-vsync", "passthrough"] + selection.limit + ["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], file: path)
-        guard run.succeeded else { throw STError.badInput(file: path, reason: run.failureReason(.ffmpeg)) }
+        guard run.succeeded else {
+            if info == nil { _ = try VideoProbe.probe(path, tools: tools) }
+            throw STError.badInput(file: path, reason: run.failureReason(.ffmpeg))
+        }
         let width = geometry.output.width, height = geometry.output.height
         let frameBytes = width * height * 3
         let count = run.output.count / frameBytes
         guard count > 0 else {
+            let info = try info ?? VideoProbe.probe(path, tools: tools)
             let position = clip.startSeconds > 0
                 ? " from \(FFmpegProcess.formatSeconds(clip.startSeconds)) s on (the video lasts \(FFmpegProcess.formatSeconds(info.durationSeconds)) s)"
                 : ""

@@ -24,7 +24,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
         #expect(clip.tensor.shape == [1, 3, 20, 48, 64])
         #expect(frameIndices(clip) == Array(0..<20))
         #expect(clip.decodedFrameCount == 20 && !clip.isPadded)
-        #expect(clip.info.framesPerSecond == 10)
+        #expect(clip.info?.framesPerSecond == 10)
     }
 
     @Test func startCountAndStrideSelectFrames5_8_11_14() throws {
@@ -74,6 +74,26 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
         #expect(throws: STError.badInput(file: path, reason: "no video frames decoded from 5 s on (the video lasts 2 s)")) {
             try VideoReader.read(path, clip: ClipSelection(startSeconds: 5, frameCount: 4), tools: VideoFixture.tools)
         }
+    }
+
+    /// Kinetics' fixed output size needs no probe (one ffmpeg process per clip); a failure is
+    /// still explained with what the probe finds.
+    @Test func fixedSizePresetsProbeOnlyToExplainAFailure() throws {
+        let folder = try VideoFixture.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try VideoFixture.brightnessVideo(in: folder)
+        let clip = try VideoReader.read(path, clip: ClipSelection(frameCount: 4), preprocessing: .kinetics, tools: VideoFixture.tools)
+        #expect(clip.tensor.shape == [1, 3, 4, 112, 112] && clip.info == nil)
+        #expect(throws: STError.badInput(file: path, reason: "no video frames decoded from 5 s on (the video lasts 2 s)")) {
+            try VideoReader.read(path, clip: ClipSelection(startSeconds: 5, frameCount: 4), preprocessing: .kinetics,
+                                 tools: VideoFixture.tools)
+        }
+        let text = folder.appendingPathComponent("notes.mp4").path
+        try "not a video".write(toFile: text, atomically: true, encoding: .utf8)
+        var probeError: STError?
+        do { _ = try VideoProbe.probe(text, tools: VideoFixture.tools) } catch let error as STError { probeError = error }
+        let expected = try #require(probeError)
+        #expect(throws: expected) { try VideoReader.read(text, preprocessing: .kinetics, tools: VideoFixture.tools) }
     }
 
     @Test func slidingWindowsOf8FramesWithHop4() throws {
