@@ -202,6 +202,7 @@ struct EvaluateCommand: ParsableCommand {
                 }
                 state.nextStep = number + 1
                 try folder.write(state, to: EvaluationCheckpoint.file)
+                releaseFreeHeapPages()
                 progress.update(number + 1, detail: method.rawValue + (step.phase == .importance ? " ψ_c" : ""))
             }
         } catch let error as Interruption.Stopped {
