@@ -62,6 +62,57 @@ public enum VideoReader {
                          windowStarts: starts, decodedFrameCount: count, info: decoded.info)
     }
 
+    /// Several clips, each as `read` would return it, decoded by one ffmpeg process (one input
+    /// and one raw output file per clip): a dataset run then pays ffmpeg's start-up once per group
+    /// instead of once per clip (8 clips of 320×240: 0.20 CPU-s instead of 0.65). Only for a
+    /// preprocessing with a fixed output size (Kinetics, C3D; `VideoInfo` is not probed).
+    ///
+    /// Returns nil when that does not work out — ffmpeg fails on one of the files, a clip comes
+    /// out empty, or the preprocessing's size depends on the source's: read the clips one by one
+    /// then, so that an error names its file as `read`'s do.
+    public static func readTogether(_ paths: [String], clips: [ClipSelection], preprocessing: VideoPreprocessing,
+                                    tools: FFmpegTools = FFmpegTools()) throws -> [VideoClip]? {
+        precondition(paths.count == clips.count, "one clip selection per path")
+        guard !paths.isEmpty, !preprocessing.needsSourceSize,
+              let grouped = try decodeTogether(paths, clips: clips, preprocessing: preprocessing, tools: tools) else { return nil }
+        return zip(grouped, clips).map { frames, clip in
+            let length = clip.frameCount ?? frames.count
+            return VideoClip(tensor: preprocessing.tensor(of: frames, windowStarts: [0], length: length),
+                             windowStarts: [0], decodedFrameCount: frames.count, info: nil)
+        }
+    }
+
+    /// The frames of every clip from one ffmpeg run; nil when ffmpeg fails or a clip is empty.
+    private static func decodeTogether(_ paths: [String], clips: [ClipSelection], preprocessing: VideoPreprocessing,
+                                       tools: FFmpegTools) throws -> [[VideoFrame]]? {
+        let geometry = try preprocessing.geometry(sourceWidth: 0, sourceHeight: 0)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stexplain-decode-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var inputs: [String] = [], outputs: [String] = []
+        for (index, (path, clip)) in zip(paths, clips).enumerated() {
+            let selection = try clip.ffmpegTerms()
+            inputs += selection.seek + ["-i", FFmpegTools.fileArgument(path)]
+            let filters = (selection.filter.map { [$0] } ?? []) + geometry.filters
+            outputs += ["-map", "\(index):v:0", "-vf", filters.joined(separator: ","), "-vsync", "passthrough"] + selection.limit
+                + ["-f", "rawvideo", "-pix_fmt", "rgb24", "file:\(folder)/\(index).rgb"]
+        }
+        guard let run = try? tools.run(.ffmpeg, ["-v", "error", "-nostdin"] + inputs + outputs, file: paths[0]),
+              run.succeeded else { return nil }
+        let (width, height) = (geometry.output.width, geometry.output.height)
+        let frameBytes = width * height * 3
+        var clipsFrames: [[VideoFrame]] = []
+        for index in paths.indices {
+            guard let data = FileManager.default.contents(atPath: "\(folder)/\(index).rgb"), data.count >= frameBytes else { return nil }
+            clipsFrames.append(try data.withUnsafeBytes { bytes in
+                try (0..<(data.count / frameBytes)).map { frame in
+                    try VideoFrame(width: width, height: height, pixels: Array(bytes[frame * frameBytes ..< (frame + 1) * frameBytes]))
+                }
+            })
+        }
+        return clipsFrames
+    }
+
     /// The selected frames as RGB bytes after the preprocessing's resize and crop (its channel
     /// order and normalisation are not applied) — e.g. the pictures to draw an explanation on.
     public static func frames(_ path: String, clip: ClipSelection = ClipSelection(),

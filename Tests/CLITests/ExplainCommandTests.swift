@@ -53,6 +53,42 @@ import STModels
     /// A video goes through ffmpeg with the Kinetics preset (128×171 → 112×112 crop): the input
     /// is 1 × 3 × 8 × 112 × 112, and the overlays come out as pictures, MP4 and GIF. A file that is
     /// not a video is one error line, exit 2, and no output.
+    /// A manifest of videos (decoded several per ffmpeg process) gives each line the map a
+    /// single-input run gives; a corrupt video among them is named in the one-line error.
+    @Test func manifestOfVideosMatchesSingleRunsAndNamesACorruptOne() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        var lines = ["path,label,start"]
+        for (index, source) in ["testsrc=size=160x120:rate=10", "mandelbrot=size=160x120:rate=10", "smptebars=size=160x120:rate=10"].enumerated() {
+            let ffmpeg = Process()
+            ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            ffmpeg.arguments = ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", source, "-t", "2",
+                                directory.appendingPathComponent("v\(index).mp4").path]
+            try ffmpeg.run()
+            ffmpeg.waitUntilExit()
+            lines.append("v\(index).mp4,0,\(index == 1 ? "0.5" : "0")")
+        }
+        let manifest = directory.appendingPathComponent("videos.csv").path
+        try lines.joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        let common = ["--model", "small_cam_net_3d", "--random-weights", "--frames", "8", "--no-pictures", "--quiet"]
+        let out = directory.appendingPathComponent("out").path
+        let all = try CommandRunner.run(["explain", "--manifest", manifest, "--out", out] + common)
+        #expect(all.status == 0, "\(all.error)")
+        for (index, start) in ["0", "0.5", "0"].enumerated() {
+            let single = directory.appendingPathComponent("single\(index)").path
+            let alone = try CommandRunner.run(["explain", "--input", directory.appendingPathComponent("v\(index).mp4").path,
+                                               "--start", start, "--out", single] + common)
+            #expect(alone.status == 0, "\(alone.error)")
+            let map = { (folder: String) in FileManager.default.contents(atPath: folder + "/map.npy") }
+            #expect(map(single) != nil && map(single) == map("\(out)/v\(index)"), "line \(index)")
+        }
+        try Data(repeating: 7, count: 300).write(to: directory.appendingPathComponent("v1.mp4"))
+        let bad = try CommandRunner.run(["explain", "--manifest", manifest, "--out", directory.appendingPathComponent("bad").path] + common)
+        #expect(bad.status == 2)
+        #expect(bad.error.hasPrefix("error: \(directory.appendingPathComponent("v1.mp4").path): "), "\(bad.error)")
+        #expect(bad.error.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("bad").path))
+    }
+
     @Test func explainsAVideoFileAndRefusesACorruptOne() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let video = directory.appendingPathComponent("clip.mp4").path

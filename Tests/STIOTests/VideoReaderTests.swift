@@ -96,6 +96,29 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
         #expect(throws: expected) { try VideoReader.read(text, preprocessing: .kinetics, tools: VideoFixture.tools) }
     }
 
+    /// Clips decoded by one ffmpeg process equal the same clips read one by one; a group with a
+    /// file ffmpeg cannot read gives nil (the caller then reads one by one).
+    @Test func clipsDecodedTogetherEqualClipsReadAlone() throws {
+        let folder = try VideoFixture.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try VideoFixture.brightnessVideo(in: folder)
+        let clips = [ClipSelection(frameCount: 4), ClipSelection(startSeconds: 1, frameCount: 4), ClipSelection(frameCount: 3, sampling: .stride(3))]
+        let together = try #require(try VideoReader.readTogether(Array(repeating: path, count: 3), clips: clips,
+                                                                 preprocessing: .kinetics, tools: VideoFixture.tools))
+        for (clip, selection) in zip(together, clips) {
+            let alone = try VideoReader.read(path, clip: selection, preprocessing: .kinetics, tools: VideoFixture.tools)
+            #expect(clip.tensor.shape == alone.tensor.shape && clip.tensor.scalars == alone.tensor.scalars)
+            #expect(clip.decodedFrameCount == alone.decodedFrameCount)
+        }
+        #expect(together[0].tensor.scalars != together[1].tensor.scalars)
+        let text = folder.appendingPathComponent("notes.mp4").path
+        try "not a video".write(toFile: text, atomically: true, encoding: .utf8)
+        #expect(try VideoReader.readTogether([path, text], clips: Array(clips.prefix(2)), preprocessing: .kinetics,
+                                             tools: VideoFixture.tools) == nil)
+        #expect(try VideoReader.readTogether([path, path], clips: Array(clips.prefix(2)), preprocessing: .none,
+                                             tools: VideoFixture.tools) == nil)
+    }
+
     @Test func slidingWindowsOf8FramesWithHop4() throws {
         let folder = try VideoFixture.directory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -148,7 +148,6 @@ enum VideoFixture {
         for path in [indexAtEnd, indexAtFront, tiny] {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             try bytes.prefix(bytes.count * 4 / 10).write(to: URL(fileURLWithPath: path))
-            let started = Date()
             do {
                 let clip = try VideoReader.read(path, tools: FFmpegTools(timeoutSeconds: 10))
                 #expect(clip.decodedFrameCount < 20)
@@ -159,8 +158,8 @@ enum VideoFixture {
                 }
                 #expect(file == path)
                 #expect(!reason.contains("\n"))
+                #expect(!reason.contains("did not finish"), "a truncated file must fail, not hang until the timeout")
             }
-            #expect(Date().timeIntervalSince(started) < 10)
         }
         // The index-at-end file has lost its index: ffprobe says "moov atom not found", which the
         // error explains.

@@ -4,7 +4,7 @@
 ///     w_k  = Σ_p a_kp·ReLU(g_kp),    L = ReLU(Σ_k w_k·A_k)
 ///
 /// with g = ∂S/∂A and ε = 10⁻⁶ as pytorch-grad-cam. The sum over q runs over every position
-/// (T′·H′·W′ for video, where pytorch-grad-cam 1.5 sums only the last two axes).
+/// (T′·H′·W′ for video), as in pytorch-grad-cam 1.5.7 (docs/peers.md).
 public struct GradCAMPlusPlus: CAMWeighting {
     public init() {}
     public var method: Method { .gradcamPlusPlus }

@@ -186,8 +186,8 @@ struct ExplainCommand: ParsableCommand {
         let progress = ProgressBar(label: "explain", total: entries.count, unit: "inputs", initial: entries.count - pending.count,
                                    enabled: !quiet)
         let interruption = Interruption.install()
-        let loads = pending.map { (inputLoading(start: entries[$0].start ?? start), entries[$0].path) }
-        let decoded = Prefetch(count: loads.count, depth: 2) { try loads[$0].0.load(loads[$0].1) }
+        let inputs = ManifestInputs(pending.map { (inputLoading(start: entries[$0].start ?? start), entries[$0].path) })
+        let decoded = Prefetch(count: pending.count, depth: 2) { try inputs.load($0) }
         defer { decoded.cancel() }
         var explained: ExplainedModel?
         do {
