@@ -33,9 +33,14 @@ public enum VideoReader {
     public static func read(_ path: String, clip: ClipSelection = ClipSelection(),
                             preprocessing: VideoPreprocessing = .none, tools: FFmpegTools = FFmpegTools()) throws -> VideoClip {
         let decoded = try decode(path, clip: clip, preprocessing: preprocessing, tools: tools)
-        let length = clip.frameCount ?? decoded.frames.count
-        return VideoClip(tensor: preprocessing.tensor(of: decoded.frames, windowStarts: [0], length: length),
-                         windowStarts: [0], decodedFrameCount: decoded.frames.count, info: decoded.info)
+        return single(decoded.frames, clip: clip, preprocessing: preprocessing, info: decoded.info)
+    }
+
+    /// `read`'s clip from its decoded frames.
+    private static func single(_ frames: [VideoFrame], clip: ClipSelection, preprocessing: VideoPreprocessing,
+                               info: VideoInfo?) -> VideoClip {
+        VideoClip(tensor: preprocessing.tensor(of: frames, windowStarts: [0], length: clip.frameCount ?? frames.count),
+                  windowStarts: [0], decodedFrameCount: frames.count, info: info)
     }
 
     /// Sliding windows of `length` frames, `hop` frames apart, over the frames `clip` selects:
@@ -75,11 +80,7 @@ public enum VideoReader {
         precondition(paths.count == clips.count, "one clip selection per path")
         guard !paths.isEmpty, !preprocessing.needsSourceSize,
               let grouped = try decodeTogether(paths, clips: clips, preprocessing: preprocessing, tools: tools) else { return nil }
-        return zip(grouped, clips).map { frames, clip in
-            let length = clip.frameCount ?? frames.count
-            return VideoClip(tensor: preprocessing.tensor(of: frames, windowStarts: [0], length: length),
-                             windowStarts: [0], decodedFrameCount: frames.count, info: nil)
-        }
+        return zip(grouped, clips).map { single($0, clip: $1, preprocessing: preprocessing, info: nil) }
     }
 
     /// The frames of every clip from one ffmpeg run; nil when ffmpeg fails or a clip is empty.
@@ -93,24 +94,39 @@ public enum VideoReader {
         for (index, (path, clip)) in zip(paths, clips).enumerated() {
             let selection = try clip.ffmpegTerms()
             inputs += selection.seek + ["-i", FFmpegTools.fileArgument(path)]
-            let filters = (selection.filter.map { [$0] } ?? []) + geometry.filters
-            outputs += ["-map", "\(index):v:0", "-vf", filters.joined(separator: ","), "-vsync", "passthrough"] + selection.limit
-                + ["-f", "rawvideo", "-pix_fmt", "rgb24", "file:\(folder)/\(index).rgb"]
+            outputs += output(of: index, selection: selection, geometry: geometry, to: "file:\(folder)/\(index).rgb")
         }
         guard let run = try? tools.run(.ffmpeg, ["-v", "error", "-nostdin"] + inputs + outputs, file: paths[0]),
               run.succeeded else { return nil }
-        let (width, height) = (geometry.output.width, geometry.output.height)
-        let frameBytes = width * height * 3
         var clipsFrames: [[VideoFrame]] = []
         for index in paths.indices {
-            guard let data = FileManager.default.contents(atPath: "\(folder)/\(index).rgb"), data.count >= frameBytes else { return nil }
-            clipsFrames.append(try data.withUnsafeBytes { bytes in
-                try (0..<(data.count / frameBytes)).map { frame in
-                    try VideoFrame(width: width, height: height, pixels: Array(bytes[frame * frameBytes ..< (frame + 1) * frameBytes]))
-                }
-            })
+            guard let data = FileManager.default.contents(atPath: "\(folder)/\(index).rgb") else { return nil }
+            let frames = try self.frames(in: data, size: geometry.output)
+            guard !frames.isEmpty else { return nil }
+            clipsFrames.append(frames)
         }
         return clipsFrames
+    }
+
+    /// ffmpeg's output options for input `index`: its video stream through the selection's
+    /// sampling and the geometry's filters, as raw RGB to `destination`.
+    private static func output(of index: Int, selection: (seek: [String], filter: String?, limit: [String]),
+                               geometry: FrameGeometry, to destination: String) -> [String] {
+        let filters = (selection.filter.map { [$0] } ?? []) + geometry.filters
+        return ["-map", "\(index):v:0", "-vf", filters.joined(separator: ","), "-vsync", "passthrough"] + selection.limit
+            + ["-f", "rawvideo", "-pix_fmt", "rgb24", destination]
+    }
+
+    /// Raw RGB bytes as frames of `size`; a trailing partial frame (which only a killed decoder
+    /// leaves) is dropped.
+    private static func frames(in data: Data, size: VideoPreprocessing.Size) throws -> [VideoFrame] {
+        let frameBytes = size.width * size.height * 3
+        return try data.withUnsafeBytes { bytes in
+            try (0..<(data.count / frameBytes)).map { index in
+                try VideoFrame(width: size.width, height: size.height,
+                               pixels: Array(bytes[index * frameBytes ..< (index + 1) * frameBytes]))
+            }
+        }
     }
 
     /// The selected frames as RGB bytes after the preprocessing's resize and crop (its channel
@@ -120,8 +136,7 @@ public enum VideoReader {
         try decode(path, clip: clip, preprocessing: preprocessing, tools: tools).frames
     }
 
-    /// Runs ffmpeg for the selection and geometry and splits its output into frames (a trailing
-    /// partial frame, which only a killed decoder leaves, is dropped). `path` is probed first only
+    /// Runs ffmpeg for the selection and geometry and splits its output into frames. `path` is probed first only
     /// when the geometry depends on the source's size; a preset with a fixed size (Kinetics, C3D)
     /// starts one process per clip instead of two — which, in a dataset run, is CPU taken from the
     /// explanation — and probes only to explain a failure.
@@ -130,28 +145,19 @@ public enum VideoReader {
         let selection = try clip.ffmpegTerms()
         let info = preprocessing.needsSourceSize ? try VideoProbe.probe(path, tools: tools) : nil
         let geometry = try preprocessing.geometry(sourceWidth: info?.width ?? 0, sourceHeight: info?.height ?? 0)
-        let filters = (selection.filter.map { [$0] } ?? []) + geometry.filters
-        let run = try tools.run(.ffmpeg, ["-v", "error", "-nostdin"] + selection.seek
-            + ["-i", FFmpegTools.fileArgument(path), "-map", "0:v:0", "-vf", filters.joined(separator: ","),
-               "-vsync", "passthrough"] + selection.limit + ["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], file: path)
+        let run = try tools.run(.ffmpeg, ["-v", "error", "-nostdin"] + selection.seek + ["-i", FFmpegTools.fileArgument(path)]
+            + output(of: 0, selection: selection, geometry: geometry, to: "pipe:1"), file: path)
         guard run.succeeded else {
             if info == nil { _ = try VideoProbe.probe(path, tools: tools) }
             throw STError.badInput(file: path, reason: run.failureReason(.ffmpeg))
         }
-        let width = geometry.output.width, height = geometry.output.height
-        let frameBytes = width * height * 3
-        let count = run.output.count / frameBytes
-        guard count > 0 else {
+        let frames = try self.frames(in: run.output, size: geometry.output)
+        guard !frames.isEmpty else {
             let info = try info ?? VideoProbe.probe(path, tools: tools)
             let position = clip.startSeconds > 0
                 ? " from \(FFmpegProcess.formatSeconds(clip.startSeconds)) s on (the video lasts \(FFmpegProcess.formatSeconds(info.durationSeconds)) s)"
                 : ""
             throw STError.badInput(file: path, reason: "no video frames decoded\(position)")
-        }
-        let frames = try run.output.withUnsafeBytes { bytes in
-            try (0..<count).map { index in
-                try VideoFrame(width: width, height: height, pixels: Array(bytes[index * frameBytes ..< (index + 1) * frameBytes]))
-            }
         }
         return (frames, info)
     }
