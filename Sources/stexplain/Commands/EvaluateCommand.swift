@@ -173,9 +173,9 @@ struct EvaluateCommand: ParsableCommand {
         let progress = ProgressBar(label: "evaluate", total: steps.count, unit: "batches", initial: state.nextStep,
                                    enabled: !quiet)
         let interruption = Interruption.install()
-        do {
+        try interruption.run(writingInto: out, existed: existed, progress: progress) {
             for (number, step) in steps.enumerated().dropFirst(state.nextStep) {
-                try interruption.check(resumeHint: "\(number) of \(steps.count) batches kept in \(out); run the same command with --resume to finish")
+                try interruption.check(kept: number, of: steps.count, unit: "batches", in: out)
                 let method = chosenMethods[step.method]
                 let batch = try inputs.batch(batches[step.batch])
                 switch step.phase {
@@ -205,24 +205,17 @@ struct EvaluateCommand: ParsableCommand {
                 releaseFreeHeapPages()
                 progress.update(number + 1, detail: method.rawValue + (step.phase == .importance ? " ψ_c" : ""))
             }
-        } catch let error as Interruption.Stopped {
-            progress.finish()
-            throw error
-        } catch {
-            if !existed { try? FileManager.default.removeItem(atPath: out) }
-            throw error
         }
         progress.finish()
         let results = chosenMethods.map { method in
             state.results.first { $0.method == method.rawValue } ?? MethodScores(method: method.rawValue)
         }
-        let computedImportance = state.computedImportance
         let report = try EvaluationReport(model: model, data: source, unit: evaluator.unit.rawValue, baseline: baseline,
                                           fractions: settings.fractions, scores: results)
         var files = try report.files()
-        if !computedImportance.isEmpty {
+        if !state.computedImportance.isEmpty {
             let names = try SkeletonLayout.forJointCount(first.inputs.shape[3]).jointNames
-            files["joint_importance.json"] = try ClassImportanceFile(jointNames: names, accumulators: computedImportance).data
+            files["joint_importance.json"] = try ClassImportanceFile(jointNames: names, accumulators: state.computedImportance).data
         }
         try OutputDirectory.write(out, files: files)
         if json {

@@ -190,10 +190,9 @@ struct ExplainCommand: ParsableCommand {
         let decoded = Prefetch(count: pending.count, depth: 2) { try inputs.load($0) }
         defer { decoded.cancel() }
         var explained: ExplainedModel?
-        do {
+        try interruption.run(writingInto: out, existed: existed, progress: progress) {
             for (done, line) in pending.enumerated() {
-                try interruption.check(resumeHint: "\(entries.count - pending.count + done) of \(entries.count) inputs kept in \(out); "
-                                       + "run the same command with --resume to finish")
+                try interruption.check(kept: entries.count - pending.count + done, of: entries.count, unit: "inputs", in: out)
                 let entry = entries[line]
                 var tensor = try decoded.next()
                 let model = try explained ?? loadModel(inputShape: tensor.shape, input: entry.path)
@@ -224,12 +223,6 @@ struct ExplainCommand: ParsableCommand {
             }
             try OutputDirectory.write(out, files: files)
             if json { print(ManifestLineRecord.summariesJSON(records)) }
-        } catch let error as Interruption.Stopped {
-            progress.finish()
-            throw error
-        } catch {
-            if !existed { try? FileManager.default.removeItem(atPath: out) }
-            throw error
         }
     }
 

@@ -7,9 +7,11 @@ import Synchronization
 /// and the process exits 130 (SIGINT) or 143 (SIGTERM), the shell's 128 + signal number.
 ///
 ///     let interruption = Interruption.install()
-///     for batch in batches {
-///         try interruption.check(resumeHint: "…")
-///         …
+///     try interruption.run(writingInto: out, existed: existed, progress: progress) {
+///         for (done, batch) in batches.enumerated() {
+///             try interruption.check(kept: done, of: batches.count, unit: "batches", in: out)
+///             …
+///         }
 ///     }
 final class Interruption {
     /// The signal that asked to stop, 0 while none did; set from the signal sources' queue.
@@ -47,15 +49,28 @@ final class Interruption {
         Interruption(signals: [SIGINT, SIGTERM])
     }
 
-    /// Whether a signal asked to stop.
-    var isRequested: Bool { received.signal.load(ordering: .relaxed) != 0 }
-
-    /// Throws `Stopped` when a signal asked to stop; `resumeHint` completes the one-line message
-    /// (what was kept, how to go on).
-    func check(resumeHint: @autoclosure () -> String) throws {
+    /// Throws `Stopped` when a signal asked to stop, saying that `kept` of `total` `unit` are kept
+    /// in `out` and how to go on.
+    func check(kept: Int, of total: Int, unit: String, in out: String) throws {
         let number = received.signal.load(ordering: .relaxed)
         guard number != 0 else { return }
         let name = number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "signal \(number)"
-        throw Stopped(signal: number, message: "stopped by \(name): \(resumeHint())")
+        throw Stopped(signal: number, message: "stopped by \(name): \(kept) of \(total) \(unit) kept in \(out); "
+                      + "run the same command with --resume to finish")
+    }
+
+    /// Runs `body`, the work of a dataset run writing into `out`: a stop by signal ends the
+    /// progress line and keeps the finished work for `--resume`; any other error removes `out`
+    /// when the run created it (`existed` false), so that a failed run leaves no partial output.
+    func run(writingInto out: String, existed: Bool, progress: ProgressBar, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let stopped as Stopped {
+            progress.finish()
+            throw stopped
+        } catch {
+            if !existed { try? FileManager.default.removeItem(atPath: out) }
+            throw error
+        }
     }
 }

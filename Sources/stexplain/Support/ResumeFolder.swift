@@ -36,7 +36,7 @@ struct ResumeFolder {
         } catch {
             throw STError.badInput(file: out, reason: "cannot create the output directory")
         }
-        try folder.removeTemporaries()
+        folder.removeTemporaries()
         if !resumed { try folder.write(command, to: "command.json") }
         return (folder, resumed)
     }
@@ -63,7 +63,7 @@ struct ResumeFolder {
     }
 
     /// Removes what a killed run was writing: `AtomicFileWriter`'s `.NAME.tmp-PID` files.
-    private func removeTemporaries() throws {
+    private func removeTemporaries() {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
             try? FileManager.default.removeItem(atPath: "\(path)/\(name)")
         }
