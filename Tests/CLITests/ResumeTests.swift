@@ -15,12 +15,7 @@ import STIO
 
     /// Starts `stexplain` without waiting for it.
     static func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CI"] = "1"
-        process.environment = environment
+        let process = CommandRunner.process(arguments)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -86,12 +81,7 @@ import STIO
     @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, 143, "SIGTERM")])
     func signalsStopCleanlyWithTheShellsExitCode(signal: Int32, status: Int32, name: String) throws {
         let out = try CommandRunner.temporaryDirectory().appendingPathComponent("stopped").path
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = Self.evaluate + ["--out", out]
-        var environment = ProcessInfo.processInfo.environment
-        environment["CI"] = "1"
-        process.environment = environment
+        let process = CommandRunner.process(Self.evaluate + ["--out", out])
         let error = Pipe()
         process.standardError = error
         process.standardOutput = FileHandle.nullDevice
@@ -123,19 +113,8 @@ import STIO
 
     @Test func killedManifestRunResumesToTheUninterruptedResult() throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let data = directory.appendingPathComponent("data").path
-        let made = try CommandRunner.run(["data", "--data", "skeleton-actions", "--count", "12", "--out", data])
-        #expect(made.status == 0, "\(made.error)")
-        let inputs = try NPY.read(path: data + "/inputs.npy"), labels = try NPY.read(path: data + "/labels.npy").scalars
-        let size = inputs.count / 12
-        var lines = ["path,label"]
-        for n in 0..<12 {
-            let sample = Tensor(shape: [1] + inputs.shape.dropFirst(), scalars: Array(inputs.scalars[(n * size)..<((n + 1) * size)]))
-            try NPY.write(sample, to: "\(data)/s\(n).npy")
-            lines.append("s\(n).npy,\(Int(labels[n]))")
-        }
-        try lines.joined(separator: "\n").write(toFile: data + "/list.csv", atomically: true, encoding: .utf8)
-        let explain = ["explain", "--model", Self.stgcn, "--manifest", data + "/list.csv", "--method", "gradcam,saliency",
+        let manifest = try CommandRunner.skeletonManifest(count: 12, in: directory)
+        let explain = ["explain", "--model", Self.stgcn, "--manifest", manifest, "--method", "gradcam,saliency",
                        "--target", "label", "--quiet"]
         let (whole, resumed) = (directory.appendingPathComponent("whole").path, directory.appendingPathComponent("resumed").path)
         let complete = try CommandRunner.run(explain + ["--out", whole, "--json"])
@@ -172,23 +151,9 @@ import STIO
 @Suite struct ProgressLogTests {
     @Test func manifestRunLogsEveryTenth() throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let data = directory.appendingPathComponent("data").path
-        let made = try CommandRunner.run(["data", "--data", "skeleton-actions", "--count", "10", "--out", data])
-        #expect(made.status == 0, "\(made.error)")
-        let inputs = try NPY.read(path: data + "/inputs.npy")
-        let size = inputs.count / 10
-        var lines = ["path,label"]
-        for n in 0..<10 {
-            try NPY.write(Tensor(shape: [1] + inputs.shape.dropFirst(), scalars: Array(inputs.scalars[(n * size)..<((n + 1) * size)])),
-                          to: "\(data)/s\(n).npy")
-            lines.append("s\(n).npy,0")
-        }
-        try lines.joined(separator: "\n").write(toFile: data + "/list.csv", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = ["explain", "--model", ResumeTests.stgcn, "--manifest", data + "/list.csv", "--no-pictures",
-                             "--out", directory.appendingPathComponent("out").path]
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "CI" }
+        let manifest = try CommandRunner.skeletonManifest(count: 10, in: directory)
+        let process = CommandRunner.process(["explain", "--model", ResumeTests.stgcn, "--manifest", manifest, "--no-pictures",
+                                             "--out", directory.appendingPathComponent("out").path], inCI: false)
         let error = Pipe()
         process.standardError = error
         process.standardOutput = FileHandle.nullDevice

@@ -15,19 +15,7 @@ import STIO
 
     @Test func shardedJointImportanceAndMaskingEqualOneRun() throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let data = directory.appendingPathComponent("data").path
-        let made = try CommandRunner.run(["data", "--data", "skeleton-actions", "--count", "12", "--out", data])
-        #expect(made.status == 0, "\(made.error)")
-        let inputs = try NPY.read(path: data + "/inputs.npy"), labels = try NPY.read(path: data + "/labels.npy").scalars
-        let size = inputs.count / 12
-        var lines = ["path,label"]
-        for n in 0..<12 {
-            let sample = Tensor(shape: [1] + inputs.shape.dropFirst(), scalars: Array(inputs.scalars[(n * size)..<((n + 1) * size)]))
-            try NPY.write(sample, to: "\(data)/s\(n).npy")
-            lines.append("s\(n).npy,\(Int(labels[n]))")
-        }
-        let manifest = data + "/list.csv"
-        try lines.joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        let manifest = try CommandRunner.skeletonManifest(count: 12, in: directory)
         func run(_ arguments: [String]) throws {
             let result = try CommandRunner.run(arguments)
             #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.error)")
