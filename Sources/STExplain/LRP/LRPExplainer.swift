@@ -17,8 +17,7 @@ struct LRPExplainer: Explainer {
         let node = objective.node ?? graph.output
         let output = try trace.activation(node)
         let start = Elementwise.multiply(output, try objective.seed(output))
-        var lrp = LRP(composite: options.composite)
-        lrp.averagePoolingUniform = options.averagePoolingUniform
+        let lrp = LRP(composite: options.averagePoolingUniform ? options.composite.averagingUniformly() : options.composite)
         let relevance = try lrp.inputRelevance(trace: trace, start: start, from: node)
         return try Explanation(method: method, layer: nil, map: ChannelReduction.sum.reduce(relevance, kind: model.inputKind),
                                attribution: relevance, target: resolved, trace: trace, model: model,

@@ -21,7 +21,12 @@ import STCore
 /// The relevance of layer l's inputs x_t is the relevance of layer l−1's outputs h_t. The zero
 /// initial state takes nothing (c_{−1} = h_{−1} = 0), so Σ R_in = Σ R_out up to what the biases
 /// b_g and ε absorb.
-enum LSTMRelevance {
+struct LSTMRelevance: LRPLayerRule {
+    func inputRelevance(_ step: LRPStep) throws -> [Tensor?] {
+        [try Self.inputRelevance(of: try step.op(as: LSTM.self), record: try step.record(), relevance: step.relevance,
+                                 epsilon: step.epsilon)]
+    }
+
     /// The relevance of the input `(N, T, in)` of `lstm`, from `relevance` of its output
     /// `(N, T, H)` and the `record` of its forward call.
     static func inputRelevance(of lstm: LSTM, record: OpRecord, relevance: Tensor, epsilon: Float) throws -> Tensor {

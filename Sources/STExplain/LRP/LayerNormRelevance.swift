@@ -12,7 +12,12 @@ import STCore
 ///
 /// Since Σ_i x_i(v_i − mean v) = Σ_i (x_i − μ)v_i, the row conserves Σ R_x = Σ R·(z − bias)/(z + ε·sign z):
 /// all of R up to what the bias and ε absorb.
-enum LayerNormRelevance {
+struct LayerNormRelevance: LRPLayerRule {
+    func inputRelevance(_ step: LRPStep) throws -> [Tensor?] {
+        [Self.inputRelevance(of: try step.op(as: LayerNorm.self), input: step.inputs[0], weight: step.state[0],
+                             bias: step.state[1], relevance: step.relevance, epsilon: step.epsilon)]
+    }
+
     /// The relevance of `layerNorm`'s input `x` from `relevance` of its output, with its `weight`
     /// and `bias` (both of the normalised trailing shape) and ε of the rule.
     static func inputRelevance(of layerNorm: LayerNorm, input x: Tensor, weight: Tensor, bias: Tensor,
