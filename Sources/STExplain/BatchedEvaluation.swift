@@ -10,12 +10,12 @@ struct BatchedEvaluation {
     let batchSize: Int
     let progress: (@Sendable (Int, Int) -> Void)?
 
-    init(model: ExplainedModel, target: ResolvedTarget, inputShape: [Int], options: ExplainOptions) {
+    init(model: ExplainedModel, target: ResolvedTarget, inputShape: [Int], batching: Batching) {
         self.model = model
         self.target = target
         rowShape = Array(inputShape.dropFirst())
-        batchSize = max(1, options.batchSize)
-        self.progress = options.progress
+        batchSize = batching.size
+        progress = batching.progress
     }
 
     var rowSize: Int { rowShape.reduce(1, *) }

@@ -3,13 +3,14 @@ import STCore
 /// Turns an input-shaped attribution into a map over the input's map axes (DESIGN §6):
 /// (N, C, H, W) → (N, H, W); (N, C, T, H, W) → (N, T, H, W); (N, C, T, V, M) → (N, T, V), the
 /// persons averaged after the channels are reduced.
-enum ChannelReduction: Sendable {
+public enum ChannelReduction: Sendable {
     /// max_c |a_c| — the saliency convention (Simonyan et al.), used for gradient visualisations.
     case maxAbsolute
     /// Σ_c a_c — keeps the sign and the total, for attributions that add up to the score.
     case sum
 
-    func reduce(_ attribution: Tensor, kind: InputKind) -> Tensor {
+    /// `attribution` reduced over channels (and persons, for skeletons).
+    public func reduce(_ attribution: Tensor, kind: InputKind) -> Tensor {
         let shape = attribution.shape
         let (samples, channels) = (shape[0], shape[1])
         let plane = shape.dropFirst(2).reduce(1, *)

@@ -4,62 +4,71 @@ import STCore
 /// A method that explains a batch of inputs (Captum's `attribute`).
 public protocol Explainer: Sendable {
     var method: Method { get }
-    /// Explains every sample of `input` (N × …) for `target`.
-    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation
+    /// Explains every sample of `input` (N × …) for `target`, with the method's own settings.
+    func explain(_ input: Tensor, model: ExplainedModel, target: Target) throws -> Explanation
 }
 
 extension Method {
-    /// The explainer implementing this method.
+    /// The explainer implementing this method with every setting at its default.
     public var explainer: any Explainer {
-        if let weighting = camWeighting { return CAMExplainer(weighting: weighting) }
         switch self {
-        case .saliency: return InputGradientExplainer(method: .saliency)
-        case .guidedBackprop: return InputGradientExplainer(method: .guidedBackprop)
-        case .deconvnet: return InputGradientExplainer(method: .deconvnet)
-        case .guidedGradcam: return GuidedGradCAMExplainer()
-        case .integratedGradients: return IntegratedGradientsExplainer()
-        case .smoothgrad: return SmoothGradExplainer()
-        case .lrp: return LRPExplainer()
-        case .lrpSpatioTemporal: return SpatioTemporalLRPExplainer()
-        default: return OcclusionExplainer()
+        case .cam: CAMExplainer(CAM())
+        case .gradcam: CAMExplainer(GradCAM())
+        case .gradcamPlusPlus: CAMExplainer(GradCAMPlusPlus())
+        case .xgradcam: CAMExplainer(XGradCAM())
+        case .layercam: CAMExplainer(LayerCAM())
+        case .hirescam: CAMExplainer(HiResCAM())
+        case .saliency, .guidedBackprop, .deconvnet: InputGradientExplainer(method: self)
+        case .guidedGradcam: GuidedGradCAMExplainer()
+        case .integratedGradients: IntegratedGradientsExplainer()
+        case .smoothgrad: SmoothGradExplainer()
+        case .occlusion: OcclusionExplainer()
+        case .lrp: LRPExplainer()
+        case .lrpSpatioTemporal: SpatioTemporalLRPExplainer()
         }
     }
 }
 
-/// Explains `input` with `method`: the one entry point of the library (DESIGN §4).
-///
-/// `source` names the input in error messages (a file name on the command line).
-public func explain(_ input: Tensor, model: ExplainedModel, method: Method, target: Target = .topClass,
-                    options: ExplainOptions = ExplainOptions(), source: String = "input") throws -> Explanation {
+/// Explains `input` with `explainer` (a method with its settings, as Captum's
+/// `IntegratedGradients(model).attribute(x, n_steps: …)`): the one entry point of the library
+/// (DESIGN §4). `source` names the input in error messages (a file name on the command line).
+public func explain(_ input: Tensor, model: ExplainedModel, explainer: any Explainer, target: Target = .topClass,
+                    source: String = "input") throws -> Explanation {
     try model.validate(input: input, source: source)
-    return try method.explainer.explain(input, model: model, target: target, options: options)
+    return try explainer.explain(input, model: model, target: target)
 }
 
-/// Explains `input` with each of `methods`, in that order. The methods that need no more than a
-/// forward pass and reverse passes (CAM family, saliency, guided backprop, deconvnet, guided
+/// Explains `input` with `method` at its default settings.
+public func explain(_ input: Tensor, model: ExplainedModel, method: Method, target: Target = .topClass,
+                    source: String = "input") throws -> Explanation {
+    try explain(input, model: model, explainer: method.explainer, target: target, source: source)
+}
+
+/// Explains `input` with each of `explainers`, in that order. The methods that need no more than
+/// a forward pass and reverse passes (CAM family, saliency, guided backprop, deconvnet, guided
 /// Grad-CAM) share one forward pass and every reverse pass they have in common; the others run
 /// their own passes. Each explanation's `seconds` counts the shared forward pass once.
-public func explain(_ input: Tensor, model: ExplainedModel, methods: [Method], target: Target = .topClass,
-                    options: ExplainOptions = ExplainOptions(), source: String = "input") throws -> [Explanation] {
+public func explain(_ input: Tensor, model: ExplainedModel, explainers: [any Explainer], target: Target = .topClass,
+                    source: String = "input") throws -> [Explanation] {
     try model.validate(input: input, source: source)
-    let sharing = methods.compactMap { $0.explainer as? any SharedPassExplainer }
-    let layers = try sharing.flatMap { try $0.observedLayers(model: model, options: options) }
-    let floors = try sharing.map { try $0.gradientLayers(model: model, options: options) }
+    let sharing = explainers.compactMap { $0 as? any SharedPassExplainer }
+    let layers = try sharing.flatMap { try $0.observedLayers(model: model) }
+    let floors = try sharing.map { try $0.gradientLayers(model: model) }
     let gradientsFrom = floors.contains { $0 == nil } ? nil : Array(Set(floors.flatMap { $0 ?? [] }))
     let pass = sharing.isEmpty ? nil : try SharedPass(input, model: model, observing: Array(Set(layers)),
                                                       gradientsFrom: gradientsFrom, target: target)
-    return try methods.map { method in
-        if let explainer = method.explainer as? any SharedPassExplainer, let pass {
-            return try explainer.explain(pass, options: options)
+    return try explainers.map { explainer in
+        if let explainer = explainer as? any SharedPassExplainer, let pass {
+            return try explainer.explain(pass)
         }
-        return try method.explainer.explain(input, model: model, target: target, options: options)
+        return try explainer.explain(input, model: model, target: target)
     }
 }
 
 extension Explanation {
     /// Assembles an explanation from a method's parts; top-k and attention are read off `trace`.
     init(method: Method, layer: String?, map: Tensor, attribution: Tensor, target: ResolvedTarget,
-         trace: Trace, model: ExplainedModel, options: ExplainOptions, started: Date) throws {
+         trace: Trace, model: ExplainedModel, started: Date, convergenceDelta: [Float]? = nil) throws {
         self.method = method
         self.layer = layer
         self.map = map
@@ -67,9 +76,10 @@ extension Explanation {
         targetClasses = target.classes
         targetDescription = target.description
         scores = target.scores
-        topK = Self.topK(of: trace.output, task: model.task, count: options.topK)
+        topK = Self.topK(of: trace.output, task: model.task, count: Self.topKCount)
         attentionWeights = try model.attentionNode.map { try trace.activation($0).plain() }
         freezeFrames = nil
+        self.convergenceDelta = convergenceDelta
         seconds = Date().timeIntervalSince(started)
     }
 
@@ -78,7 +88,7 @@ extension Explanation {
     func with(method: Method, split: FreezeFrameDecomposition, started: Date) -> Explanation {
         Explanation(method: method, layer: layer, map: map, attribution: attribution, targetClasses: targetClasses,
                     targetDescription: targetDescription, scores: scores, topK: topK, attentionWeights: attentionWeights,
-                    freezeFrames: split, seconds: Date().timeIntervalSince(started))
+                    freezeFrames: split, convergenceDelta: convergenceDelta, seconds: Date().timeIntervalSince(started))
     }
 
     /// The `count` best classes of each row of an N × K output, with softmax probabilities.

@@ -29,13 +29,18 @@ public struct Explanation: Sendable {
     public let targetDescription: String
     /// The raw model output for the target, per sample (before softmax).
     public let scores: [Float]
-    /// The highest-scoring classes per sample (classifiers only).
+    /// How many classes `topK` holds per sample.
+    public static let topKCount = 5
+    /// The `topKCount` highest-scoring classes per sample (classifiers only).
     public let topK: [[ClassScore]]
     /// Per-frame softmax attention weights (N × T), for models with temporal attention.
     public let attentionWeights: Tensor?
     /// `lrp-st` only: the spatial relevance S (each frame's freeze clip), the temporal relevance
     /// R − S (both with the input's shape) and the freeze clips' predictions (seed 002).
     public let freezeFrames: FreezeFrameDecomposition?
+    /// Integrated gradients only: the completeness error per sample, Σ attribution − (f(x) − f(x′))
+    /// (Captum's convergence delta); small when the path integral is well resolved.
+    public let convergenceDelta: [Float]?
     /// Wall-clock time of the method, forward pass included.
     public let seconds: Double
 }

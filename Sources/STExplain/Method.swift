@@ -18,6 +18,16 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     case lrp
     case lrpSpatioTemporal = "lrp-st"
 
+    /// Whether the method's maps carry a sign worth showing (drawn on a diverging colour map):
+    /// CAM and HiResCAM without the ReLU, integrated gradients, occlusion and LRP.
+    public var isSigned: Bool {
+        switch self {
+        case .cam, .hirescam, .integratedGradients, .occlusion, .lrp, .lrpSpatioTemporal: true
+        case .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .saliency, .guidedBackprop, .deconvnet, .guidedGradcam,
+             .smoothgrad: false
+        }
+    }
+
     /// Methods that weight a layer's activations (their `map` has the layer's resolution).
     public var isCAM: Bool { camWeighting != nil }
 

@@ -47,18 +47,18 @@ final class SharedPass {
 /// An explainer that can read a `SharedPass` instead of running its own forward pass.
 protocol SharedPassExplainer: Explainer {
     /// The layers the forward pass has to keep for this method.
-    func observedLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]
+    func observedLayers(model: ExplainedModel) throws -> [String]
     /// Where this method's reverse passes stop: its layers for the CAM family, nil for methods
     /// that need gradients down to the input.
-    func gradientLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]?
+    func gradientLayers(model: ExplainedModel) throws -> [String]?
     /// Explains the pass's input from the pass.
-    func explain(_ pass: SharedPass, options: ExplainOptions) throws -> Explanation
+    func explain(_ pass: SharedPass) throws -> Explanation
 }
 
 extension SharedPassExplainer {
-    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
-        let pass = try SharedPass(input, model: model, observing: try observedLayers(model: model, options: options),
-                                  gradientsFrom: try gradientLayers(model: model, options: options), target: target)
-        return try explain(pass, options: options)
+    public func explain(_ input: Tensor, model: ExplainedModel, target: Target) throws -> Explanation {
+        let pass = try SharedPass(input, model: model, observing: try observedLayers(model: model),
+                                  gradientsFrom: try gradientLayers(model: model), target: target)
+        return try explain(pass)
     }
 }

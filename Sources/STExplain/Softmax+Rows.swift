@@ -3,8 +3,9 @@ import STCore
 
 extension Softmax {
     /// Row-wise softmax of a small `rows × width` score matrix, exp(y_j − max)/Σ exp(y_k − max):
-    /// class probabilities for top-k lists and targets (the engine's kernel is for graph nodes).
-    static func rows(_ scores: [Float], width: Int) -> [Float] {
+    /// class probabilities for top-k lists, targets and metrics (the engine's kernel is for graph
+    /// nodes).
+    public static func rows(_ scores: [Float], width: Int) -> [Float] {
         var probabilities = scores
         for start in stride(from: 0, to: scores.count, by: width) {
             let row = scores[start..<(start + width)]

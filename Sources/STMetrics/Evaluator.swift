@@ -21,15 +21,15 @@ public struct Evaluator: Sendable {
     /// The perturbation unit in use for this model.
     public var unit: PerturbationUnit { settings.unit ?? .defaultUnit(for: model.inputKind) }
 
-    /// Explains `inputs` (N, …) for their `labels` with `method` and adds every metric.
+    /// Explains `inputs` (N, …) for their `labels` with `explainer` and adds every metric.
     /// - Parameters:
     ///   - masks: ground truth at input resolution without channels ((N, T, H, W) for clips,
     ///     (N, T, V, M) or (N, T, V) for skeletons); localisation metrics are skipped without it.
     ///   - maskingScores: position scores that replace the explanation's own in masking,
     ///     deletion and insertion, e.g. seed 000's per-class ψ_c for each sample's class (N, V).
-    public func add(method: Method, options: ExplainOptions, inputs: Tensor, labels: [Int], masks: Tensor? = nil,
+    public func add(explainer: any Explainer, inputs: Tensor, labels: [Int], masks: Tensor? = nil,
                     maskingScores: Tensor? = nil, to scores: inout MethodScores) throws {
-        let explanation = try explain(inputs, model: model, method: method, target: .classIndices(labels), options: options)
+        let explanation = try explain(inputs, model: model, explainer: explainer, target: .classIndices(labels))
         scores.explanationSeconds += explanation.seconds
         let maps = Self.maps(of: explanation)
         // α₀'s numerator from the explanation's own forward pass on the unmasked inputs (its top class).
@@ -56,20 +56,20 @@ public struct Evaluator: Sendable {
             let subset = Self.rows(inputs, count: checked)
             let subsetLabels = Array(labels.prefix(checked))
             scores.add(try MaxSensitivity.sensitivity(of: { noisy in
-                try explainedMaps(method: method, options: options, inputs: noisy, labels: subsetLabels)
+                try explainedMaps(explainer: explainer, inputs: noisy, labels: subsetLabels)
             }, at: subset, radius: settings.sensitivityRadius, samples: settings.sensitivityDraws, seed: settings.seed), to: Metric.sensitivity.rawValue)
         }
         let randomised = max(0, min(settings.sanitySamples - sanityCheckedBefore, inputs.shape[0]))
         if settings.metrics.contains(.randomisation), randomised > 0 {
-            try addRandomisation(method: method, options: options, inputs: Self.rows(inputs, count: randomised),
+            try addRandomisation(explainer: explainer, inputs: Self.rows(inputs, count: randomised),
                                  labels: Array(labels.prefix(randomised)), maps: Self.rows(maps, count: randomised), to: &scores)
         }
         scores.samples += inputs.shape[0]
     }
 
-    /// The maps of explaining `inputs` for `labels` with `method`.
-    func explainedMaps(method: Method, options: ExplainOptions, inputs: Tensor, labels: [Int]) throws -> Tensor {
-        Self.maps(of: try explain(inputs, model: model, method: method, target: .classIndices(labels), options: options))
+    /// The maps of explaining `inputs` for `labels` with `explainer`.
+    func explainedMaps(explainer: any Explainer, inputs: Tensor, labels: [Int]) throws -> Tensor {
+        Self.maps(of: try explain(inputs, model: model, explainer: explainer, target: .classIndices(labels)))
     }
 
     /// An explanation's maps at input resolution without channels.
@@ -125,7 +125,7 @@ public struct Evaluator: Sendable {
     /// Explains the samples again under each randomisation step and compares the maps with the
     /// trained model's: Spearman ρ over all positions, and SSIM of min–max normalised maps
     /// (mean over frames) where the maps are at least 7 × 7.
-    private func addRandomisation(method: Method, options: ExplainOptions, inputs: Tensor, labels: [Int], maps: Tensor,
+    private func addRandomisation(explainer: any Explainer, inputs: Tensor, labels: [Int], maps: Tensor,
                                   to scores: inout MethodScores) throws {
         let layers = ParameterRandomisation.layers(of: model.graph)
         let steps = ParameterRandomisation.steps(settings.randomisation, layers: layers)
@@ -137,7 +137,7 @@ public struct Evaluator: Sendable {
             var randomisedModel = model
             randomisedModel.graph = try ParameterRandomisation.randomised(model.graph, layers: randomisedLayers, seed: settings.seed)
             let after = try Evaluator(model: randomisedModel, settings: settings)
-                .explainedMaps(method: method, options: options, inputs: inputs, labels: labels)
+                .explainedMaps(explainer: explainer, inputs: inputs, labels: labels)
             scores.randomisation[index].spearmanSum += try RankCorrelation.spearman(maps, after).reduce(0, +)
             let (height, width) = (maps.shape[maps.rank - 2], maps.shape[maps.rank - 1])
             if min(height, width) >= 7 {

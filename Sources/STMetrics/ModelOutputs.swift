@@ -32,11 +32,7 @@ public struct ModelOutputs: Sendable {
 
     /// Softmax probability of `classes[n]` in row n: e^{y_c} / Σ_k e^{y_k}, computed stably.
     public func probabilities(of classes: [Int]) -> [Float] {
-        zip(rows, classes).map { row, c in
-            let top = row.max() ?? 0
-            let total = row.reduce(Float(0)) { $0 + exp($1 - top) }
-            return exp(row[c] - top) / total
-        }
+        zip(rows, classes).map { row, c in Softmax.rows(row, width: row.count)[c] }
     }
 
     /// Number of rows whose predicted class equals `labels[n]`.
@@ -44,9 +40,3 @@ public struct ModelOutputs: Sendable {
         zip(predictedClasses, labels).filter { $0 == $1 }.count
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -13,6 +13,7 @@ struct STExplainCommand: ParsableCommand {
     /// standard error), 1 internal error.
     static func main() {
         fixAllocatorThreshold()
+        DiagnosticsHandler.bootstrap()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -28,10 +29,20 @@ struct STExplainCommand: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let message = Self.oneLine(message(for: error))
             FileHandle.standardError.write(Data("error: \(message)\n".utf8))
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
+    }
+}
+
+extension STExplainCommand {
+    /// argument-parser's message on one line: a list of valid values (one per line after
+    /// "following:") joined by commas, anything after the first line otherwise dropped.
+    static func oneLine(_ message: String) -> String {
+        let listed = message.replacingOccurrences(of: "following:\n  - ", with: "following: ")
+            .replacingOccurrences(of: "\n  - ", with: ", ")
+        return listed.split(separator: "\n").first.map(String.init) ?? message
     }
 }
 

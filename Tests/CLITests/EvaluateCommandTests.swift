@@ -106,7 +106,8 @@ import STIO
 
     @Test(arguments: [
         (["--data", "skeleton-actions", "--manifest", "m.csv"], "give exactly one of --data, --manifest and --ntu"),
-        (["--data", "skeleton-actions", "--metrics", "masking,accuracy"], "unknown --metrics 'accuracy'"),
+        (["--data", "skeleton-actions", "--metrics", "masking,accuracy"], "The value 'masking,accuracy' is invalid for '--metrics <metrics>'. Please provide one of the following: all, masking,"),
+        (["--data", "skeleton-actions", "--shard", "4/4"], "The value '4/4' is invalid for '--shard <shard>'"),
         (["--data", "skeleton-actions", "--unit", "voxel"], "'voxel' positions do not exist for skeleton inputs"),
         (["--manifest", "/nonexistent/m.csv"], "/nonexistent/m.csv: cannot read the manifest"),
         (["--data", "skeleton-actions", "--fractions", "10,150"], "--fractions takes percentages"),

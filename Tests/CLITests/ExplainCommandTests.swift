@@ -32,6 +32,29 @@ import STModels
         #expect(summary["seconds"] is Double)
     }
 
+    /// `--methods` is `--method`'s other name; each method's settings reach its explainer (here
+    /// integrated gradients' steps and quadrature, whose completeness error summary.json reports);
+    /// `--verbose` adds what was loaded and each method's time.
+    @Test func methodSettingsReachTheirExplainers() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let clip = try writeClip(directory, shape: [1, 3, 4, 16, 16])
+        let out = directory.appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", clip,
+                                            "--methods", "integrated-gradients,gradcam", "--steps", "3",
+                                            "--integration", "riemann_middle", "--layer", "features.6", "--verbose",
+                                            "--out", out])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.error.contains("model small_cam_net_3d: "), "\(result.error)")
+        #expect(result.error.contains("integrated-gradients: "), "\(result.error)")
+        let read = { (method: String) in
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(method)/summary.json"))) as! [String: Any]
+        }
+        let integrated = try read("integrated-gradients")
+        #expect(integrated["convergence_delta"] is Double)
+        #expect(try read("gradcam")["layer"] as? String == "features.6")
+        #expect(try read("gradcam")["convergence_delta"] == nil)
+    }
+
     /// Pictures of the first sample: the input and overlay rows, one PNG per frame; lrp-st adds
     /// seed 002's figure.
     @Test func writesOverlayPicturesAndTheSplitFigure() throws {
@@ -192,7 +215,9 @@ import STModels
         (["--layer", "features.99"], "no layer named 'features.99'; nearest:"),
         (["--target", "10"], "target class 10 is out of range"),
         (["--target", "translation"], "a regression target needs a regression model"),
-        (["--method", "grad-cam"], "unknown method 'grad-cam'"),
+        (["--method", "grad-cam"], "The value 'grad-cam' is invalid for '--method <method>'. Please provide one of the following: cam, gradcam,"),
+        (["--methods", "gradcam,lrp", "--composite", "zennit"], "The value 'zennit' is invalid for '--composite <composite>'."),
+        (["--method", "occlusion", "--window", "2,0,4"], "--window takes positive integers separated by commas, got '2,0,4'"),
     ])
     func badRequestsExitWithCode2AndOneLine(arguments: [String], message: String) throws {
         let directory = try CommandRunner.temporaryDirectory()

@@ -39,14 +39,13 @@ import STModels
         // occlusion runs its own. Each result must equal the method run on its own.
         let model = try model("small_cam_net_3d", input: [1, 3, 4, 16, 16])
         let input = Tensor.randomNormal(shape: [2, 3, 4, 16, 16], seed: 6)
-        var options = ExplainOptions()
-        options.occlusionWindow = [2, 8, 8]
         let methods: [Method] = [.gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam, .saliency,
                                  .guidedBackprop, .deconvnet, .guidedGradcam, .occlusion]
-        let together = try explain(input, model: model, methods: methods, target: .classIndex(1), options: options)
+        let explainers = methods.map { $0 == .occlusion ? OcclusionExplainer(window: [2, 8, 8]) as any Explainer : $0.explainer }
+        let together = try explain(input, model: model, explainers: explainers, target: .classIndex(1))
         #expect(together.map(\.method) == methods)
-        for (method, shared) in zip(methods, together) {
-            let alone = try explain(input, model: model, method: method, target: .classIndex(1), options: options)
+        for (method, (explainer, shared)) in zip(methods, zip(explainers, together)) {
+            let alone = try explain(input, model: model, explainer: explainer, target: .classIndex(1))
             #expect(shared.map.shape == alone.map.shape)
             #expect(shared.map.scalars == alone.map.scalars, "\(method.rawValue)")
             #expect(shared.attribution.scalars == alone.attribution.scalars, "\(method.rawValue)")
@@ -71,10 +70,8 @@ import STModels
 
     @Test func layerWithOneByOneByOneMapGivesAConstantAttribution() throws {
         let model = try model("small_cam_net_3d", input: [1, 3, 4, 16, 16])
-        var options = ExplainOptions()
-        options.layer = "avgpool"
         let explanation = try explain(Tensor.randomNormal(shape: [2, 3, 4, 16, 16], seed: 2), model: model,
-                                      method: .gradcam, options: options)
+                                      explainer: CAMExplainer(GradCAM(), layer: "avgpool"))
         #expect(explanation.map.shape == [2, 1, 1, 1])
         for n in 0..<2 {
             let slice = explanation.attribution.scalars[(n * 1024)..<((n + 1) * 1024)]

@@ -20,8 +20,8 @@ import STModels
         for start in stride(from: 0, to: clips.count, by: 32) {
             let batch = clips.batch(indices: Array(start..<min(start + 32, clips.count)))
             let masks = try #require(batch.masks)
-            let explanation = try explain(batch.inputs, model: model, method: .gradcam,
-                                          target: .classIndices(batch.labels), options: ExplainOptions(layer: layer))
+            let explanation = try explain(batch.inputs, model: model, explainer: CAMExplainer(GradCAM(), layer: layer),
+                                          target: .classIndices(batch.labels))
             hits += try PointingGame.hits(maps: explanation.attribution, masks: masks).filter { $0 }.count
             tolerantHits += try PointingGame.hits(maps: explanation.attribution, masks: masks, tolerance: 2).filter { $0 }.count
             maskShare += Double(masks.scalars.reduce(0, +)) / Double(masks.count / batch.labels.count)
@@ -110,10 +110,8 @@ import STModels
         let clips = try MovingShapes(split: .test, count: 16, seed: 1)
         let batch = clips.batch(indices: Array(0..<16))
         let masks = try #require(batch.masks)
-        var options = ExplainOptions()
-        options.batchSize = 16
-        let explanation = try explain(batch.inputs, model: model, method: .lrpSpatioTemporal,
-                                      target: .classIndices(batch.labels), options: options)
+        let explanation = try explain(batch.inputs, model: model, explainer: SpatioTemporalLRPExplainer(batching: Batching(size: 16)),
+                                      target: .classIndices(batch.labels))
         let split = try #require(explanation.freezeFrames)
         var motion = (spatial: 0.0, temporal: 0.0), appearance = (spatial: 0.0, temporal: 0.0)
         for (n, label) in batch.labels.enumerated() {

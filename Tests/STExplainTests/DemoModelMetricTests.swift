@@ -20,7 +20,7 @@ import STMetrics
         var correlations: [Method: Double] = [:]
         for method in [Method.gradcam, .guidedBackprop] {
             var scores = MethodScores(method: method.rawValue)
-            try evaluator.add(method: method, options: ExplainOptions(layer: "layer2"), inputs: clips.inputs,
+            try evaluator.add(explainer: method == .gradcam ? CAMExplainer(GradCAM(), layer: "layer2") : method.explainer, inputs: clips.inputs,
                               labels: clips.labels, to: &scores)
             let last = try #require(scores.randomisation.last)
             #expect(last.layer == "stem.0" && last.samples == 4)
@@ -39,7 +39,7 @@ import STMetrics
         let clips = try MovingShapes(split: .test, count: 16, seed: 1).batch(indices: Array(0..<16))
         let evaluator = Evaluator(model: model, settings: EvaluationSettings(metrics: [.masking]))
         var scores = MethodScores(method: "gradcam")
-        try evaluator.add(method: .gradcam, options: ExplainOptions(layer: "layer2"), inputs: clips.inputs,
+        try evaluator.add(explainer: CAMExplainer(GradCAM(), layer: "layer2"), inputs: clips.inputs,
                           labels: clips.labels, to: &scores)
         let fractions = MaskingFaithfulness.defaultFractions
         let important = try #require(try scores.beta(.important, fractions: fractions))

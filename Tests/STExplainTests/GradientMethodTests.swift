@@ -43,17 +43,17 @@ import STCore
         // Along αx the ReLU pattern is fixed for α > 0, so the gradient is constant and
         // IG = x ⊙ ∇y₁ = [0.25, 0.75 | 2, 0]; completeness: Σ = y₁(x) − y₁(0) = 3.
         // The trapezoid rule also samples α = 0, where every ReLU is off and the gradient is 0,
-        // so it loses that end point's weight: 1/12 of the total with 7 points (step 1/6).
+        // so it loses that end point's weight: 1/12 of the total with 7 points (step 1/6), which
+        // its convergence delta reports.
         let expected: [Float] = [0.25, 0.75, 2, 0]
         for rule in PathIntegration.allCases {
-            var options = ExplainOptions()
-            options.integration = rule
-            options.steps = 7
-            options.batchSize = 3
-            let explanation = try HandComputedModel.explain(.integratedGradients, options: options)
+            let integratedGradients = IntegratedGradientsExplainer(steps: 7, integration: rule, batching: Batching(size: 3))
+            let explanation = try HandComputedModel.explain(integratedGradients)
             let scale: Float = rule == .riemannTrapezoid ? 11.0 / 12 : 1
             expectClose(explanation.attribution.scalars, expected.map { $0 * scale })
             expectClose(explanation.map.scalars, [2.25 * scale, 0.75 * scale])
+            // Convergence delta Σ IG − (y₁(x) − y₁(0)) = 3·scale − 3: 0, or −0.25 for the trapezoid.
+            expectClose(try #require(explanation.convergenceDelta), [3 * scale - 3])
         }
     }
 
@@ -70,9 +70,7 @@ import STCore
     @Test func occlusionCreditsEachPositionWithTheScoreDrop() throws {
         // Zeroing position 0 of both channels: y₁ = 0.5·1.5 + 2·0 = 0.75 → drop 3 − 0.75 = 2.25.
         // Position 1: y₁ = 0.5·0.5 + 2·1 = 2.25 → drop 0.75.
-        var options = ExplainOptions()
-        options.occlusionWindow = [1, 1]
-        let explanation = try HandComputedModel.explain(.occlusion, options: options)
+        let explanation = try HandComputedModel.explain(OcclusionExplainer(window: [1, 1]))
         expectClose(explanation.map.scalars, [2.25, 0.75])
         expectClose(explanation.attribution.scalars, [2.25, 0.75, 2.25, 0.75])
     }
@@ -80,16 +78,11 @@ import STCore
     @Test func overlappingOcclusionWindowsAreAveraged() throws {
         // Window 1×2 covers both positions once (drop 3); stride 1 fits one start, so every
         // position's mean drop is 3.
-        var options = ExplainOptions()
-        options.occlusionWindow = [1, 2]
-        options.occlusionStride = [1, 1]
-        expectClose(try HandComputedModel.explain(.occlusion, options: options).map.scalars, [3, 3])
+        expectClose(try HandComputedModel.explain(OcclusionExplainer(window: [1, 2], stride: [1, 1])).map.scalars, [3, 3])
     }
 
     @Test func smoothGradWithoutNoiseIsSaliency() throws {
-        var options = ExplainOptions()
-        options.noiseLevel = 0
-        options.noiseSamples = 4
-        expectClose(try HandComputedModel.explain(.smoothgrad, options: options).attribution.scalars, [0.25, 0.25, 1, 0])
+        let smoothGrad = SmoothGradExplainer(samples: 4, noiseLevel: 0)
+        expectClose(try HandComputedModel.explain(smoothGrad).attribution.scalars, [0.25, 0.25, 1, 0])
     }
 }

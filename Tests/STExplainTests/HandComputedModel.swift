@@ -24,7 +24,11 @@ enum HandComputedModel {
         return ExplainedModel(graph: graph, inputKind: .image, defaultLayer: "features", task: .classification(classes: 2))
     }
 
-    static func explain(_ method: Method, target: Target = .topClass, options: ExplainOptions = ExplainOptions()) throws -> Explanation {
-        try STExplain.explain(input, model: try model(), method: method, target: target, options: options)
+    static func explain(_ method: Method, target: Target = .topClass) throws -> Explanation {
+        try explain(method.explainer, target: target)
+    }
+
+    static func explain(_ explainer: any Explainer, target: Target = .topClass) throws -> Explanation {
+        try STExplain.explain(input, model: try model(), explainer: explainer, target: target)
     }
 }

@@ -166,9 +166,7 @@ import STModels
     }
 
     func totalsAndScores(_ model: ExplainedModel, input: Tensor, composite: LRPComposite) throws -> [(total: Float, score: Float)] {
-        var options = ExplainOptions()
-        options.composite = composite
-        let explanation = try explain(input, model: model, method: .lrp, options: options)
+        let explanation = try explain(input, model: model, explainer: LRPExplainer(composite: composite))
         #expect(explanation.attribution.shape == input.shape)
         let relevance = explanation.attribution.scalars
         #expect(relevance.allSatisfy { $0.isFinite })

@@ -13,9 +13,8 @@ import STCore
     }
 
     func relevance(_ model: ExplainedModel, _ input: Tensor, rule: any LRPRule, target: Target = .topClass) throws -> [Float] {
-        var options = ExplainOptions()
-        options.composite = .uniform(rule)
-        return try explain(input, model: model, method: .lrp, target: target, options: options).attribution.scalars
+        let lrp = LRPExplainer(composite: .uniform(rule))
+        return try explain(input, model: model, explainer: lrp, target: target).attribution.scalars
     }
 
     @Test func epsilonRuleSharesTheScoreByContribution() throws {
@@ -68,9 +67,8 @@ import STCore
     func everyCompositeConservesRelevanceWithoutBiases(composite: String) throws {
         let model = try conservingModel()
         let input = Tensor.randomNormal(shape: [2, 2, 4, 8, 8], seed: 4)
-        var options = ExplainOptions()
-        options.composite = try LRPComposite.named(composite)
-        let explanation = try explain(input, model: model, method: .lrp, options: options)
+        let lrp = LRPExplainer(composite: try LRPComposite.named(composite))
+        let explanation = try explain(input, model: model, explainer: lrp)
         #expect(explanation.attribution.shape == input.shape)
         let perSample = explanation.attribution.count / 2
         for n in 0..<2 {
@@ -105,9 +103,8 @@ import STCore
     @Test(arguments: [PadMode.reflect, .edge, .constant(0)], ["epsilon-plus", "zplus", "epsilon"])
     func paddingAndIndexSelectionConserveRelevance(mode: PadMode, composite: String) throws {
         let input = Tensor.randomNormal(shape: [1, 2, 4, 6, 6], seed: 23)
-        var options = ExplainOptions()
-        options.composite = try LRPComposite.named(composite)
-        let explanation = try explain(input, model: try model(pad: mode), method: .lrp, options: options)
+        let lrp = LRPExplainer(composite: try LRPComposite.named(composite))
+        let explanation = try explain(input, model: try model(pad: mode), explainer: lrp)
         #expect(explanation.attribution.shape == input.shape)
         let total = explanation.attribution.scalars.reduce(0, +), score = explanation.scores[0]
         #expect(abs(total - score) <= 1e-3 * max(abs(score), 1), "\(mode) \(composite): Σ R = \(total), y = \(score)")
@@ -154,10 +151,9 @@ import STCore
         // (z⁺ = 0 but the output is positive), the relevance arriving there has nowhere to go:
         // on this model only `layer2.0.downsample.0` loses any (1.42 → 1.29), 3.5 % of the score.
         let model = try DemoModels.load("r3d_small")
-        var options = ExplainOptions()
-        options.composite = .uniform(ZPlusRule())
+        let lrp = LRPExplainer(composite: .uniform(ZPlusRule()))
         let explanation = try explain(Tensor.randomNormal(shape: [1, 3, 16, 32, 32], seed: 6), model: model,
-                                      method: .lrp, options: options)
+                                      explainer: lrp)
         let total = explanation.attribution.scalars.reduce(0, +)
         #expect(abs(total - explanation.scores[0]) <= 0.05 * abs(explanation.scores[0]), "Σ R = \(total), y = \(explanation.scores[0])")
     }
@@ -175,11 +171,9 @@ import STCore
                         parameters: ["weight": Tensor(shape: [2, 2], scalars: [1, 4, 0, 0])])
         let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "flatten",
                                    task: .classification(classes: 2))
-        var options = ExplainOptions()
-        options.composite = .uniform(EpsilonRule())
-        options.batchSize = 1
+        let lrp = SpatioTemporalLRPExplainer(composite: .uniform(EpsilonRule()), batching: Batching(size: 1))
         let explanation = try explain(Tensor(shape: [1, 1, 2, 1, 1], scalars: [2, 3]), model: model,
-                                      method: .lrpSpatioTemporal, target: .classIndex(0), options: options)
+                                      explainer: lrp, target: .classIndex(0))
         let close = { (a: [Float], b: [Float]) in zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 } }
         #expect(close(explanation.attribution.scalars, [2, 12]))
         let split = try #require(explanation.freezeFrames)
@@ -197,10 +191,9 @@ import STCore
         let frame = Tensor.randomNormal(shape: [3, 1, 32, 32], seed: 9).scalars
         var clip = [Float](repeating: 0, count: 3 * frames * pixels)
         for c in 0..<3 { for t in 0..<frames { for p in 0..<pixels { clip[(c * frames + t) * pixels + p] = frame[c * pixels + p] } } }
-        var options = ExplainOptions()
-        options.batchSize = 8
+        let lrp = SpatioTemporalLRPExplainer(batching: Batching(size: 8))
         let explanation = try explain(Tensor(shape: [1, 3, frames, 32, 32], scalars: clip), model: model,
-                                      method: .lrpSpatioTemporal, options: options)
+                                      explainer: lrp)
         let temporal = try #require(explanation.freezeFrames).temporal.scalars
         let largest = explanation.attribution.scalars.map(abs).max()!
         #expect(temporal.map(abs).max()! > 1e-3 * largest)
@@ -221,9 +214,8 @@ import STCore
         try builder.add("fc", Linear(bias: false), inputs: ["input"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, -2])])
         let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
                                    task: .classification(classes: 1))
-        var options = ExplainOptions()
-        options.composite = try LRPComposite.named("deep-taylor", bounds: ([-1], [1]))
-        let r = try explain(Tensor(shape: [1, 2], scalars: [0.5, -0.5]), model: model, method: .lrp, options: options)
+        let lrp = LRPExplainer(composite: try LRPComposite.named("deep-taylor", bounds: ([-1], [1])))
+        let r = try explain(Tensor(shape: [1, 2], scalars: [0.5, -0.5]), model: model, explainer: lrp)
             .attribution.scalars
         #expect(zip(r, [0.5, 1]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(r)")
     }
@@ -232,9 +224,8 @@ import STCore
         // zβ conserves whenever its denominator is positive, and z⁺ everywhere else.
         let model = try LRPTests().conservingModel()
         let input = Tensor.randomNormal(shape: [1, 2, 4, 8, 8], seed: 11)
-        var options = ExplainOptions()
-        options.composite = .deepTaylor(low: [-4], high: [4])
-        let explanation = try explain(input, model: model, method: .lrp, options: options)
+        let lrp = LRPExplainer(composite: .deepTaylor(low: [-4], high: [4]))
+        let explanation = try explain(input, model: model, explainer: lrp)
         let total = explanation.attribution.scalars.reduce(0, +)
         #expect(abs(total - explanation.scores[0]) <= 1e-3 * max(abs(explanation.scores[0]), 1))
     }
@@ -254,10 +245,9 @@ import STCore
                                                                          "bias": Tensor(shape: [3], scalars: b)])
         let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
                                    task: .classification(classes: 3))
-        var options = ExplainOptions()
-        options.composite = LRPComposite(name: "test", convolution: EpsilonRule(), linear: EpsilonRule(), nodes: ["fc": rule])
+        let lrp = LRPExplainer(composite: LRPComposite(name: "test", convolution: EpsilonRule(), linear: EpsilonRule(), nodes: ["fc": rule]))
         let target = Target.custom(.weighted(by: Tensor(shape: [1, 3], scalars: s)))
-        return try explain(Tensor(shape: [1, 5], scalars: x), model: model, method: .lrp, target: target, options: options)
+        return try explain(Tensor(shape: [1, 5], scalars: x), model: model, explainer: lrp, target: target)
             .attribution.scalars
     }
 
@@ -342,9 +332,8 @@ import STCore
         let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu",
                                    task: .classification(classes: 2))
         let input = positive([1, 2, 4, 6, 6], 3)
-        var options = ExplainOptions()
-        options.composite = .uniform(ZPlusRule())
-        let relevance = try explain(input, model: model, method: .lrp, options: options).attribution.scalars
+        let lrp = LRPExplainer(composite: .uniform(ZPlusRule()))
+        let relevance = try explain(input, model: model, explainer: lrp).attribution.scalars
         let gradient = try explain(input, model: model, method: .saliency).attribution.scalars
         let expected = zip(input.scalars, gradient).map { $0 * $1 }
         let largest = expected.max()!
@@ -355,9 +344,8 @@ import STCore
         // C3D has no batch norm; only its small conv biases can absorb relevance under zβ/z⁺.
         let model = try DemoModels.load("c3d_small")
         let input = Tensor.randomNormal(shape: [1, 3, 16, 32, 32], seed: 12)
-        var options = ExplainOptions()
-        options.composite = .deepTaylor(low: [-3], high: [3])
-        let explanation = try explain(input, model: model, method: .lrp, options: options)
+        let lrp = LRPExplainer(composite: .deepTaylor(low: [-3], high: [3]))
+        let explanation = try explain(input, model: model, explainer: lrp)
         let total = explanation.attribution.scalars.reduce(0, +)
         #expect(abs(total - explanation.scores[0]) <= 0.01 * abs(explanation.scores[0]), "Σ R = \(total), y = \(explanation.scores[0])")
     }
@@ -374,11 +362,10 @@ import STCore
         let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "pool",
                                    task: .classification(classes: 1))
         let input = Tensor(shape: [1, 1, 1, 2], scalars: [1, 3])
-        var options = ExplainOptions()
-        let proportional = try explain(input, model: model, method: .lrp, options: options).attribution.scalars
+        let proportional = try explain(input, model: model, method: .lrp).attribution.scalars
         #expect(zip(proportional, [1, 3]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(proportional)")
-        options.averagePoolingUniform = true
-        let uniform = try explain(input, model: model, method: .lrp, options: options).attribution.scalars
+        let uniformPooling = LRPExplainer(composite: LRPComposite.epsilonPlus.averagingUniformly())
+        let uniform = try explain(input, model: model, explainer: uniformPooling).attribution.scalars
         #expect(zip(uniform, [2, 2]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(uniform)")
     }
 }
@@ -424,9 +411,8 @@ import STCore
         let model = try model()
         let input = Tensor.randomNormal(shape: [2, 3, 8, 24, 24], seed: 11)
         func attribution(_ rule: any LRPRule) throws -> [Float] {
-            var options = ExplainOptions()
-            options.composite = LRPComposite(name: "test", convolution: rule, linear: rule)
-            return try explain(input, model: model, method: .lrp, target: .classIndex(1), options: options).attribution.scalars
+            let lrp = LRPExplainer(composite: LRPComposite(name: "test", convolution: rule, linear: rule))
+            return try explain(input, model: model, explainer: lrp, target: .classIndex(1)).attribution.scalars
         }
         let (derived, evaluated) = (try attribution(rule), try attribution(EvaluatingEveryGroup(base: rule)))
         let largest = evaluated.map(abs).max() ?? 1

@@ -60,9 +60,7 @@ import STModels
         let clips = Tensor.randomNormal(shape: [2, 3, 8, 32, 32], seed: 1)
 
         // docs/library.md, "Explain with LRP".
-        var options = ExplainOptions()
-        options.composite = .epsilonAlpha2Beta1
-        let lrp = try explain(clips, model: model, method: .lrp, target: .classIndex(2), options: options)
+        let lrp = try explain(clips, model: model, explainer: LRPExplainer(composite: .epsilonAlpha2Beta1), target: .classIndex(2))
         let relevance = lrp.attribution                                      // the input's shape, signed
         let perSample = relevance.count / relevance.shape[0]
         let totals = (0..<relevance.shape[0]).map { n in

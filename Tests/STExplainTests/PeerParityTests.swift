@@ -58,19 +58,23 @@ struct PeerParityTests {
         let entry = PeerFixtures.manifest.models[peerCase.model]!
         let model = try PeerFixtures.builtIn(peerCase.model).model
         let method = try Method(named: peerCase.method)
-        var options = ExplainOptions(layer: peerCase.layer)
-        options.occlusionWindow = peerCase.window
-        options.occlusionStride = peerCase.stride
-        if let steps = peerCase.steps { options.steps = steps }
-        if let composite = peerCase.composite {
-            switch composite {
-            case "deep-taylor": options.composite = .deepTaylor(low: peerCase.low ?? [], high: peerCase.high ?? [])
-            case "zplus-bias": options.composite = .uniform(ZPlusRule(includesBias: true))
-            default: options.composite = try LRPComposite.named(composite)
-            }
+        let composite: LRPComposite = switch peerCase.composite {
+        case nil: .epsilonPlus
+        case "deep-taylor": .deepTaylor(low: peerCase.low ?? [], high: peerCase.high ?? [])
+        case "zplus-bias": .uniform(ZPlusRule(includesBias: true))
+        case let name?: try LRPComposite.named(name)
         }
-        let explanation = try explain(try PeerFixtures.npy(entry.input), model: model, method: method,
-                                      target: .classIndex(entry.target), options: options)
+        let explainer: any Explainer = switch method {
+        case _ where method.isCAM: CAMExplainer(method.camWeighting!, layer: peerCase.layer)
+        case .guidedGradcam: GuidedGradCAMExplainer(layer: peerCase.layer)
+        case .occlusion: OcclusionExplainer(window: peerCase.window, stride: peerCase.stride)
+        case .integratedGradients: IntegratedGradientsExplainer(steps: peerCase.steps ?? 50)
+        case .lrp: LRPExplainer(composite: composite)
+        case .lrpSpatioTemporal: SpatioTemporalLRPExplainer(composite: composite)
+        default: method.explainer
+        }
+        let explanation = try explain(try PeerFixtures.npy(entry.input), model: model, explainer: explainer,
+                                      target: .classIndex(entry.target))
         return method.isCAM || method == .occlusion ? explanation.map : explanation.attribution
     }
 

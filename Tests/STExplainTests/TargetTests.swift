@@ -29,10 +29,8 @@ import STCore
     }
 
     @Test func unknownLayerListsNearestNames() throws {
-        var options = ExplainOptions()
-        options.layer = "featurs"
         do {
-            _ = try HandComputedModel.explain(.gradcam, options: options)
+            _ = try HandComputedModel.explain(CAMExplainer(GradCAM(), layer: "featurs"))
             Issue.record("expected an error")
         } catch let error as STError {
             #expect(error.description.hasPrefix("no layer named 'featurs'; nearest: features"))

@@ -33,7 +33,7 @@ import STExplain
         var scores = MethodScores(method: "saliency")
         let batch = Tensor(shape: [rows.count, 1, 2, 2], scalars: Array(inputs.scalars[(rows.lowerBound * 4)..<(rows.upperBound * 4)]))
         let batchMasks = Tensor(shape: [rows.count, 2, 2], scalars: Array(masks.scalars[(rows.lowerBound * 4)..<(rows.upperBound * 4)]))
-        try evaluator.add(method: .saliency, options: ExplainOptions(), inputs: batch, labels: Array(labels[rows]),
+        try evaluator.add(explainer: Method.saliency.explainer, inputs: batch, labels: Array(labels[rows]),
                           masks: batchMasks, to: &scores)
         return scores
     }

@@ -4,25 +4,33 @@ import STCore
 /// The shared driver of the CAM family (the template pytorch-grad-cam's `BaseCAM` is): one
 /// forward pass keeping the layer, one reverse pass from the target down to the layer only,
 /// the method's weighting per sample (or per frame, or over persons), and upsampling.
-struct CAMExplainer: SharedPassExplainer {
-    let weighting: any CAMWeighting
-    var method: Method { weighting.method }
+public struct CAMExplainer: SharedPassExplainer {
+    public let weighting: any CAMWeighting
+    /// The layer whose activations are weighted (the model's default layer when nil).
+    public var layer: String?
+    public var method: Method { weighting.method }
 
-    func observedLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String] {
-        [try model.resolveLayer(options.layer)]
+    /// `weighting` (`GradCAM()`, `LayerCAM()`, …) at `layer`.
+    public init(_ weighting: any CAMWeighting, layer: String? = nil) {
+        self.weighting = weighting
+        self.layer = layer
     }
 
-    func gradientLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]? {
-        try observedLayers(model: model, options: options)
+    func observedLayers(model: ExplainedModel) throws -> [String] {
+        [try model.resolveLayer(layer)]
     }
 
-    func explain(_ pass: SharedPass, options: ExplainOptions) throws -> Explanation {
+    func gradientLayers(model: ExplainedModel) throws -> [String]? {
+        try observedLayers(model: model)
+    }
+
+    func explain(_ pass: SharedPass) throws -> Explanation {
         let started = pass.methodStart()
-        let layer = try pass.model.resolveLayer(options.layer)
+        let layer = try pass.model.resolveLayer(layer)
         let map = try Self.map(pass: pass, layer: layer, weighting: weighting)
         let attribution = try MapUpsampling.toInput(map, inputShape: pass.input.shape, kind: pass.model.inputKind)
         return try Explanation(method: method, layer: layer, map: map, attribution: attribution, target: pass.target,
-                               trace: pass.trace, model: pass.model, options: options, started: started)
+                               trace: pass.trace, model: pass.model, started: started)
     }
 
     /// The raw map of `weighting` at `layer` for a pass that kept the layer. A token layer

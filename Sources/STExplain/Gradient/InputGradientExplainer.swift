@@ -7,8 +7,15 @@ import STCore
 /// - guided backpropagation (Springenberg et al. 2015): ReLU passes g·[x > 0]·[g > 0];
 /// - deconvnet (Zeiler & Fergus 2014): ReLU passes g·[g > 0].
 /// The attribution keeps the input's shape (Captum's `Saliency`, `GuidedBackprop`, `Deconvolution`).
-struct InputGradientExplainer: SharedPassExplainer {
-    let method: Method
+public struct InputGradientExplainer: SharedPassExplainer {
+    /// `.saliency`, `.guidedBackprop` or `.deconvnet`.
+    public let method: Method
+
+    /// The explainer of `method`, one of saliency, guided backpropagation and deconvnet.
+    public init(method: Method) {
+        precondition([.saliency, .guidedBackprop, .deconvnet].contains(method), "\(method) reads no input gradient alone")
+        self.method = method
+    }
 
     var reluMode: ReLUBackward {
         switch method {
@@ -18,11 +25,11 @@ struct InputGradientExplainer: SharedPassExplainer {
         }
     }
 
-    func gradientLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String]? { nil }
+    func gradientLayers(model: ExplainedModel) throws -> [String]? { nil }
 
-    func observedLayers(model: ExplainedModel, options: ExplainOptions) throws -> [String] { [] }
+    func observedLayers(model: ExplainedModel) throws -> [String] { [] }
 
-    func explain(_ pass: SharedPass, options: ExplainOptions) throws -> Explanation {
+    func explain(_ pass: SharedPass) throws -> Explanation {
         let started = pass.methodStart()
         let model = pass.model
         var attribution = try pass.gradient(at: model.inputName, reluMode: reluMode).plain()
@@ -30,6 +37,6 @@ struct InputGradientExplainer: SharedPassExplainer {
         return try Explanation(method: method, layer: nil,
                                map: ChannelReduction.maxAbsolute.reduce(attribution, kind: model.inputKind),
                                attribution: attribution, target: pass.target, trace: pass.trace, model: model,
-                               options: options, started: started)
+                               started: started)
     }
 }

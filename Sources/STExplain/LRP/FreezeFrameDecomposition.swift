@@ -21,9 +21,9 @@ public struct FreezeFrameDecomposition: Sendable {
     public let freezeFramePredictions: [[Int]]
 
     /// Splits `relevance` (of `input`, explained for `classes`, one per sample) with LRP under
-    /// `options.composite`.
+    /// `composite`, the freeze clips run as `batching` says.
     static func compute(input: Tensor, relevance: Tensor, classes: [Int], model: ExplainedModel,
-                        options: ExplainOptions) throws -> FreezeFrameDecomposition {
+                        composite: LRPComposite, batching: Batching) throws -> FreezeFrameDecomposition {
         guard model.inputKind == .video, input.rank == 5 else {
             throw STError.invalidRequest("the spatial/temporal split needs N × C × T × H × W clips")
         }
@@ -34,8 +34,6 @@ public struct FreezeFrameDecomposition: Sendable {
         var spatial = [Float](repeating: 0, count: x.count)
         let rows = samples * frames
         var predictions = [Int](repeating: 0, count: rows)
-        var rowOptions = options
-        rowOptions.progress = nil
         // Visits (element of frame t in sample n, the same element in each copy of the freeze clip
         // of row n·T + t, stored at `offset` in a batch).
         func pairs(row: Int, offset: Int, _ body: (Int, Int) -> Void) {
@@ -48,18 +46,17 @@ public struct FreezeFrameDecomposition: Sendable {
                 }
             }
         }
-        for start in stride(from: 0, to: rows, by: max(1, options.batchSize)) {
-            let batchRows = Array(start..<min(start + max(1, options.batchSize), rows))
+        for start in stride(from: 0, to: rows, by: batching.size) {
+            let batchRows = Array(start..<min(start + batching.size, rows))
             let batch = Self.freezeClips(of: input, rows: batchRows)
-            let explanation = try LRPExplainer().explain(batch, model: model,
-                                                         target: .classIndices(batchRows.map { classes[$0 / frames] }),
-                                                         options: rowOptions)
+            let explanation = try LRPExplainer(composite: composite)
+                .explain(batch, model: model, target: .classIndices(batchRows.map { classes[$0 / frames] }))
             let r = explanation.attribution.scalars
             for (offset, row) in batchRows.enumerated() { predictions[row] = explanation.topK[offset].first?.class ?? -1 }
             for (offset, row) in batchRows.enumerated() {
                 pairs(row: row, offset: offset) { clipIndex, freezeIndex in spatial[clipIndex] += r[freezeIndex] / Float(frames) }
             }
-            options.progress?(batchRows.last! + 1, rows)
+            batching.progress?(batchRows.last! + 1, rows)
         }
         let original = relevance.plain().scalars
         return FreezeFrameDecomposition(original: relevance, spatial: Tensor(shape: input.shape, scalars: spatial),
@@ -93,20 +90,29 @@ extension FreezeFrameDecomposition {
 
 /// `lrp-st`: LRP of the clip, then its `FreezeFrameDecomposition` (attribution = the original
 /// relevance; `freezeFrames` holds S, R − S and the freeze clips' predictions). Batch norms are
-/// folded once for the clip and all its freeze-clip batches.
-struct SpatioTemporalLRPExplainer: Explainer {
-    var method: Method { .lrpSpatioTemporal }
+/// folded once for the clip and all its freeze-clip batches, which run `batching.size` freeze
+/// clips per pass.
+public struct SpatioTemporalLRPExplainer: Explainer {
+    /// The LRP rules (zennit's EpsilonPlus by default).
+    public var composite: LRPComposite
+    public var batching: Batching
+    public var method: Method { .lrpSpatioTemporal }
 
-    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
+    public init(composite: LRPComposite = .epsilonPlus, batching: Batching = Batching()) {
+        self.composite = composite
+        self.batching = batching
+    }
+
+    public func explain(_ input: Tensor, model: ExplainedModel, target: Target) throws -> Explanation {
         let started = Date()
         var folded = model
         folded.graph = try BatchNormFolding.fold(model.graph)
-        let whole = try LRPExplainer().explain(input, model: folded, target: target, options: options)
+        let whole = try LRPExplainer(composite: composite).explain(input, model: folded, target: target)
         guard let classes = whole.targetClasses else {
             throw STError.invalidRequest("the spatial/temporal split explains a class; give a class target")
         }
         let split = try FreezeFrameDecomposition.compute(input: input, relevance: whole.attribution, classes: classes,
-                                                          model: folded, options: options)
+                                                          model: folded, composite: composite, batching: batching)
         return whole.with(method: method, split: split, started: started)
     }
 }

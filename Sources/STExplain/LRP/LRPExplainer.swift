@@ -1,14 +1,21 @@
 import Foundation
 import STCore
 
-/// `lrp`: layer-wise relevance propagation with `options.composite` on the model with its batch
-/// norms folded (`BatchNormFolding`), from the target's output value. The attribution has the
-/// input's shape; Σ attribution ≈ the score (conservation, up to what biases and ε absorb); the
-/// map sums it over channels.
-struct LRPExplainer: Explainer {
-    var method: Method { .lrp }
+/// `lrp`: layer-wise relevance propagation with `composite` on the model with its batch norms
+/// folded (`BatchNormFolding`), from the target's output value. The attribution has the input's
+/// shape; Σ attribution ≈ the score (conservation, up to what biases and ε absorb); the map sums
+/// it over channels.
+public struct LRPExplainer: Explainer {
+    /// The rules per layer (zennit's EpsilonPlus by default; `averagingUniformly()` for seed
+    /// 002's uniform average pooling).
+    public var composite: LRPComposite
+    public var method: Method { .lrp }
 
-    func explain(_ input: Tensor, model: ExplainedModel, target: Target, options: ExplainOptions) throws -> Explanation {
+    public init(composite: LRPComposite = .epsilonPlus) {
+        self.composite = composite
+    }
+
+    public func explain(_ input: Tensor, model: ExplainedModel, target: Target) throws -> Explanation {
         let started = Date()
         let graph = try BatchNormFolding.fold(model.graph)
         let trace = try graph.forward(input, options: ForwardOptions(observe: nil, differentiable: false))
@@ -17,10 +24,10 @@ struct LRPExplainer: Explainer {
         let node = objective.node ?? graph.output
         let output = try trace.activation(node)
         let start = Elementwise.multiply(output, try objective.seed(output))
-        let lrp = LRP(composite: options.averagePoolingUniform ? options.composite.averagingUniformly() : options.composite)
+        let lrp = LRP(composite: composite)
         let relevance = try lrp.inputRelevance(trace: trace, start: start, from: node)
         return try Explanation(method: method, layer: nil, map: ChannelReduction.sum.reduce(relevance, kind: model.inputKind),
                                attribution: relevance, target: resolved, trace: trace, model: model,
-                               options: options, started: started)
+                               started: started)
     }
 }

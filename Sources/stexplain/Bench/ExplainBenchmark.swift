@@ -90,12 +90,11 @@ struct ExplainBenchmark {
             _ = try graph.forward(batch, options: ForwardOptions(observe: [], differentiable: false))
         }
         let batchedClipsPerSecond = Double(occlusionBatch) / batchedForward
-        var occlusion = ExplainOptions()
-        occlusion.occlusionWindow = [inputShape[2] / 4, inputShape[3] / 4, inputShape[4] / 4]
-        occlusion.batchSize = occlusionBatch
+        let occlusion = OcclusionExplainer(window: [inputShape[2] / 4, inputShape[3] / 4, inputShape[4] / 4],
+                                           batching: Batching(size: occlusionBatch))
         let regions = 64
         let occlusionSeconds = try medianSeconds(runs: max(1, runs / 2)) {
-            _ = try explain(input, model: model, method: .occlusion, options: occlusion)
+            _ = try explain(input, model: model, explainer: occlusion)
         }
         let occlusionClipsPerSecond = Double(regions) / occlusionSeconds
         measurements.append(Measurement(method: "occlusion (64 cubes)", seconds: occlusionSeconds,

@@ -45,11 +45,10 @@ struct LRPBenchmark {
         let graph = try spec.makeArchitecture().graph(seed: 1)
         let model = try ExplainedModel(spec: spec, graph: graph)
         let input = Tensor.randomNormal(shape: inputShape, seed: 2)
-        var options = ExplainOptions()
-        options.composite = try LRPComposite.named(composite, bounds: ([-3], [3]))
-        options.batchSize = inputShape[2]
+        let rules = try LRPComposite.named(composite, bounds: ([-3], [3]))
+        let lrp = LRPExplainer(composite: rules)
         let forwardPass = { _ = try graph.forward(input, options: ForwardOptions(observe: [], differentiable: false)) }
-        let lrpPass = { _ = try explain(input, model: model, method: .lrp, options: options) }
+        let lrpPass = { _ = try explain(input, model: model, explainer: lrp) }
         try lrpPass()
         var forwardSeconds: [Double] = [], lrpSeconds: [Double] = []
         for _ in 0..<runs {
@@ -59,12 +58,13 @@ struct LRPBenchmark {
         var split: Double?, sequential: Double?
         if includesSplit {
             split = try medianSeconds(runs: max(1, runs / 2)) {
-                _ = try explain(input, model: model, method: .lrpSpatioTemporal, options: options)
+                _ = try explain(input, model: model,
+                                explainer: SpatioTemporalLRPExplainer(composite: rules, batching: Batching(size: inputShape[2])))
             }
             let freezeClips = (0..<inputShape[2]).map { FreezeFrameDecomposition.freezeClips(of: input, rows: [$0]) }
             sequential = try medianSeconds(runs: max(1, runs / 2)) {
                 try lrpPass()
-                for clip in freezeClips { _ = try explain(clip, model: model, method: .lrp, options: options) }
+                for clip in freezeClips { _ = try explain(clip, model: model, explainer: lrp) }
             }
         }
         let floor = try ConvolutionFloor.measure(graph, inputShapes: [graph.inputs[0].name: inputShape], runs: max(3, runs))

@@ -50,7 +50,7 @@ struct ModelBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        var tensor = try InputLoading(frames: 16, start: 0, stride: 1, preset: "kinetics", windowHop: nil, skeletonLayout: nil)
+        var tensor = try InputLoading(frames: 16, start: 0, stride: 1, preset: .kinetics, windowHop: nil, skeletonLayout: nil)
             .load(input)
         let (explained, _) = try ModelLoading(model: model, weights: nil, strict: true, randomWeights: true, onnx: onnx)
             .load(inputShape: tensor.shape, input: input)

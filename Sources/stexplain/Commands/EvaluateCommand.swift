@@ -28,14 +28,8 @@ struct EvaluateCommand: ParsableCommand {
               stexplain evaluate --model st_gcn --weights w.safetensors --ntu nturgbd_skeletons/ --methods gradcam --metrics masking --out out/ntu
             """)
 
-    @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
-    var model: String
-
-    @OptionGroup(title: "ONNX models")
-    var onnx: ONNXOptions
-
-    @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
-    var weights: String?
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
 
     @Option(help: "Built-in dataset: \(DatasetCatalog.names.joined(separator: ", ")).")
     var data: String?
@@ -58,23 +52,20 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Frames NTU .skeleton files are padded or cut to.")
     var frames = 300
 
-    @Option(help: "Methods, comma-separated.")
-    var methods = "gradcam"
+    @OptionGroup(title: "Methods")
+    var selection: MethodSelection
 
     @Option(help: "Metrics, comma-separated, or 'all'.")
-    var metrics = "all"
-
-    @Option(help: "Layer for CAM methods (default: the architecture's last feature layer).")
-    var layer: String?
+    var metrics = MetricSelection.all
 
     @Option(help: "Masked percentages, comma-separated.")
     var fractions = "10,50,90"
 
-    @Option(help: "What masked positions hold: \(BaselinePreset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var baseline = BaselinePreset.zero.rawValue
+    @Option(help: "What masked positions hold.")
+    var baseline = BaselinePreset.zero
 
-    @Option(help: "Masked positions: \(PerturbationUnit.allCases.map(\.rawValue).joined(separator: ", ")) (default: voxel, pixel or joint).")
-    var unit: String?
+    @Option(help: "Masked positions (default: voxel, pixel or joint).")
+    var unit: PerturbationUnit?
 
     @Option(help: "Skeleton joint ranking for masking, deletion and insertion: 'sample' (each sample's own map) or 'class' (seed 000's ψ_c of the sample's class over the whole set).")
     var importance = "sample"
@@ -88,8 +79,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "k of the top-k intersection (default: the mean mask size).")
     var topK: Int?
 
-    @Option(help: "Randomisation: cascading or independent.")
-    var randomisation = ParameterRandomisation.Mode.cascading.rawValue
+    @Option(help: "Randomisation of the model's layers, from the top.")
+    var randomisation = ParameterRandomisation.Mode.cascading
 
     @Option(help: "Samples the randomisation check and max-sensitivity use.")
     var sanitySamples = 8
@@ -100,14 +91,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Max-sensitivity: noise draws per sample.")
     var sensitivityDraws = 5
 
-    @Option(help: "Samples per explanation batch and inputs per forward pass.")
-    var batchSize = 32
-
     @Option(help: "--importance class: ψ_c from a joint_importance.json (of `explain --manifest`, `evaluate` or `merge`) instead of from the evaluated samples; needed with --shard.")
     var classImportance: String?
 
-    @Option(help: "Process shard i of N ('i/N', 0-based): a contiguous block of the samples; `stexplain merge` combines the shards' outputs.")
-    var shard: String?
+    @OptionGroup(title: "Batches and shards")
+    var batches: BatchOptions
 
     @Option(help: "Output directory.")
     var out: String
@@ -121,16 +109,23 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "No progress bar and no tables on standard output.")
     var quiet = false
 
+    @Flag(help: "Also report what was loaded.")
+    var verbose = false
+
+    /// Samples per explanation batch when `--batch-size` is not given.
+    static let batchSize = 32
+
     func run() throws {
-        let chosenMethods = try methods.split(separator: ",").map { try Method(named: String($0)) }
-        var settings = EvaluationSettings(metrics: try chosenMetrics())
+        let chosenMethods = selection.methods.elements
+        let batchSize = batches.batchSize ?? Self.batchSize
+        var settings = EvaluationSettings(metrics: metrics.metrics)
         settings.fractions = try percentages()
-        settings.baseline = try choice(baseline, option: "--baseline")
-        settings.unit = try unit.map { try choice($0, option: "--unit") }
+        settings.baseline = baseline
+        settings.unit = unit
         settings.steps = steps
         settings.pointingTolerance = tolerance
         settings.topK = topK
-        settings.randomisation = try choice(randomisation, option: "--randomisation")
+        settings.randomisation = randomisation
         settings.sanitySamples = sanitySamples
         settings.sensitivityRadius = sensitivityRadius
         settings.sensitivityDraws = sensitivityDraws
@@ -140,18 +135,27 @@ struct EvaluateCommand: ParsableCommand {
         }
         let (inputs, source) = try evaluationInputs()
         let first = try inputs.batch(0..<1)
-        let loading = ModelLoading(model: model, weights: weights, strict: true, randomWeights: false, onnx: onnx)
-        let (explained, _) = try loading.load(inputShape: first.inputs.shape, input: source)
+        let explained = try model.load(inputShape: first.inputs.shape, input: source, log: .stexplain(quiet: quiet, verbose: verbose))
         _ = try Evaluator(model: explained, settings: settings).unit.axes(for: explained.inputKind)
         let usesClassImportance = importance == "class"
         if usesClassImportance, explained.inputKind != .skeleton || (settings.unit ?? .defaultUnit(for: .skeleton)) != .joint {
             throw STError.invalidRequest("--importance class ranks whole joints of skeletons (--unit joint)")
         }
-        var options = ExplainOptions(layer: layer)
-        options.batchSize = batchSize
+        let explainers = chosenMethods.map { method -> any Explainer in
+            switch method {
+            case .cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam:
+                CAMExplainer(method.camWeighting!, layer: selection.layer)
+            case .guidedGradcam: GuidedGradCAMExplainer(layer: selection.layer)
+            case .integratedGradients: IntegratedGradientsExplainer(batching: Batching(size: batchSize))
+            case .smoothgrad: SmoothGradExplainer(batching: Batching(size: batchSize))
+            case .occlusion: OcclusionExplainer(batching: Batching(size: batchSize))
+            case .lrpSpatioTemporal: SpatioTemporalLRPExplainer(batching: Batching(size: batchSize))
+            case .saliency, .guidedBackprop, .deconvnet, .lrp: method.explainer
+            }
+        }
         let (samples, isFirstShard) = try shardRange(count: inputs.count)
         let givenImportance = try classImportance.map { try ClassImportanceFile.read($0).accumulators(source: $0) }
-        if shard != nil, usesClassImportance, givenImportance == nil {
+        if batches.shard != nil, usesClassImportance, givenImportance == nil {
             throw STError.invalidRequest("--importance class with --shard needs ψ_c over the whole set: --class-importance FILE "
                                          + "(joint_importance.json of `explain --manifest` shards after `stexplain merge`)")
         }
@@ -176,13 +180,13 @@ struct EvaluateCommand: ParsableCommand {
         try interruption.run(writingInto: out, existed: existed, progress: progress) {
             for (number, step) in steps.enumerated().dropFirst(state.nextStep) {
                 try interruption.check(kept: number, of: steps.count, unit: "batches", in: out)
-                let method = chosenMethods[step.method]
+                let (method, explainer) = (chosenMethods[step.method], explainers[step.method])
                 let batch = try inputs.batch(batches[step.batch])
                 switch step.phase {
                 case .importance:
                     var accumulated = state.importance ?? JointImportance(joints: first.inputs.shape[3])
-                    let explanation = try explain(batch.inputs, model: explained, method: method,
-                                                  target: .classIndices(batch.labels), options: options)
+                    let explanation = try explain(batch.inputs, model: explained, explainer: explainer,
+                                                  target: .classIndices(batch.labels))
                     try accumulated.add(explanation, input: batch.inputs, labels: batch.labels)
                     state.importance = step.isLast ? nil : accumulated
                     if step.isLast { state.computedImportance[method.rawValue] = accumulated }
@@ -195,7 +199,7 @@ struct EvaluateCommand: ParsableCommand {
                             importance.importance(of: $0) ?? Array(repeating: 0, count: importance.joints)
                         })
                     }
-                    try evaluator.add(method: method, options: options, inputs: batch.inputs, labels: batch.labels,
+                    try evaluator.add(explainer: explainer, inputs: batch.inputs, labels: batch.labels,
                                       masks: batch.masks, maskingScores: maskingScores, to: &scores)
                     state.scores = step.isLast ? nil : scores
                     if step.isLast { state.results.append(scores) }
@@ -210,7 +214,7 @@ struct EvaluateCommand: ParsableCommand {
         let results = chosenMethods.map { method in
             state.results.first { $0.method == method.rawValue } ?? MethodScores(method: method.rawValue)
         }
-        let report = try EvaluationReport(model: model, data: source, unit: evaluator.unit.rawValue, baseline: baseline,
+        let report = try EvaluationReport(model: model.model, data: source, unit: evaluator.unit.rawValue, baseline: baseline.rawValue,
                                           fractions: settings.fractions, scores: results)
         var files = try report.files()
         if !state.computedImportance.isEmpty {
@@ -227,15 +231,15 @@ struct EvaluateCommand: ParsableCommand {
 
     /// The options that decide the results: a run resumes only into a folder written with the same.
     private var resumeKey: [String: String] {
-        ["--model": model, "--weights": weights ?? "", "--input-layout": onnx.inputLayout ?? "",
-         "--token-grid": onnx.tokenGrid ?? "", "--class-tokens": onnx.classTokens.map(String.init) ?? "",
-         "--data": data ?? "", "--split": split, "--count": "\(count)", "--seed": "\(seed)", "--manifest": manifest ?? "",
-         "--ntu": ntu ?? "", "--frames": "\(frames)", "--methods": methods, "--metrics": metrics, "--layer": layer ?? "",
-         "--fractions": fractions, "--baseline": baseline, "--unit": unit ?? "", "--importance": importance,
-         "--steps": "\(steps)", "--tolerance": "\(tolerance)", "--top-k": topK.map(String.init) ?? "",
-         "--randomisation": randomisation, "--sanity-samples": "\(sanitySamples)",
-         "--sensitivity-radius": "\(sensitivityRadius)", "--sensitivity-draws": "\(sensitivityDraws)",
-         "--batch-size": "\(batchSize)", "--class-importance": classImportance ?? "", "--shard": shard ?? ""]
+        model.resumeKey.merging(selection.resumeKey) { $1 }.merging(batches.resumeKey(defaultBatchSize: Self.batchSize)) { $1 }
+            .merging(["--data": data ?? "", "--split": split, "--count": "\(count)", "--seed": "\(seed)",
+                      "--manifest": manifest ?? "", "--ntu": ntu ?? "", "--frames": "\(frames)",
+                      "--metrics": metrics.defaultValueDescription, "--fractions": fractions, "--baseline": baseline.rawValue,
+                      "--unit": unit?.rawValue ?? "", "--importance": importance, "--steps": "\(steps)",
+                      "--tolerance": "\(tolerance)", "--top-k": topK.map(String.init) ?? "",
+                      "--randomisation": randomisation.rawValue, "--sanity-samples": "\(sanitySamples)",
+                      "--sensitivity-radius": "\(sensitivityRadius)", "--sensitivity-draws": "\(sensitivityDraws)",
+                      "--class-importance": classImportance ?? ""]) { $1 }
     }
 
     /// ψ_c for `--importance class`: the given file's, or the one computed in this run's first pass.
@@ -253,9 +257,8 @@ struct EvaluateCommand: ParsableCommand {
     /// the randomisation and sensitivity checks, on the first samples, so the merged shards equal
     /// one run).
     private func shardRange(count: Int) throws -> (Range<Int>, Bool) {
-        guard let shard else { return (0..<count, true) }
-        let parsed = try Shard(shard)
-        return (parsed.range(of: count), parsed.index == 0)
+        guard let shard = batches.shard else { return (0..<count, true) }
+        return (shard.range(of: count), shard.index == 0)
     }
 
     /// The samples and a name for them in messages and the report.
@@ -275,25 +278,11 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    private func chosenMetrics() throws -> [Metric] {
-        if metrics == "all" { return Metric.allCases }
-        return try metrics.split(separator: ",").map { name in
-            try choice(String(name), option: "--metrics")
-        }
-    }
-
     private func percentages() throws -> [Double] {
         guard let values = CommaSeparated.values(fractions, as: Double.self), !values.isEmpty,
               values.allSatisfy({ (0...100).contains($0) }) else {
             throw STError.invalidRequest("--fractions takes percentages in 0…100 separated by commas, got '\(fractions)'")
         }
         return values.map { $0 / 100 }
-    }
-
-    private func choice<Value: RawRepresentable & CaseIterable>(_ text: String, option: String) throws -> Value where Value.RawValue == String {
-        guard let value = Value(rawValue: text) else {
-            throw STError.invalidRequest("unknown \(option) '\(text)'; use " + Value.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return value
     }
 }

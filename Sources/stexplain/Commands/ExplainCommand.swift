@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import STCore
 import STExplain
 import STIO
@@ -34,20 +35,8 @@ struct ExplainCommand: ParsableCommand {
               stexplain explain --model models/posenet_small --input frames.npy --method gradcam --target loss:rotation --ground-truth pose.npy --out out/pose
             """)
 
-    @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
-    var model: String
-
-    @OptionGroup(title: "ONNX models")
-    var onnx: ONNXOptions
-
-    @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
-    var weights: String?
-
-    @Flag(help: "Load weights whose keys or shapes do not all match, listing the differences as warnings.")
-    var nonStrict = false
-
-    @Flag(help: "Use freshly initialised weights (for timing and testing).")
-    var randomWeights = false
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
 
     @Option(help: "Input: a video (any format ffmpeg reads), an NTU .skeleton file, or a .npy tensor (N × C × T × H × W clips, N × C × H × W images, N × C × T × V × M skeletons).")
     var input: String?
@@ -68,19 +57,16 @@ struct ExplainCommand: ParsableCommand {
     var windowHop: Int?
 
     @Option(help: "Skeleton .npy arrays without the batch axis: tvc (T × V × C) or ctvm (C × T × V × M); nctvm checks a full batch.")
-    var skeletonLayout: String?
+    var skeletonLayout: SkeletonArray.Layout?
 
     @Option(help: "Skeleton arrays: the joint count to expect.")
     var joints = 25
 
     @Option(help: "Videos: preprocessing preset (kinetics: 128×171 → 112 crop, mean/std; c3d: 128×171 → 112, BGR mean subtraction; none: RGB in [0, 1]).")
-    var preset = "kinetics"
+    var preset = VideoPreset.kinetics
 
-    @Option(help: "Methods, comma-separated; they share one forward pass (and the CAM family one reverse pass). Several methods write OUT/METHOD/.")
-    var method: String = "gradcam"
-
-    @Option(help: "Layer for CAM methods and guided Grad-CAM (default: the architecture's last feature layer).")
-    var layer: String?
+    @OptionGroup(title: "Methods")
+    var selection: MethodSelection
 
     @Option(help: "top, a class index, label (each --manifest line's label), labels:file.npy (one class per sample), prob[:class], attention:frame, output:i,j, translation, rotation, loss[:translation|rotation].")
     var target = "top"
@@ -88,47 +74,11 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Ground truth for --target loss (.npy of the model's output shape).")
     var groundTruth: String?
 
-    @Option(help: "Integrated gradients: path points.")
-    var steps = 50
+    @OptionGroup(title: "Method settings")
+    var settings: MethodSettings
 
-    @Option(help: "Integrated gradients: quadrature (\(PathIntegration.allCases.map(\.rawValue).joined(separator: ", "))).")
-    var integration = PathIntegration.gaussLegendre.rawValue
-
-    @Option(help: "SmoothGrad: noisy copies.")
-    var noiseSamples = 25
-
-    @Option(help: "SmoothGrad: noise σ as a fraction of the input's range.")
-    var noiseLevel: Float = 0.15
-
-    @Option(help: "SmoothGrad: noise seed.")
-    var seed: UInt64 = 0
-
-    @Option(help: "Integrated gradients and occlusion: baseline value.")
-    var baseline: Float = 0
-
-    @Option(help: "Occlusion window over (T,H,W), (H,W) or (T,V), comma-separated.")
-    var window: String?
-
-    @Option(help: "Occlusion stride (default: the window).")
-    var stride: String?
-
-    @Option(help: "LRP composite or rule: \(LRPComposite.names.joined(separator: ", ")).")
-    var composite = "epsilon-plus"
-
-    @Flag(help: "LRP through average pooling: R/N to every input (seed 002) instead of in proportion to them.")
-    var uniformAveragePooling = false
-
-    @Option(help: "deep-taylor and epsilon-gamma-box: the input's box 'low,high' for zβ (default: each channel's minimum and maximum over the input).")
-    var bounds: String?
-
-    @Option(help: "Occlusion of skeletons by joint sets over all frames, e.g. '8,9,10,11;4,5,6,7' (joint indices).")
-    var jointGroups: String?
-
-    @Option(help: "Inputs per forward pass for integrated gradients, SmoothGrad and occlusion.")
-    var batchSize = 16
-
-    @Option(help: "With --manifest: explain only shard i of N ('i/N', 0-based, a contiguous block of lines); `stexplain merge` adds up the shards' joint_importance.json.")
-    var shard: String?
+    @OptionGroup(title: "Batches and shards")
+    var batches: BatchOptions
 
     @Option(help: "Output directory.")
     var out: String
@@ -145,8 +95,11 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "No progress bar and no warnings.")
     var quiet = false
 
+    @Flag(help: "Also report what was loaded and how long each method took.")
+    var verbose = false
+
     func run() throws {
-        let methods = try Self.methods(method)
+        let methods = selection.methods.elements
         if let manifest {
             guard input == nil else { throw STError.invalidRequest("give --input or --manifest, not both") }
             return try explainManifest(manifest, methods: methods)
@@ -155,9 +108,9 @@ struct ExplainCommand: ParsableCommand {
         var tensor = try inputLoading(start: start).load(input)
         let explained = try loadModel(inputShape: tensor.shape, input: input)
         tensor = try ONNXModel.conformed(tensor, to: explained)
-        let run = try ExplanationRun(tensor, inputPath: input, modelName: model, model: explained, methods: methods,
-                                     target: try target(for: tensor), options: try options(for: tensor, label: methods.map(\.rawValue).joined(separator: ",")),
-                                     pictures: !noPictures)
+        let run = try ExplanationRun(tensor, inputPath: input, modelName: model.model, model: explained,
+                                     explainers: try explainers(methods, for: tensor, progressLabel: selection.methods.defaultValueDescription),
+                                     target: try target(for: tensor), pictures: !noPictures, log: log)
         try OutputDirectory.write(out, files: run.files)
         if json {
             if run.summaries.count == 1 { try JSONOutput.print(run.summaries[0]) } else { try JSONOutput.print(run.summaries) }
@@ -177,7 +130,7 @@ struct ExplainCommand: ParsableCommand {
     /// manifest. A failure of a fresh run removes everything it wrote.
     private func explainManifest(_ path: String, methods: [Method]) throws {
         let all = try EvaluationInputs.manifest(path)
-        let entries = try shard.map { Array(all[try Shard($0).range(of: all.count)]) } ?? all
+        let entries = batches.shard.map { Array(all[$0.range(of: all.count)]) } ?? all
         var names: [String] = []
         for entry in entries { names.append(ReportIndex.directoryName(for: entry.path, taken: Set(names))) }
         let existed = FileManager.default.fileExists(atPath: out)
@@ -199,9 +152,9 @@ struct ExplainCommand: ParsableCommand {
                 tensor = try ONNXModel.conformed(tensor, to: model)
                 explained = model
                 let target = self.target == "label" ? Target.classIndex(entry.label) : try target(for: tensor)
-                let run = try ExplanationRun(tensor, inputPath: entry.path, modelName: self.model, model: model, methods: methods,
-                                             target: target, options: try options(for: tensor, label: nil), label: entry.label,
-                                             pictures: !noPictures)
+                let run = try ExplanationRun(tensor, inputPath: entry.path, modelName: self.model.model, model: model,
+                                             explainers: try explainers(methods, for: tensor, progressLabel: nil), target: target,
+                                             label: entry.label, pictures: !noPictures, log: log)
                 try OutputDirectory.replace("\(out)/\(names[line])", files: run.files, staging: "\(folder.path)/\(names[line])")
                 var record = try ManifestLineRecord(directory: names[line], path: entry.path, label: entry.label, run: run,
                                                     input: tensor, skeleton: model.inputKind == .skeleton)
@@ -216,7 +169,8 @@ struct ExplainCommand: ParsableCommand {
                 }
                 return record
             }
-            let title = "\(model) on \((path as NSString).lastPathComponent)" + (shard.map { " (shard \($0))" } ?? "")
+            let title = "\(model.model) on \((path as NSString).lastPathComponent)"
+                + (batches.shard.map { " (shard \($0.defaultValueDescription))" } ?? "")
             var files = ["index.html": Data(ReportIndex(title: title, entries: records.map(\.entry)).html.utf8)]
             if let importance = try ManifestLineRecord.jointImportance(records) {
                 files["joint_importance.json"] = importance
@@ -228,29 +182,26 @@ struct ExplainCommand: ParsableCommand {
 
     /// The options that decide the outputs: a run resumes only into a folder written with the same.
     private var resumeKey: [String: String] {
-        ["--model": model, "--weights": weights ?? "", "--non-strict": "\(nonStrict)", "--random-weights": "\(randomWeights)",
-         "--input-layout": onnx.inputLayout ?? "", "--token-grid": onnx.tokenGrid ?? "",
-         "--class-tokens": onnx.classTokens.map(String.init) ?? "", "--manifest": manifest ?? "", "--frames": "\(frames)",
-         "--start": "\(start)", "--frame-stride": "\(frameStride)", "--window-hop": windowHop.map(String.init) ?? "",
-         "--skeleton-layout": skeletonLayout ?? "", "--joints": "\(joints)", "--preset": preset, "--method": method,
-         "--layer": layer ?? "", "--target": target, "--ground-truth": groundTruth ?? "", "--steps": "\(steps)",
-         "--integration": integration, "--noise-samples": "\(noiseSamples)", "--noise-level": "\(noiseLevel)",
-         "--seed": "\(seed)", "--baseline": "\(baseline)", "--window": window ?? "", "--stride": stride ?? "",
-         "--composite": composite, "--uniform-average-pooling": "\(uniformAveragePooling)", "--bounds": bounds ?? "",
-         "--joint-groups": jointGroups ?? "", "--batch-size": "\(batchSize)", "--shard": shard ?? "",
-         "--no-pictures": "\(noPictures)"]
+        model.resumeKey.merging(selection.resumeKey) { $1 }.merging(settings.resumeKey) { $1 }
+            .merging(batches.resumeKey(defaultBatchSize: Self.batchSize)) { $1 }
+            .merging(["--manifest": manifest ?? "", "--frames": "\(frames)", "--start": "\(start)",
+                      "--frame-stride": "\(frameStride)", "--window-hop": windowHop.map(String.init) ?? "",
+                      "--skeleton-layout": skeletonLayout?.defaultValueDescription ?? "", "--joints": "\(joints)", "--preset": preset.rawValue,
+                      "--target": target, "--ground-truth": groundTruth ?? "", "--no-pictures": "\(noPictures)"]) { $1 }
     }
+
+    /// Inputs per forward pass when `--batch-size` is not given.
+    static let batchSize = 16
+
+    private var log: Logger { .stexplain(quiet: quiet, verbose: verbose) }
 
     private func inputLoading(start: Double) -> InputLoading {
         InputLoading(frames: frames, start: start, stride: frameStride, preset: preset, windowHop: windowHop,
-                     skeletonLayout: skeletonLayout, joints: joints, quiet: quiet)
+                     skeletonLayout: skeletonLayout, joints: joints, log: log)
     }
 
     private func loadModel(inputShape: [Int], input: String) throws -> ExplainedModel {
-        let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights, onnx: onnx)
-        let (explained, warnings) = try loading.load(inputShape: inputShape, input: input)
-        if !quiet { for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) } }
-        return explained
+        try model.load(inputShape: inputShape, input: input, log: log)
     }
 
     private func target(for tensor: Tensor) throws -> Target {
@@ -258,75 +209,14 @@ struct ExplainCommand: ParsableCommand {
         return try TargetParsing.parse(target, groundTruth: groundTruth, referenceFrames: max(tensor.shape[1] / 3 - 1, 1))
     }
 
-    /// The explainer options from the command line; `label` names the progress bar (nil: none).
-    private func options(for tensor: Tensor, label: String?) throws -> ExplainOptions {
-        var options = ExplainOptions(layer: layer)
-        options.steps = steps
-        options.baseline = baseline
-        options.occlusionWindow = try window.map { try Self.sizes($0, option: "--window") }
-        options.occlusionStride = try stride.map { try Self.sizes($0, option: "--stride") }
-        options.batchSize = batchSize
-        guard let quadrature = PathIntegration(rawValue: integration) else {
-            throw STError.invalidRequest("unknown --integration '\(integration)'; use "
-                                         + PathIntegration.allCases.map(\.rawValue).joined(separator: ", "))
+    /// The explainers of `methods` with the command line's settings; `progressLabel` names the
+    /// progress bar of the methods that run many copies (nil: none).
+    private func explainers(_ methods: [Method], for tensor: Tensor, progressLabel: String?) throws -> [any Explainer] {
+        var batching = Batching(size: batches.batchSize ?? Self.batchSize)
+        if let progressLabel, !quiet {
+            let progress = ProgressBar(label: progressLabel)
+            batching.progress = { done, total in progress.update(done, of: total) }
         }
-        options.integration = quadrature
-        options.composite = try LRPComposite.named(composite, bounds: try inputBounds(tensor))
-        options.averagePoolingUniform = uniformAveragePooling
-        options.noiseSamples = noiseSamples
-        options.noiseLevel = noiseLevel
-        options.seed = seed
-        options.jointGroups = try jointGroups.map { text in
-            try text.split(separator: ";").map { try Self.indices(String($0), option: "--joint-groups") }
-        }
-        if let label, !quiet {
-            let progress = ProgressBar(label: label)
-            options.progress = { done, total in progress.update(done, of: total) }
-        }
-        return options
-    }
-
-    /// `--method a,b,…`: each once, in the order given.
-    static func methods(_ text: String) throws -> [Method] {
-        var methods: [Method] = []
-        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
-            let method = try Method(named: name)
-            if !methods.contains(method) { methods.append(method) }
-        }
-        guard !methods.isEmpty else { throw STError.invalidRequest("--method names no method") }
-        return methods
-    }
-
-    /// zβ's box: `--bounds low,high`, or each channel's range over the input.
-    private func inputBounds(_ tensor: Tensor) throws -> (low: [Float], high: [Float]) {
-        if let bounds {
-            guard let values = CommaSeparated.values(bounds, as: Float.self), values.count == 2, values[0] < values[1] else {
-                throw STError.invalidRequest("--bounds takes 'low,high' with low < high, got '\(bounds)'")
-            }
-            return ([values[0]], [values[1]])
-        }
-        let (channels, inner) = (tensor.shape[1], tensor.shape.dropFirst(2).reduce(1, *))
-        var low = [Float](repeating: .infinity, count: channels), high = [Float](repeating: -.infinity, count: channels)
-        for (index, value) in tensor.scalars.enumerated() {
-            let c = (index / inner) % channels
-            low[c] = min(low[c], value)
-            high[c] = max(high[c], value)
-        }
-        return (low, high)
-    }
-
-    private static func sizes(_ text: String, option: String) throws -> [Int] {
-        let values = try indices(text, option: option)
-        guard values.allSatisfy({ $0 >= 1 }) else {
-            throw STError.invalidRequest("\(option) takes positive integers separated by commas, got '\(text)'")
-        }
-        return values
-    }
-
-    private static func indices(_ text: String, option: String) throws -> [Int] {
-        guard let values = CommaSeparated.values(text, as: Int.self), !values.isEmpty, values.allSatisfy({ $0 >= 0 }) else {
-            throw STError.invalidRequest("\(option) takes integers separated by commas, got '\(text)'")
-        }
-        return values
+        return try methods.map { try settings.explainer(for: $0, layer: selection.layer, input: tensor, batching: batching) }
     }
 }

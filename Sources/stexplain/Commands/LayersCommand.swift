@@ -76,7 +76,7 @@ struct LayersCommand: ParsableCommand {
     /// --input's shape, else the ONNX file's declared input, else the architecture's published one.
     private func inputShape() throws -> [Int] {
         if let input {
-            return try InputLoading(frames: 16, start: 0, stride: 1, preset: "kinetics", windowHop: nil, skeletonLayout: nil)
+            return try InputLoading(frames: 16, start: 0, stride: 1, preset: .kinetics, windowHop: nil, skeletonLayout: nil)
                 .load(input).shape
         }
         if model.hasSuffix(".onnx") { return try ONNXImporter.read(path: model).graph.inputs[0].shape }

@@ -39,7 +39,7 @@ struct PredictCommand: ParsableCommand {
     var frames = 16
 
     @Option(help: "Videos: preprocessing preset (kinetics, c3d, none).")
-    var preset = "kinetics"
+    var preset = VideoPreset.kinetics
 
     @Option(help: "Outputs to print.")
     var top = 5

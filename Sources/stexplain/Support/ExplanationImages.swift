@@ -24,7 +24,7 @@ enum ExplanationImages {
         case .video, .image:
             let (frames, scale) = try displayFrames(input, kind: kind)
             let maps = Self.firstSampleFrames(method.isCAM ? explanation.attribution : explanation.map, frames: frames.count)
-            let signed = Self.isSigned(method)
+            let signed = method.isSigned
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
             var files = ["overlay.png": try ClipFigure.render([("input", frames), (method.rawValue, cells)], scale: scale).pngData()]
             for (t, png) in try RGBImage.pngData(of: cells.map { $0.scaled(by: scale) }).enumerated() {
@@ -43,7 +43,7 @@ enum ExplanationImages {
                 files["overlay.gif"] = try encodedVideo(sideBySide, format: .gif)
             }
             if let split = explanation.freezeFrames {
-                let channelSum = { (tensor: Tensor) in Self.firstSampleFrames(Self.channelSum(tensor), frames: frames.count) }
+                let channelSum = { (tensor: Tensor) in Self.firstSampleFrames(ChannelReduction.sum.reduce(tensor, kind: .video), frames: frames.count) }
                 files["figure.png"] = try ClipFigure.render(frames: frames, rows: [
                     .init(name: "input"),
                     .init(name: "relevance", maps: channelSum(split.original), signed: true),
@@ -94,29 +94,11 @@ enum ExplanationImages {
         return try chart.render()
     }
 
-    static func isSigned(_ method: Method) -> Bool {
-        [.cam, .hirescam, .integratedGradients, .occlusion, .lrp, .lrpSpatioTemporal].contains(method)
-    }
-
     /// The frames of sample 0 of (N, T, H, W) maps, each row-major H × W.
     static func firstSampleFrames(_ maps: Tensor, frames: Int) -> [[Float]] {
         let size = maps.count / maps.shape[0] / frames
         let values = maps.plain().scalars
         return (0..<frames).map { Array(values[($0 * size)..<(($0 + 1) * size)]) }
-    }
-
-    /// (N, C, T, H, W) summed over C → (N, T, H, W).
-    static func channelSum(_ tensor: Tensor) -> Tensor {
-        let (samples, channels) = (tensor.shape[0], tensor.shape[1])
-        let inner = tensor.count / (samples * channels)
-        let values = tensor.plain().scalars
-        var result = [Float](repeating: 0, count: samples * inner)
-        for n in 0..<samples {
-            for c in 0..<channels {
-                for i in 0..<inner { result[n * inner + i] += values[(n * channels + c) * inner + i] }
-            }
-        }
-        return Tensor(shape: [samples] + tensor.shape.dropFirst(2), scalars: result)
     }
 
     /// The first three channels of (N, C, T, H, W) when C > 3 (e.g. PoseNet's stacked frames).
@@ -157,8 +139,8 @@ enum ExplanationImages {
         let (frames, joints) = (maps.shape[1], maps.shape[2])
         let sample = Array(maps.plain().scalars.prefix(frames * joints))
         let transposed = (0..<(joints * frames)).map { i in sample[(i % frames) * joints + i / frames] }
-        let normalised = isSigned(method) ? Colormap.normalisedSymmetric(transposed) : Colormap.normalisedMinMax(transposed)
-        let heat = try Overlay.heatmap(normalised, width: frames, height: joints, colormap: isSigned(method) ? .redWhiteBlue : .jet)
+        let normalised = method.isSigned ? Colormap.normalisedSymmetric(transposed) : Colormap.normalisedMinMax(transposed)
+        let heat = try Overlay.heatmap(normalised, width: frames, height: joints, colormap: method.isSigned ? .redWhiteBlue : .jet)
             .scaled(by: 8)
         let names = joints == 25 ? SkeletonLayout.ntuRGBD.jointNames : (0..<joints).map { "joint \($0)" }
         let labelWidth = (names.map { BitmapFont.textWidth($0) }.max() ?? 0) + 8

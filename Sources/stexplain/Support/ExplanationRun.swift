@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import STCore
 import STExplain
 import STIO
@@ -12,15 +13,20 @@ struct ExplanationRun {
     let summaries: [ExplanationSummary]
     let files: [String: Data]
 
-    init(_ tensor: Tensor, inputPath: String, modelName: String, model: ExplainedModel, methods: [Method],
-         target: Target, options: ExplainOptions, label: Int? = nil, pictures: Bool = true) throws {
-        let explanations = try explain(tensor, model: model, methods: methods, target: target, options: options, source: inputPath)
+    /// The files of explaining `tensor` (read from `inputPath`) with each of `explainers`; each
+    /// method's time goes to `log` at debug level.
+    init(_ tensor: Tensor, inputPath: String, modelName: String, model: ExplainedModel, explainers: [any Explainer],
+         target: Target, label: Int? = nil, pictures: Bool = true, log: Logger = .stexplain(quiet: true)) throws {
+        let explanations = try explain(tensor, model: model, explainers: explainers, target: target, source: inputPath)
+        for explanation in explanations {
+            log.debug("\(explanation.method.rawValue): \(String(format: "%.3f", explanation.seconds)) s")
+        }
         let layout = model.inputKind == .skeleton ? try SkeletonLayout.forJointCount(tensor.shape[3]) : nil
         var files: [String: Data] = [:]
         var summaries: [ExplanationSummary] = []
         var runs: [ExplanationReport.Run] = []
         for explanation in explanations {
-            let directory = methods.count == 1 ? "" : "\(explanation.method.rawValue)/"
+            let directory = explainers.count == 1 ? "" : "\(explanation.method.rawValue)/"
             var summary = ExplanationSummary(explanation: explanation, inputShape: tensor.shape, model: modelName,
                                              input: inputPath)
             summary.label = label

@@ -9,6 +9,7 @@ import STExplain
 ///     topk [{class, score, probability}], input_shape, map_shape, attribution_shape, seconds,
 ///     model, input, label (manifest runs), attention_weights (attention models only),
 ///     freeze_frame_predictions (lrp-st: the top class of each frame's freeze clip),
+///     convergence_delta (integrated gradients: Σ attribution − (f(x) − f(x′))),
 ///     valid_frames and joint_importance [{joint, importance}] (skeletons: the heatmap averaged
 ///     over each sample's valid frames, min–max normalised, joints named as in the layout)
 struct ExplanationSummary: Encodable {
@@ -47,7 +48,7 @@ struct ExplanationSummary: Encodable {
         case inputShape = "input_shape", mapShape = "map_shape", attributionShape = "attribution_shape"
         case seconds, model, input, label, attentionWeights = "attention_weights"
         case validFrames = "valid_frames", jointImportance = "joint_importance"
-        case freezeFramePredictions = "freeze_frame_predictions"
+        case freezeFramePredictions = "freeze_frame_predictions", convergenceDelta = "convergence_delta"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -80,6 +81,9 @@ struct ExplanationSummary: Encodable {
         }
         if let split = explanation.freezeFrames {
             try perSample(split.freezeFramePredictions, as: .freezeFramePredictions)
+        }
+        if let delta = explanation.convergenceDelta {
+            try perSample(delta, as: .convergenceDelta)
         }
         if let skeleton {
             try perSample(skeleton.validFrames, as: .validFrames)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import STCore
 import STIO
 
@@ -11,23 +12,17 @@ struct InputLoading: Sendable {
     var frames: Int
     var start: Double
     var stride: Int
-    var preset: String
+    var preset: VideoPreset
     var windowHop: Int?
-    var skeletonLayout: String?
+    var skeletonLayout: SkeletonArray.Layout?
     var joints = 25
-    /// No warning about a short video.
-    var quiet = false
-
-    static let presets: [String: VideoPreprocessing] = ["kinetics": .kinetics, "c3d": .c3d, "none": .none]
+    /// Where a warning about a short video goes.
+    var log = Logger.stexplain(quiet: false)
 
     func load(_ path: String) throws -> Tensor {
         if path.hasSuffix(".npy") {
             guard let skeletonLayout else { return try NPY.read(path: path) }
-            guard let layout = SkeletonArray.Layout(rawValue: skeletonLayout.uppercased()) else {
-                throw STError.invalidRequest("unknown --skeleton-layout '\(skeletonLayout)'; use "
-                                             + SkeletonArray.Layout.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", "))
-            }
-            return try SkeletonArray.read(path: path, layout: layout, joints: joints)
+            return try SkeletonArray.read(path: path, layout: skeletonLayout, joints: joints)
         }
         if path.hasSuffix(".skeleton") {
             return try NTUSkeleton.read(contentsOf: URL(fileURLWithPath: path)).tensor(frames: frames)
@@ -60,9 +55,7 @@ struct InputLoading: Sendable {
 
     /// The clip selection and preprocessing of a video, after checking the options.
     private func videoSelection() throws -> (selection: ClipSelection, preprocessing: VideoPreprocessing) {
-        guard let preprocessing = Self.presets[preset] else {
-            throw STError.invalidRequest("unknown --preset '\(preset)'; use " + Self.presets.keys.sorted().joined(separator: ", "))
-        }
+        let preprocessing = preset.preprocessing
         guard frames >= 1, stride >= 1, start >= 0 else {
             throw STError.invalidRequest("--frames and --stride must be at least 1 and --start not negative")
         }
@@ -71,9 +64,8 @@ struct InputLoading: Sendable {
 
     /// The clip's tensor, with a warning when it had to be padded.
     private func tensor(of clip: VideoClip, path: String) -> Tensor {
-        if clip.isPadded, !quiet {
-            FileHandle.standardError.write(Data(("warning: \(path): \(clip.decodedFrameCount) of \(frames) frames decoded; "
-                                                 + "the last one is repeated\n").utf8))
+        if clip.isPadded {
+            log.warning("\(path): \(clip.decodedFrameCount) of \(frames) frames decoded; the last one is repeated")
         }
         return clip.tensor
     }
