@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "STModels", dependencies: ["STCore"]),
         .target(name: "STData", dependencies: ["STCore", "STModels"]),
         .target(name: "STIO", dependencies: ["STCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "STExplain", dependencies: ["STCore", "STModels"]),
+        .target(name: "STExplain", dependencies: ["STCore"]),
         .target(name: "STMetrics", dependencies: ["STCore", "STExplain"]),
         .target(name: "STRender", dependencies: ["STCore", "STIO"]),
         .executableTarget(

@@ -1,49 +1,32 @@
 import STCore
-import STModels
 
 /// A network together with what explainers need to know about it beyond its graph: the kind of
-/// input, the layer CAM methods read by default, and what its output means.
+/// input, the layer CAM methods read by default, and what its output means (`ModelDescription`).
 public struct ExplainedModel: Sendable {
-    /// What the output means: class scores or regression values.
-    public enum Task: Sendable, Equatable {
-        case classification(classes: Int)
-        case regression
-    }
-
-    /// The network; node names are the ones `--layer` and `ExplainOptions.layer` take.
+    /// The network; node names are the ones `--layer` and the CAM explainers' `layer` take.
     public var graph: Graph
-    /// Video, image or skeleton: decides map shapes, upsampling and occlusion regions.
-    public var inputKind: InputKind
-    /// The layer CAM-family methods use when none is given (DESIGN §4).
-    public var defaultLayer: String
-    /// Classification (class targets, top-k) or regression (output and loss targets).
-    public var task: Task
-    /// The node holding per-frame softmax attention weights (`N × T`), if the model has one.
-    public var attentionNode: String?
-    /// How token layers (N, L, D) map back to space-time, for transformers.
-    public var tokenGrid: TokenGrid?
+    /// What the network says about itself: input kind, default layer, task, attention node and
+    /// token grid.
+    public var modelDescription: ModelDescription
 
-    /// A model from any graph (an ONNX import, a hand-built `Graph`); `defaultLayer` must name one
-    /// of its nodes or aliases.
-    public init(graph: Graph, inputKind: InputKind, defaultLayer: String, task: Task, attentionNode: String? = nil,
-                tokenGrid: TokenGrid? = nil) {
-        self.tokenGrid = tokenGrid
+    /// A model from any graph — a built-in architecture's (with `Architecture.modelDescription`),
+    /// an ONNX import or a hand-built `Graph`; `description.defaultLayer` must name one of its
+    /// nodes or aliases.
+    public init(graph: Graph, description: ModelDescription) {
         self.graph = graph
-        self.inputKind = inputKind
-        self.defaultLayer = defaultLayer
-        self.task = task
-        self.attentionNode = attentionNode
+        self.modelDescription = description
     }
 
-    /// A built-in architecture with the weights in `graph` (built from `spec`).
-    public init(spec: ModelSpec, graph: Graph) throws {
-        let architecture = try spec.makeArchitecture()
-        let kinds: [String: InputKind] = ["st_gcn": .skeleton, "posenet": .image, "small_cam_net_2d": .image]
-        self.init(graph: graph, inputKind: kinds[spec.architecture] ?? .video,
-                  defaultLayer: architecture.defaultLayer,
-                  task: spec.architecture == "posenet" ? .regression : .classification(classes: spec.classes),
-                  attentionNode: spec.architecture == "cnn_lstm_attention" ? CNNLSTM.attentionWeights : nil)
-    }
+    /// Video, image or skeleton: decides map shapes, upsampling and occlusion regions.
+    public var inputKind: InputKind { modelDescription.inputKind }
+    /// The layer CAM-family methods use when none is given (DESIGN §4).
+    public var defaultLayer: String { modelDescription.defaultLayer }
+    /// Classification (class targets, top-k) or regression (output and loss targets).
+    public var task: ModelDescription.Task { modelDescription.task }
+    /// The node holding per-frame softmax attention weights (`N × T`), if the model has one.
+    public var attentionNode: String? { modelDescription.attentionNode }
+    /// How token layers (N, L, D) map back to space-time, for transformers.
+    public var tokenGrid: TokenGrid? { modelDescription.tokenGrid }
 
     /// The graph's input name.
     public var inputName: String { graph.inputs[0].name }

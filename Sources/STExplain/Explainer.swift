@@ -92,7 +92,7 @@ extension Explanation {
     }
 
     /// The `count` best classes of each row of an N × K output, with softmax probabilities.
-    static func topK(of output: Tensor, task: ExplainedModel.Task, count: Int) -> [[ClassScore]] {
+    static func topK(of output: Tensor, task: ModelDescription.Task, count: Int) -> [[ClassScore]] {
         guard case .classification = task, output.rank == 2 else { return [] }
         let width = output.shape[1]
         let scores = output.plain().scalars

@@ -1,7 +1,8 @@
 import STCore
 
-/// A built-in network: its name as users type it, the input it expects, the layer explanations
-/// use by default, and a builder for its graph with PyTorch state_dict names.
+/// A built-in network: its name as users type it, the input it expects, what it says about itself
+/// to explainers (input kind, default layer, task, attention node), and a builder for its graph
+/// with PyTorch state_dict names.
 public protocol Architecture: Sendable {
     /// The name on the command line and in reports (`r3d_18`, `c3d`, `st_gcn`, …).
     var name: String { get }
@@ -9,6 +10,9 @@ public protocol Architecture: Sendable {
     var inputShape: [Int] { get }
     /// The last spatio-temporal feature layer before global pooling (DESIGN §4).
     var defaultLayer: String { get }
+    /// What explainers need to know beyond the graph: input kind, `defaultLayer`, task (classes
+    /// or regression) and the attention-weights node, if any.
+    var modelDescription: ModelDescription { get }
     /// The graph with freshly initialised weights, reproducible from `seed`.
     func graph(seed: UInt64) throws -> Graph
 }

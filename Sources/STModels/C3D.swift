@@ -39,6 +39,10 @@ public struct C3D: Architecture {
     public static let defaultLayer = "conv5b.relu"
     public var name: String { "c3d" }
     public var defaultLayer: String { Self.defaultLayer }
+    /// Clips, classified.
+    public var modelDescription: ModelDescription {
+        ModelDescription(inputKind: .video, defaultLayer: defaultLayer, task: .classification(classes: classes))
+    }
 
     /// Convolutions in order with their output widths and the pool that follows (if any):
     /// kernel and stride per pool, and pool5's padding.

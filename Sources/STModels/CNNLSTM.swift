@@ -87,6 +87,12 @@ public struct CNNLSTM: Architecture {
         }
     }
 
+    /// Clips, classified; the attention model reports its per-frame weights.
+    public var modelDescription: ModelDescription {
+        ModelDescription(inputKind: .video, defaultLayer: defaultLayer, task: .classification(classes: classes),
+                         attentionNode: attention ? Self.attentionWeights : nil)
+    }
+
     /// The graph with the originals' initialisations (torchvision's Kaiming-normal fan-out
     /// convolutions and unit batch norms in the backbone; PyTorch's defaults elsewhere:
     /// U(±1/√hidden) for the LSTM, U(±1/√fan-in) for the linear layers), reproducible from

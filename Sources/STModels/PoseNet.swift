@@ -44,6 +44,10 @@ public struct PoseNet: Architecture {
     public static let defaultLayer = "conv5"
     public var name: String { "posenet" }
     public var defaultLayer: String { Self.defaultLayer }
+    /// Stacked frames read as one image, regressing the relative camera poses.
+    public var modelDescription: ModelDescription {
+        ModelDescription(inputKind: .image, defaultLayer: defaultLayer, task: .regression)
+    }
 
     /// The seven encoder convolutions: output width and kernel size.
     static let convolutions: [(channels: Int, kernel: Int)] = [

@@ -63,6 +63,10 @@ public struct STGCN: Architecture {
     public static let adjacencyNode = "A"
     public var name: String { "st_gcn" }
     public var defaultLayer: String { Self.defaultLayer }
+    /// Skeleton sequences, classified.
+    public var modelDescription: ModelDescription {
+        ModelDescription(inputKind: .skeleton, defaultLayer: defaultLayer, task: .classification(classes: classes))
+    }
     /// `[1, channels, frames, joints, persons]`.
     public var inputShape: [Int] { [1, channels, frames, layout.jointCount, persons] }
 

@@ -46,6 +46,11 @@ public struct SmallCAMNet: Architecture {
 
     public var name: String { "small_cam_net_\(spatialRank)d" }
     public var defaultLayer: String { "features.\(4 * stageChannels.count - 2)" }
+    /// Images (2D) or clips (3D), classified.
+    public var modelDescription: ModelDescription {
+        ModelDescription(inputKind: spatialRank == 2 ? .image : .video, defaultLayer: defaultLayer,
+                         task: .classification(classes: classes))
+    }
 
     /// The graph with torchvision-style initialisation (Kaiming-normal fan-out convolutions, unit
     /// batch norms, PyTorch's default U(±1/√fan-in) classifier), reproducible from `seed`. Throws

@@ -50,6 +50,10 @@ public struct VideoResNet: Architecture {
     public static let defaultLayer = "layer4"
     public var name: String { variant.rawValue }
     public var defaultLayer: String { Self.defaultLayer }
+    /// Clips, classified.
+    public var modelDescription: ModelDescription {
+        ModelDescription(inputKind: .video, defaultLayer: defaultLayer, task: .classification(classes: classes))
+    }
 
     /// The graph with weights initialised as torchvision does (Kaiming-normal fan-out convolutions,
     /// unit batch norms, N(0, 0.01²) classifier weights, zero classifier bias), reproducible from

@@ -10,7 +10,8 @@ import STModels
                backbone: String? = nil) throws -> ExplainedModel {
         let spec = try ModelSpec(architecture: architecture, classes: classes, widthMultiplier: width,
                                  inputShape: input, backbone: backbone)
-        return try ExplainedModel(spec: spec, graph: try spec.makeArchitecture().graph(seed: 3))
+        let architecture = try spec.makeArchitecture()
+        return ExplainedModel(graph: try architecture.graph(seed: 3), description: architecture.modelDescription)
     }
 
     @Test func batchedExplanationsEqualOneByOne() throws {

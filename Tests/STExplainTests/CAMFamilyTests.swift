@@ -59,8 +59,9 @@ import STCore
         try builder.add("square", Multiply(), inputs: ["features", "features"])
         try builder.add("pool", AdaptiveAveragePool.global(spatialRank: 2), inputs: ["square"])
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["pool"])
-        let model = ExplainedModel(graph: try builder.build(output: "flatten"), inputKind: .image,
-                                   defaultLayer: "features", task: .classification(classes: 2))
+        let model = ExplainedModel(graph: try builder.build(output: "flatten"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "features",
+                                                                 task: .classification(classes: 2)))
         #expect(throws: STError.self) {
             try explain(HandComputedModel.input, model: model, method: .cam)
         }
@@ -74,8 +75,9 @@ import STCore
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["pool"])
         try builder.add("fc", Linear(bias: false), inputs: ["flatten"],
                         parameters: ["weight": Tensor(shape: [2, 2], scalars: [0, 0, 1, 1])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image,
-                                   defaultLayer: "features", task: .classification(classes: 2))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "features",
+                                                                 task: .classification(classes: 2)))
         for method in Method.allCases where method.isCAM {
             let explanation = try explain(HandComputedModel.input, model: model, method: method, target: .classIndex(0))
             #expect(explanation.map.scalars == [0, 0], "\(method.rawValue)")

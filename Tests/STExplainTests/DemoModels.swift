@@ -17,8 +17,9 @@ enum DemoModels {
         let contents = try SafeTensors.read(path: path)
         var spec = try JSONDecoder().decode(ModelSpec.self, from: Data(contents.metadata["stexplain.model"]!.utf8))
         if let inputShape { spec.inputShape = inputShape }
-        var graph = try spec.makeArchitecture().graph(seed: 0)
+        let architecture = try spec.makeArchitecture()
+        var graph = try architecture.graph(seed: 0)
         _ = try graph.load(stateDict: contents.tensors, source: path)
-        return try ExplainedModel(spec: spec, graph: graph)
+        return ExplainedModel(graph: graph, description: architecture.modelDescription)
     }
 }

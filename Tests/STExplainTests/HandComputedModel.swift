@@ -21,7 +21,9 @@ enum HandComputedModel {
                         parameters: ["weight": Tensor(shape: [2, 2], scalars: [1, -1, 0.5, 2]),
                                      "bias": Tensor(zeros: [2])])
         let graph = try builder.build(output: "fc")
-        return ExplainedModel(graph: graph, inputKind: .image, defaultLayer: "features", task: .classification(classes: 2))
+        return ExplainedModel(graph: graph,
+                              description: ModelDescription(inputKind: .image, defaultLayer: "features",
+                                                            task: .classification(classes: 2)))
     }
 
     static func explain(_ method: Method, target: Target = .topClass) throws -> Explanation {

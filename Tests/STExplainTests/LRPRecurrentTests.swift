@@ -70,8 +70,9 @@ import STModels
         try builder.add("last", Slice(axis: 1, start: -1), inputs: ["lstm"])
         try builder.add("context", Reshape([0, -1]), inputs: ["last"])
         try builder.add("fc", Linear(bias: false), inputs: ["context"], parameters: ["weight": .randomNormal(shape: [2, 3], seed: 3)])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "lstm",
-                                   task: .classification(classes: 2))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "lstm",
+                                                                 task: .classification(classes: 2)))
         let explanation = try explain(Tensor.randomNormal(shape: [1, 4, 2], seed: 4), model: model, method: .lrp)
         let total = explanation.attribution.scalars.reduce(0, +)
         #expect(abs(total - explanation.scores[0]) <= 1e-4 * abs(explanation.scores[0]), "Σ R = \(total), y = \(explanation.scores[0])")
@@ -91,8 +92,9 @@ import STModels
         try builder.add("pooled", MatMul(), inputs: ["weights.row", "input"])
         try builder.add("context", Reshape([0, -1]), inputs: ["pooled"])
         try builder.add("fc", Linear(bias: false), inputs: ["context"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, 2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "context",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "context",
+                                                                 task: .classification(classes: 1)))
         let ln3 = Float(log(3.0))
         let explanation = try explain(Tensor(shape: [1, 2, 2], scalars: [0, 1, ln3, 2]), model: model, method: .lrp)
         #expect(close(explanation.scores, [4.323959]))
@@ -107,8 +109,9 @@ import STModels
         try builder.add("gate", Sigmoid(), inputs: ["input"])
         try builder.add("gated", Multiply(), inputs: ["input", "gate"])
         try builder.add("fc", Linear(bias: false), inputs: ["gated"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, 2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "gated",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "gated",
+                                                                 task: .classification(classes: 1)))
         let ln3 = Float(log(3.0))
         let explanation = try explain(Tensor(shape: [1, 2], scalars: [ln3, -ln3]), model: model, method: .lrp)
         #expect(close(explanation.scores, [0.274653]))
@@ -125,8 +128,9 @@ import STModels
         try builder.add("inverse", Reciprocal(), inputs: ["norm"])
         try builder.add("scaled", Multiply(), inputs: ["input", "inverse"])
         try builder.add("fc", Linear(bias: false), inputs: ["scaled"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, 2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "scaled",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "scaled",
+                                                                 task: .classification(classes: 1)))
         let explanation = try explain(Tensor(shape: [1, 2], scalars: [1, 3]), model: model, method: .lrp)
         #expect(close(explanation.scores, [1.4]))
         #expect(close(explanation.attribution.scalars, [0.2, 1.2]), "\(explanation.attribution.scalars)")
@@ -136,8 +140,9 @@ import STModels
         var builder = GraphBuilder(shape: [1, 2])
         try builder.add("inverse", Reciprocal(), inputs: ["input"])
         try builder.add("fc", Linear(bias: false), inputs: ["inverse"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, 2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "inverse",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "inverse",
+                                                                 task: .classification(classes: 1)))
         #expect(throws: STError.unsupported(op: "LRP through Reciprocal (node 'inverse')")) {
             try explain(Tensor(shape: [1, 2], scalars: [1, 2]), model: model, method: .lrp)
         }
@@ -147,8 +152,9 @@ import STModels
         var builder = GraphBuilder(shape: [1, 2])
         try builder.add("square", Multiply(), inputs: ["input", "input"])
         try builder.add("fc", Linear(bias: false), inputs: ["square"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, 2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "square",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "square",
+                                                                 task: .classification(classes: 1)))
         #expect(throws: STError.unsupported(
             op: "LRP through Mul (node 'square') of two operands neither of which is a gate (softmax, sigmoid, hard sigmoid or reciprocal)")) {
             try explain(Tensor(shape: [1, 2], scalars: [1, 2]), model: model, method: .lrp)
@@ -189,14 +195,15 @@ import STModels
         // attention's and fc's biases zeroed nothing but ε absorbs relevance.
         let spec = try ModelSpec(architecture: architecture, classes: 4, widthMultiplier: 0.5,
                                  inputShape: [1, 3, 4, 16, 16], backbone: "plain")
-        let graph = try spec.makeArchitecture().graph(seed: 3)
+        let architecture = try spec.makeArchitecture()
+        let graph = try architecture.graph(seed: 3)
         let biasFree = zeroed(graph, graph.parameters.keys.filter { $0.hasSuffix("bias") || $0.contains(".bias_") })
         let input = Tensor.randomNormal(shape: [2, 3, 4, 16, 16], seed: 7)
         for composite in ["epsilon", "epsilon-plus"] {
-            let withBiases = try totalsAndScores(try ExplainedModel(spec: spec, graph: graph), input: input,
-                                                 composite: composite)
-            let withoutBiases = try totalsAndScores(try ExplainedModel(spec: spec, graph: biasFree), input: input,
-                                                    composite: composite)
+            let withBiases = try totalsAndScores(ExplainedModel(graph: graph, description: architecture.modelDescription),
+                                                 input: input, composite: composite)
+            let withoutBiases = try totalsAndScores(ExplainedModel(graph: biasFree, description: architecture.modelDescription),
+                                                    input: input, composite: composite)
             for (n, ((biased, biasedScore), (total, score))) in zip(withBiases, withoutBiases).enumerated() {
                 print("\(architecture) random, \(composite), sample \(n): with biases Σ R = \(biased), y = \(biasedScore); "
                       + "without Σ R = \(total), y = \(score) (ratio \(total / score))")

@@ -8,8 +8,9 @@ import STCore
         var parameters = ["weight": weight]
         if let bias { parameters["bias"] = bias }
         try builder.add("fc", Linear(bias: bias != nil), inputs: ["input"], parameters: parameters)
-        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
-                              task: .classification(classes: weight.shape[0]))
+        return ExplainedModel(graph: try builder.build(output: "fc"),
+                              description: ModelDescription(inputKind: .image, defaultLayer: "fc",
+                                                            task: .classification(classes: weight.shape[0])))
     }
 
     func relevance(_ model: ExplainedModel, _ input: Tensor, rule: any LRPRule, target: Target = .topClass) throws -> [Float] {
@@ -59,8 +60,9 @@ import STCore
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
         try builder.add("fc", Linear(bias: false), inputs: ["flatten"],
                         parameters: ["weight": .randomNormal(shape: [3, 4], seed: 3)])
-        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu2",
-                              task: .classification(classes: 3))
+        return ExplainedModel(graph: try builder.build(output: "fc"),
+                              description: ModelDescription(inputKind: .video, defaultLayer: "relu2",
+                                                            task: .classification(classes: 3)))
     }
 
     @Test(arguments: ["epsilon-plus", "epsilon-alpha2-beta1", "zplus", "gamma", "flat", "wsquare", "epsilon"])
@@ -93,8 +95,9 @@ import STCore
         try builder.add("avgpool", AdaptiveAveragePool.global(spatialRank: 3), inputs: ["reversed"])
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
         try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": .randomNormal(shape: [3, 4], seed: 22)])
-        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu",
-                              task: .classification(classes: 3))
+        return ExplainedModel(graph: try builder.build(output: "fc"),
+                              description: ModelDescription(inputKind: .video, defaultLayer: "relu",
+                                                            task: .classification(classes: 3)))
     }
 
     /// Reflect and edge padding hand every copy's relevance to its source and zero padding holds
@@ -123,8 +126,9 @@ import STCore
         try picked.add("fc", Linear(bias: false), inputs: ["pick"], parameters: ["weight": Tensor(repeating: 1, shape: [1, 3])])
         let x = Tensor(shape: [1, 2], scalars: [1, 2])
         for (builder, expected) in [(padded, [Float(1), 2]), (picked, [2, 2])] {
-            let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
-                                       task: .classification(classes: 1))
+            let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                       description: ModelDescription(inputKind: .image, defaultLayer: "fc",
+                                                                     task: .classification(classes: 1)))
             let relevance = try explain(x, model: model, method: .lrp).attribution.scalars
             #expect(zip(relevance, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(relevance)")
         }
@@ -169,8 +173,9 @@ import STCore
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["input"])
         try builder.add("fc", Linear(bias: false), inputs: ["flatten"],
                         parameters: ["weight": Tensor(shape: [2, 2], scalars: [1, 4, 0, 0])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "flatten",
-                                   task: .classification(classes: 2))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .video, defaultLayer: "flatten",
+                                                                 task: .classification(classes: 2)))
         let lrp = SpatioTemporalLRPExplainer(composite: .uniform(EpsilonRule()), batching: Batching(size: 1))
         let explanation = try explain(Tensor(shape: [1, 1, 2, 1, 1], scalars: [2, 3]), model: model,
                                       explainer: lrp, target: .classIndex(0))
@@ -212,8 +217,9 @@ import STCore
         // z_i = x_i·w_i − l·w⁺_i − h·w⁻_i = (0.5 + 1, 1 + 2) = (1.5, 3), Σ = 4.5, R = (1.5, 3)/4.5·1.5 = (0.5, 1).
         var builder = GraphBuilder(shape: [1, 2])
         try builder.add("fc", Linear(bias: false), inputs: ["input"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [1, -2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "fc",
+                                                                 task: .classification(classes: 1)))
         let lrp = LRPExplainer(composite: try LRPComposite.named("deep-taylor", bounds: ([-1], [1])))
         let r = try explain(Tensor(shape: [1, 2], scalars: [0.5, -0.5]), model: model, explainer: lrp)
             .attribution.scalars
@@ -243,8 +249,9 @@ import STCore
         var builder = GraphBuilder(shape: [1, 5])
         try builder.add("fc", Linear(), inputs: ["input"], parameters: ["weight": Tensor(shape: [3, 5], scalars: w),
                                                                          "bias": Tensor(shape: [3], scalars: b)])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
-                                   task: .classification(classes: 3))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "fc",
+                                                                 task: .classification(classes: 3)))
         let lrp = LRPExplainer(composite: LRPComposite(name: "test", convolution: EpsilonRule(), linear: EpsilonRule(), nodes: ["fc": rule]))
         let target = Target.custom(.weighted(by: Tensor(shape: [1, 3], scalars: s)))
         return try explain(Tensor(shape: [1, 5], scalars: x), model: model, explainer: lrp, target: target)
@@ -329,8 +336,9 @@ import STCore
         try builder.add("pool", AdaptiveAveragePool.global(spatialRank: 3), inputs: ["relu"])
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["pool"])
         try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": positive([2, 3], 2)])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu",
-                                   task: .classification(classes: 2))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .video, defaultLayer: "relu",
+                                                                 task: .classification(classes: 2)))
         let input = positive([1, 2, 4, 6, 6], 3)
         let lrp = LRPExplainer(composite: .uniform(ZPlusRule()))
         let relevance = try explain(input, model: model, explainer: lrp).attribution.scalars
@@ -359,8 +367,9 @@ import STCore
         try builder.add("pool", AdaptiveAveragePool.global(spatialRank: 2), inputs: ["input"])
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["pool"])
         try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": Tensor(shape: [1, 1], scalars: [2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "pool",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "pool",
+                                                                 task: .classification(classes: 1)))
         let input = Tensor(shape: [1, 1, 1, 2], scalars: [1, 3])
         let proportional = try explain(input, model: model, method: .lrp).attribution.scalars
         #expect(zip(proportional, [1, 3]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(proportional)")
@@ -400,8 +409,9 @@ import STCore
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["avgpool"])
         try builder.add("fc", Linear(), inputs: ["flatten"],
                         parameters: ["weight": .randomNormal(shape: [3, 8], seed: 9), "bias": .randomNormal(shape: [3], seed: 10)])
-        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .video, defaultLayer: "relu2",
-                              task: .classification(classes: 3))
+        return ExplainedModel(graph: try builder.build(output: "fc"),
+                              description: ModelDescription(inputKind: .video, defaultLayer: "relu2",
+                                                            task: .classification(classes: 3)))
     }
 
     @Test(arguments: ["alpha2beta1", "epsilon"])

@@ -16,8 +16,9 @@ import STCore
         try builder.add(name, op, inputs: ["input"])
         try builder.add("fc", Linear(bias: false), inputs: [name],
                         parameters: ["weight": Tensor(shape: [1, fcWeight.count], scalars: fcWeight)])
-        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: name,
-                              task: .classification(classes: 1))
+        return ExplainedModel(graph: try builder.build(output: "fc"),
+                              description: ModelDescription(inputKind: .image, defaultLayer: name,
+                                                            task: .classification(classes: 1)))
     }
 
     @Test func layerNormSharesRelevanceByItsAffineMapAtFixedSigma() throws {
@@ -43,8 +44,9 @@ import STCore
                                      "bias": Tensor(zeros: [2, 3])])
         try builder.add("flatten", Flatten(startDim: 1), inputs: ["norm"])
         try builder.add("fc", Linear(bias: false), inputs: ["flatten"], parameters: ["weight": .randomNormal(shape: [3, 6], seed: 2)])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "norm",
-                                   task: .classification(classes: 3))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "norm",
+                                                                 task: .classification(classes: 3)))
         let input = Tensor.randomNormal(shape: [2, 2, 3], mean: 0.5, seed: 3)
         let explanation = try explain(input, model: model, method: .lrp)
         for n in 0..<2 {
@@ -63,8 +65,9 @@ import STCore
         try builder.add("zero", Constant(Tensor(zeros: [1])), inputs: [])
         try builder.add("select", Select(mask: Tensor(shape: [4], scalars: [1, 0, 1, 0])), inputs: ["input", "zero"])
         try builder.add("fc", Linear(bias: false), inputs: ["select"], parameters: ["weight": Tensor(shape: [1, 4], scalars: [1, 1, 1, 1])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "select",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "select",
+                                                                 task: .classification(classes: 1)))
         let explanation = try explain(Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), model: model, method: .lrp)
         #expect(close(explanation.attribution.scalars, [1, 0, 3, 0]), "\(explanation.attribution.scalars)")
         #expect(abs(explanation.attribution.scalars.reduce(0, +) - explanation.scores[0]) < 1e-5)
@@ -82,8 +85,9 @@ import STCore
         try scatter.add("scatter", ScatterRows(rows: [1]), inputs: ["rows", "update"])
         try scatter.add("flat", Reshape([1, 4]), inputs: ["scatter"])
         try scatter.add("fc", Linear(bias: false), inputs: ["flat"], parameters: ["weight": Tensor(shape: [1, 4], scalars: [1, 1, 1, 1])])
-        let scatterModel = ExplainedModel(graph: try scatter.build(output: "fc"), inputKind: .image, defaultLayer: "scatter",
-                                          task: .classification(classes: 1))
+        let scatterModel = ExplainedModel(graph: try scatter.build(output: "fc"),
+                                          description: ModelDescription(inputKind: .image, defaultLayer: "scatter",
+                                                                        task: .classification(classes: 1)))
         let routed = try explain(Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), model: scatterModel, method: .lrp)
         #expect(close(routed.attribution.scalars, [2, 4, 0, 0]), "\(routed.attribution.scalars)")
     }
@@ -107,8 +111,9 @@ import STCore
         try builder.add("gate", HardSigmoid(), inputs: ["input"])
         try builder.add("gated", Multiply(), inputs: ["input", "gate"])
         try builder.add("fc", Linear(bias: false), inputs: ["gated"], parameters: ["weight": Tensor(shape: [1, 2], scalars: [2, 1])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "gated",
-                                   task: .classification(classes: 1))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "gated",
+                                                                 task: .classification(classes: 1)))
         let explanation = try explain(Tensor(shape: [1, 2], scalars: [1, -1]), model: model, method: .lrp)
         #expect(close(explanation.scores, [1]))
         #expect(close(explanation.attribution.scalars, [4.0 / 3, -1.0 / 3]), "\(explanation.attribution.scalars)")

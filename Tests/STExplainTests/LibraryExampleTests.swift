@@ -12,9 +12,10 @@ import STModels
     func loadR3D18(weights path: String, classes: Int, width: Double = 1,
                    inputShape: [Int] = [1, 3, 16, 112, 112]) throws -> ExplainedModel {
         let spec = try ModelSpec(architecture: "r3d_18", classes: classes, widthMultiplier: width, inputShape: inputShape)
-        var graph = try spec.makeArchitecture().graph(seed: 0)
+        let architecture = try spec.makeArchitecture()
+        var graph = try architecture.graph(seed: 0)
         try SafeTensors.loadModelWeights(path: path, into: &graph)   // strict: every key and shape must match
-        return try ExplainedModel(spec: spec, graph: graph)
+        return ExplainedModel(graph: graph, description: architecture.modelDescription)
     }
 
     /// A safetensors file holding a freshly initialised small r3d_18 (the stand-in for

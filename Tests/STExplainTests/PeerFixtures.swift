@@ -76,22 +76,18 @@ enum PeerFixtures {
     /// strictly (every key used, none missing).
     static func builtIn(_ key: String) throws -> (model: ExplainedModel, graph: Graph) {
         let entry = manifest.models[key]!
-        var graph: Graph
-        let explained: ExplainedModel?
+        let architecture: any Architecture
         if let spec = entry.spec {
-            graph = try spec.makeArchitecture().graph(seed: 0)
-            try graph.load(stateDict: try SafeTensors.read(path: path(entry.safetensors)).tensors, source: entry.safetensors)
-            explained = try ExplainedModel(spec: spec, graph: graph)
+            architecture = try spec.makeArchitecture()
         } else {
             let build = entry.build!
-            let architecture = CNNLSTM(classes: 5, backbone: .plain(stageChannels: [32, 64, 128]),
-                                       widthMultiplier: build.widthMultiplier, hiddenSize: build.hiddenSize,
-                                       attention: true, attentionSize: build.attentionSize, inputShape: build.inputShape)
-            graph = try architecture.graph(seed: 0)
-            try graph.load(stateDict: try SafeTensors.read(path: path(entry.safetensors)).tensors, source: entry.safetensors)
-            explained = nil
+            architecture = CNNLSTM(classes: 5, backbone: .plain(stageChannels: [32, 64, 128]),
+                                   widthMultiplier: build.widthMultiplier, hiddenSize: build.hiddenSize,
+                                   attention: true, attentionSize: build.attentionSize, inputShape: build.inputShape)
         }
-        return (explained ?? ExplainedModel(graph: graph, inputKind: .video, defaultLayer: "", task: .regression), graph)
+        var graph = try architecture.graph(seed: 0)
+        try graph.load(stateDict: try SafeTensors.read(path: path(entry.safetensors)).tensors, source: entry.safetensors)
+        return (ExplainedModel(graph: graph, description: architecture.modelDescription), graph)
     }
 
     /// The largest absolute difference and that difference relative to the largest |expected|.

@@ -50,7 +50,7 @@ import STCore
         // component 1: target = −(y₁ − 0)² = −9, ∂/∂y₁ = −2·3 = −6 → Grad-CAM α = −6·(0.25, 1),
         // all negative → the ReLU'd map is zero; HiResCAM keeps the sign: −6·(0.25·[1, 3] + [2, 0]).
         var model = try HandComputedModel.model()
-        model.task = .regression
+        model.modelDescription.task = .regression
         let target = Target.negativeLoss(groundTruth: Tensor(zeros: [1, 2]), components: [1])
         let explanation = try explain(HandComputedModel.input, model: model, method: .hirescam, target: target)
         #expect(explanation.scores == [-9])

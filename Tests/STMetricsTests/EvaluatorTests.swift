@@ -21,8 +21,9 @@ import STExplain
         try builder.add("fc", Linear(), inputs: ["flatten"],
                         parameters: ["weight": Tensor(shape: [2, 4], scalars: [1, 0, 0, 0, 0, 0, 0, 1]),
                                      "bias": Tensor(zeros: [2])])
-        return ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "flatten",
-                              task: .classification(classes: 2))
+        return ExplainedModel(graph: try builder.build(output: "fc"),
+                              description: ModelDescription(inputKind: .image, defaultLayer: "flatten",
+                                                            task: .classification(classes: 2)))
     }
 
     func evaluate(_ metrics: [Metric], rows: Range<Int> = 0..<2) throws -> MethodScores {

@@ -51,8 +51,9 @@ import STExplain
         var builder = GraphBuilder(shape: [1, 2])
         try builder.add("fc", Linear(), inputs: ["input"],
                         parameters: ["weight": Tensor(shape: [2, 2], scalars: [1, 0, 0, 1]), "bias": Tensor(zeros: [2])])
-        let model = ExplainedModel(graph: try builder.build(output: "fc"), inputKind: .image, defaultLayer: "fc",
-                                   task: .classification(classes: 2))
+        let model = ExplainedModel(graph: try builder.build(output: "fc"),
+                                   description: ModelDescription(inputKind: .image, defaultLayer: "fc",
+                                                                 task: .classification(classes: 2)))
         let outputs = try ModelOutputs(model: model, inputs: Tensor(shape: [2, 2], scalars: [2, 1, 0, 3]), batchSize: 1)
         #expect(outputs.predictedClasses == [0, 1])
         #expect(abs(outputs.probabilities(of: [0, 1])[0] - 0.7311) < 1e-4)

@@ -49,8 +49,9 @@ struct ExplainBenchmark {
 
     func run() throws -> Result {
         let spec = try ModelSpec(architecture: "r3d_18", classes: 400, inputShape: inputShape)
-        let graph = try spec.makeArchitecture().graph(seed: 1)
-        let model = try ExplainedModel(spec: spec, graph: graph)
+        let architecture = try spec.makeArchitecture()
+        let graph = try architecture.graph(seed: 1)
+        let model = ExplainedModel(graph: graph, description: architecture.modelDescription)
         let input = Tensor.randomNormal(shape: inputShape, seed: 2)
 
         let forwardPass = {

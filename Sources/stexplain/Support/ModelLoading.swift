@@ -48,9 +48,11 @@ struct ModelLoading {
                                    + "which takes N × \(spec.inputShape.dropFirst().map(String.init).joined(separator: " × "))")
         }
         spec.inputShape = [1] + inputShape.dropFirst()
+        let architecture: any Architecture
         var graph: Graph
         do {
-            graph = try spec.makeArchitecture().graph(seed: 0)
+            architecture = try spec.makeArchitecture()
+            graph = try architecture.graph(seed: 0)
         } catch let error as STError {
             throw STError.badInput(file: input, reason: "input of shape \(inputShape) does not fit \(spec.architecture): \(error)")
         }
@@ -59,7 +61,7 @@ struct ModelLoading {
             let report = try graph.load(stateDict: checkpoint.tensors, strict: strict, source: weightsPath)
             warnings = report.warnings
         }
-        return (try ExplainedModel(spec: spec, graph: graph), warnings)
+        return (ExplainedModel(graph: graph, description: architecture.modelDescription), warnings)
     }
 
     /// The architecture and size: from a trained file's metadata, else from `--model` and the

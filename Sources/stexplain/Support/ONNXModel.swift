@@ -31,7 +31,8 @@ struct ONNXOptions: ParsableArguments {
     }
 }
 
-/// An ONNX file as an explainable model: imported at the input's shape, its kind read off the
+/// An ONNX file as an explainable model: imported at the input's shape, with the
+/// `ModelDescription` a built-in architecture would state read off the graph — its kind from the
 /// input's rank (N × C × H × W images; clips, or skeletons when the graph aggregates over a
 /// joint graph), classification over the output's last axis.
 ///
@@ -73,10 +74,12 @@ enum ONNXModel {
         let layerNormInputs = graph.nodes.filter { $0.op is LayerNorm }.compactMap { shapes[$0.inputs[0]] }
         let tokenGrid = try tokenGrid(of: graph, shapes: shapes, normalizes: !layerNormInputs.filter { $0.count >= 3 }.isEmpty,
                                       kind: kind, options: options)
-        return ExplainedModel(graph: graph, inputKind: kind,
-                              defaultLayer: defaultLayer(of: graph, shapes: shapes,
-                                                         stream: layerNormInputs.last { $0.count == 3 }),
-                              task: .classification(classes: shapes[graph.output]?.last ?? 1), tokenGrid: tokenGrid)
+        let description = ModelDescription(inputKind: kind,
+                                           defaultLayer: defaultLayer(of: graph, shapes: shapes,
+                                                                      stream: layerNormInputs.last { $0.count == 3 }),
+                                           task: .classification(classes: shapes[graph.output]?.last ?? 1),
+                                           tokenGrid: tokenGrid)
+        return ExplainedModel(graph: graph, description: description)
     }
 
     /// `tensor` in the layout `model` is explained in: a clip given in the model's own N × T × C ×

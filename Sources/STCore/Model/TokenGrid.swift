@@ -1,5 +1,3 @@
-import STCore
-
 /// How the tokens of a transformer layer map back to space-time (DESIGN §4, "Tokens").
 ///
 /// A token layer's output (N, L, D) holds K class tokens, then one token per cell of a grid
