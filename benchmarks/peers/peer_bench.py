@@ -6,7 +6,8 @@
 TOOL is one of torch (forward), pytorch-grad-cam, captum, zennit. Each measurement: one warm-up
 call, then the median wall time of --runs calls; the input and weights are fixed by seeds. Prints
 one JSON object: {"tool", "threads", "input_shape", "seconds": {measurement: s}}. Peak memory is
-read by the caller (the process's ru_maxrss).
+read by the caller (the process's ru_maxrss); `--only MEASUREMENT` runs that one alone, for a
+per-method peak (benchmarks/memory-methods.sh).
 """
 import argparse
 import json
@@ -50,19 +51,21 @@ def top_class(model, x):
         return int(model(x)[0].argmax())
 
 
-def bench_torch(model, x, runs):
+def bench_torch(model, x, runs, only=None):
     def forward():
         with torch.no_grad():
             model(x)
-    return {"forward": median_seconds(runs, forward)}
+    return {"forward": median_seconds(runs, forward)} if only in (None, "forward") else {}
 
 
-def bench_grad_cam(model, x, runs):
+def bench_grad_cam(model, x, runs, only=None):
     import pytorch_grad_cam as pgc
     from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
     target = top_class(model, x)
     seconds = {}
     for name, cls in [("gradcam", pgc.GradCAM), ("gradcam++", pgc.GradCAMPlusPlus)]:
+        if only not in (None, name):
+            continue
         with cls(model=model, target_layers=[model.layer4]) as cam:
             seconds[name] = median_seconds(runs, lambda: cam(input_tensor=x, targets=[ClassifierOutputTarget(target)]))
     # GuidedBackpropReLUModel (1.5.7) ends with output.transpose((1, 2, 0)), an image's CHW → HWC:
@@ -70,7 +73,7 @@ def bench_grad_cam(model, x, runs):
     return seconds
 
 
-def bench_captum(model, x, runs):
+def bench_captum(model, x, runs, only=None):
     import captum.attr as captum
     target = top_class(model, x)
     _, c, t, h, w = x.shape
@@ -79,17 +82,17 @@ def bench_captum(model, x, runs):
     saliency = captum.Saliency(model)
     occlusion = captum.Occlusion(model)
     window = (c, t // 4, h // 4, w // 4)  # 4 × 4 × 4 = 64 cubes, as `stexplain bench explain`
-    return {
-        "gradcam": median_seconds(runs, lambda: gradcam.attribute(x, target=target, relu_attributions=True)),
-        "guided-backprop": median_seconds(runs, lambda: guided.attribute(x, target=target)),
-        "saliency": median_seconds(runs, lambda: saliency.attribute(x, target=target)),
-        "occlusion": median_seconds(runs, lambda: occlusion.attribute(
-            x, sliding_window_shapes=window, strides=window, baselines=0, target=target,
-            perturbations_per_eval=OCCLUSION_BATCH)),
+    calls = {
+        "gradcam": lambda: gradcam.attribute(x, target=target, relu_attributions=True),
+        "guided-backprop": lambda: guided.attribute(x, target=target),
+        "saliency": lambda: saliency.attribute(x, target=target),
+        "occlusion": lambda: occlusion.attribute(x, sliding_window_shapes=window, strides=window, baselines=0,
+                                                 target=target, perturbations_per_eval=OCCLUSION_BATCH),
     }
+    return {name: median_seconds(runs, call) for name, call in calls.items() if only in (None, name)}
 
 
-def bench_zennit(model, x, runs):
+def bench_zennit(model, x, runs, only=None):
     from zennit.attribution import Gradient
     from zennit.canonizers import SequentialMergeBatchNorm
     from zennit.composites import EpsilonAlpha2Beta1
@@ -106,10 +109,14 @@ def bench_zennit(model, x, runs):
         return attributor(clips.clone().requires_grad_(True), lambda y: y * one_hot)[1]
 
     composite = EpsilonAlpha2Beta1(canonizers=[SequentialMergeBatchNorm(), VideoBasicBlockCanonizer(BasicBlock)])
+    seconds = {}
     with Gradient(model=model, composite=composite) as attributor:
-        lrp = median_seconds(runs, lambda: relevance(attributor, x))
-        split = median_seconds(max(1, runs // 2), lambda: (relevance(attributor, x), relevance(attributor, freeze)))
-    return {"lrp epsilon-alpha2-beta1": lrp, "spatial/temporal split": split}
+        if only in (None, "lrp epsilon-alpha2-beta1"):
+            seconds["lrp epsilon-alpha2-beta1"] = median_seconds(runs, lambda: relevance(attributor, x))
+        if only in (None, "spatial/temporal split"):
+            seconds["spatial/temporal split"] = median_seconds(
+                max(1, runs // 2), lambda: (relevance(attributor, x), relevance(attributor, freeze)))
+    return seconds
 
 
 def main():
@@ -118,13 +125,14 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--input", default="1,3,16,112,112")
+    parser.add_argument("--only", help="one measurement alone (e.g. gradcam)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     shape = [int(v) for v in args.input.split(",")]
     model, x = model_and_input(shape)
     bench = {"torch": bench_torch, "pytorch-grad-cam": bench_grad_cam, "captum": bench_captum,
              "zennit": bench_zennit}[args.tool]
-    seconds = bench(model, x, args.runs)
+    seconds = bench(model, x, args.runs, args.only)
     print(json.dumps({"tool": args.tool, "threads": torch.get_num_threads(), "input_shape": shape, "seconds": seconds}))
 
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import STCore
 import STExplain
 
 /// The model options `explain` and `evaluate` share: which model, its weights and how an ONNX
@@ -26,6 +27,9 @@ struct ModelOptions: ParsableArguments {
     func load(inputShape: [Int], input: String, log: Logger) throws -> ExplainedModel {
         let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights, onnx: onnx)
         let (explained, warnings) = try loading.load(inputShape: inputShape, input: input)
+        // The freshly initialised weights the checkpoint replaced leave freed heap space behind
+        // (the size of the model); returned now, it does not add to every later peak.
+        releaseFreeHeapPages()
         for warning in warnings { log.warning("\(warning)") }
         log.debug("model \(model): \(explained.graph.nodes.count) nodes, default layer \(explained.defaultLayer)")
         return explained
