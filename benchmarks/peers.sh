@@ -3,7 +3,8 @@
 # zennit) on r3d_18 with random weights, input 1×3×16×112×112, CPU, the same thread count, each
 # tool in its own process; medians of RUNS calls after a warm-up; peak memory (ru_maxrss) per
 # process; plus an end-to-end row (process start, weight loading, one Grad-CAM, writing the map)
-# and the video-throughput rows (benchmarks/video-throughput.sh).
+# the video-throughput rows (benchmarks/video-throughput.sh) and the peak memory of each method
+# alone (benchmarks/memory-methods.sh).
 # Prints a markdown table (and keeps the raw JSON lines in $OUT/results.jsonl). Never a test gate.
 #
 #   scripts/peers/setup.sh              # once: .venv-peers/
@@ -97,6 +98,10 @@ echo "input $INPUT; LRP rows and the split at $LRP_INPUT; $THREADS threads; medi
 # same clips pre-decoded and against pytorch-grad-cam and Captum scripts decoding with PyAV.
 echo
 THREADS="$THREADS" benchmarks/video-throughput.sh
+
+# Peak memory of each method alone in its own process, against the peer that has it.
+echo
+THREADS="$THREADS" INPUT="$INPUT" LRP_INPUT="$LRP_INPUT" benchmarks/memory-methods.sh
 
 # Transformers (issue: forward of mvit_v2_s, swin3d_t and vit_b_16 against torch's; Grad-CAM
 # against pytorch-grad-cam): exported into ZOO (a scratch folder, several hundred MB) when set.
