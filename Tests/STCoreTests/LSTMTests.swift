@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// The multi-layer LSTM against the reference recurrence and finite differences (BPTT).
@@ -32,7 +33,7 @@ import Testing
                                       weightsHH: (0..<layers).map { parameters["weight_hh_l\($0)"]! },
                                       biasesIH: (0..<layers).map { parameters["bias_ih_l\($0)"]! },
                                       biasesHH: (0..<layers).map { parameters["bias_hh_l\($0)"]! })
-        FiniteDifference.expectClose(try harness.forward(), expected.output, tolerance: 1e-4)
+        expectClose(try harness.forward(), expected.output, .normwise(1e-4))
     }
 
     @Test func forwardWithoutBiasesMatchesTheReference() throws {
@@ -42,7 +43,7 @@ import Testing
         let expected = Reference.lstm(x, weightsIH: [parameters["weight_ih_l0"]!, parameters["weight_ih_l1"]!],
                                       weightsHH: [parameters["weight_hh_l0"]!, parameters["weight_hh_l1"]!],
                                       biasesIH: [], biasesHH: [])
-        FiniteDifference.expectClose(try harness.forward(), expected.output, tolerance: 1e-4)
+        expectClose(try harness.forward(), expected.output, .normwise(1e-4))
     }
 
     @Test func backwardThroughTimeMatchesFiniteDifferencesForTheInputAndEveryParameter() throws {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 @Suite struct NormalizationTests {
@@ -18,7 +19,7 @@ import Testing
         let harness = OpHarness(BatchNorm(epsilon: 1e-3), inputs: [x], parameters: parameters, buffers: buffers)
         let expected = Reference.batchNormInference(x, mean: buffers["running_mean"]!, variance: buffers["running_var"]!,
                                                     weight: parameters["weight"]!, bias: parameters["bias"]!, epsilon: 1e-3)
-        FiniteDifference.expectClose(try harness.forward().plain(), expected, tolerance: 1e-4)
+        expectClose(try harness.forward().plain(), expected, .normwise(1e-4))
     }
 
     @Test(arguments: shapes)
@@ -28,7 +29,7 @@ import Testing
         let harness = OpHarness(BatchNorm(momentum: 0.1), inputs: [x], parameters: parameters, buffers: buffers,
                                 training: true)
         let expected = Reference.batchNormTraining(x, weight: parameters["weight"]!, bias: parameters["bias"]!, epsilon: 1e-5)
-        FiniteDifference.expectClose(try harness.forward().plain(), expected.output, tolerance: 1e-4)
+        expectClose(try harness.forward().plain(), expected.output, .normwise(1e-4))
 
         // running ← 0.9·running + 0.1·batch, the variance unbiased by n/(n − 1), n = N·spatial.
         let trace = try harness.graph().forward(["x0": x], options: ForwardOptions(training: true))
@@ -37,10 +38,10 @@ import Testing
         let variance = zip(buffers["running_var"]!.scalars, expected.variance.scalars).map {
             0.9 * $0 + 0.1 * $1 * n / (n - 1)
         }
-        FiniteDifference.expectClose(trace.updatedBuffers["op.running_mean"]!, Tensor(shape: [shape[1]], scalars: mean),
-                                     tolerance: 1e-5)
-        FiniteDifference.expectClose(trace.updatedBuffers["op.running_var"]!, Tensor(shape: [shape[1]], scalars: variance),
-                                     tolerance: 1e-5)
+        expectClose(trace.updatedBuffers["op.running_mean"]!, Tensor(shape: [shape[1]], scalars: mean),
+                    .normwise(1e-5))
+        expectClose(trace.updatedBuffers["op.running_var"]!, Tensor(shape: [shape[1]], scalars: variance),
+                    .normwise(1e-5))
     }
 
     @Test(arguments: [false, true])
@@ -79,7 +80,7 @@ import Testing
         let harness = OpHarness(LayerNorm(axis: axis, epsilon: 1e-5), inputs: [x], parameters: parameters, training: training)
         let expected = Reference.layerNorm(x, axis: axis, weight: parameters["weight"]!, bias: parameters["bias"]!,
                                            epsilon: 1e-5)
-        FiniteDifference.expectClose(try harness.forward().plain(), expected, tolerance: 1e-5)
+        expectClose(try harness.forward().plain(), expected, .normwise(1e-5))
     }
 
     @Test(arguments: layerNormCases.indices, [false, true])
