@@ -35,11 +35,7 @@ import TestSupport
     @Test func linearWithTheWrongInputFeaturesThrowsAShapeError() throws {
         let harness = OpHarness(Linear(bias: true), inputs: [Tensor(zeros: [2, 5])],
                                 parameters: ["weight": Tensor(zeros: [3, 4]), "bias": Tensor(zeros: [3])])
-        let error = #expect(throws: STError.self) { try harness.forward() }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
-        }
+        expectError(.shape, mentioning: "Linear expects 4 input features, got input [2, 5]") { try harness.forward() }
     }
 
     @Test func linearCountsOutputElementsTimesInputFeaturesMultiplyAdds() {
@@ -75,12 +71,8 @@ import TestSupport
     }
 
     @Test func matMulOfMismatchedInnerSizesThrowsAShapeError() {
-        let error = #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "inner sizes differ") {
             try MatMul().outputShape(inputs: [[2, 3, 4], [2, 5, 6]], parameters: [])
-        }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
         }
     }
 }

@@ -32,12 +32,8 @@ import TestSupport
     }
 
     @Test func adjacencyThatDoesNotMatchThePartitionsThrowsAShapeError() {
-        let error = #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "adjacency [2, 7, 7] is not (K, V, W)") {
             try GraphAggregation().outputShape(inputs: [[2, 3, 4, 5, 7], [2, 7, 7]], parameters: [])
-        }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
         }
     }
 

@@ -68,7 +68,7 @@ import TestSupport
     }
 
     @Test func aRowOutsideTheDataIsAShapeError() {
-        #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "rows are not all in 0..<3") {
             try ScatterRows(rows: [3]).outputShape(inputs: [[3, 2], [1, 2]], parameters: [])
         }
     }

@@ -66,12 +66,8 @@ import TestSupport
     @Test func inputWithTheWrongFeatureCountThrowsAShapeError() {
         let parameters = Self.parameters(inputSize: 3, hiddenSize: 4, layers: 1, seed: 40)
         let op = LSTM(hiddenSize: 4)
-        let error = #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "weight_ih_l0 [16, 3] is not [16, 6]") {
             try op.outputShape(inputs: [[2, 5, 6]], parameters: op.parameterRoles.map { parameters[$0]!.shape })
-        }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
         }
     }
 }

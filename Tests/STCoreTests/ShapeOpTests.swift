@@ -14,19 +14,10 @@ enum ShapeErrorProbe {
         let graph = Graph(inputs: zip(names, inputs).map { ($0, $1.shape) },
                           nodes: [Node(name: node, op: op, inputs: names)], output: node,
                           parameters: [:], buffers: [:], aliases: [:])
-        do {
-            let output = try graph.forward(Dictionary(uniqueKeysWithValues: zip(names, inputs))).output
-            Issue.record("\(op.typeName) of \(inputs.map(\.shape)) gave \(output.shape) instead of a shape error",
-                         sourceLocation: sourceLocation)
-        } catch let error as STError {
-            guard case .shape(node, _) = error else {
-                Issue.record("expected a shape error at \(node), got \(error)", sourceLocation: sourceLocation)
-                return
-            }
-            #expect(error.description.hasPrefix(node), "\(error)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected STError.shape, got \(error)", sourceLocation: sourceLocation)
+        let error = TestSupport.expectError(.shape, about: node, sourceLocation: sourceLocation) {
+            try graph.forward(Dictionary(uniqueKeysWithValues: zip(names, inputs))).output
         }
+        if let error { #expect(error.description.hasPrefix(node), "\(error)", sourceLocation: sourceLocation) }
     }
 }
 

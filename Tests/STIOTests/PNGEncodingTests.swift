@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 @Suite struct PNGEncodingTests {
@@ -35,6 +36,8 @@ import STCore
     }
 
     @Test func framesOfTheWrongSizeAreRefused() {
-        #expect(throws: STError.self) { try PNGEncoding.encode([[0, 0, 0]], width: 2, height: 1) }
+        expectError(.invalidRequest, mentioning: "3 × 2 × 1 bytes") {
+            try PNGEncoding.encode([[0, 0, 0]], width: 2, height: 1)
+        }
     }
 }

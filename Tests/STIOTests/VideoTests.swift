@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 // MARK: - Fixtures
@@ -58,24 +59,6 @@ enum VideoFixture {
             }
         }
         return try VideoFrame(width: width, height: height, pixels: pixels)
-    }
-
-    /// The `STError` `body` throws, `nil` if it returns.
-    static func error(_ body: () throws -> Void) -> STError? {
-        do {
-            try body()
-            return nil
-        } catch let error as STError {
-            return error
-        } catch {
-            return .invalidRequest("unexpected error type: \(error)")
-        }
-    }
-
-    /// The reason of a `badInput` error about `file`, `nil` for any other outcome.
-    static func badInputReason(file: String, _ body: () throws -> Void) -> String? {
-        if case .badInput(let errorFile, let reason) = error(body), errorFile == file { return reason }
-        return nil
     }
 }
 
@@ -163,8 +146,10 @@ enum VideoFixture {
         }
         // The index-at-end file has lost its index: ffprobe says "moov atom not found", which the
         // error explains.
-        #expect(VideoFixture.badInputReason(file: indexAtEnd) { _ = try VideoProbe.probe(indexAtEnd, tools: VideoFixture.tools) }
-                == "not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4")
+        #expect(throws: STError.badInput(file: indexAtEnd, reason: "not a playable MP4: its index (moov atom) is missing — "
+                                         + "the file is truncated, still being written, or not an MP4")) {
+            try VideoProbe.probe(indexAtEnd, tools: VideoFixture.tools)
+        }
     }
 
     @Test func missingFFprobeAndFFmpegTellHowToInstallThem() throws {

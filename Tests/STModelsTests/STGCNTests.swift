@@ -203,8 +203,8 @@ import TestSupport
     }
 
     @Test func invalidSizesAreRejected() {
-        #expect(throws: STError.self) { try STGCN(classes: 0).graph() }
-        #expect(throws: STError.self) { try STGCN(frames: 0).graph() }
-        #expect(throws: STError.self) { try STGCN(dropout: 2).graph() }
+        expectError(.invalidRequest, mentioning: "got 0, 3, 300, 2, 1.0, 0.5") { try STGCN(classes: 0).graph() }
+        expectError(.invalidRequest, mentioning: "got 60, 3, 0, 2, 1.0, 0.5") { try STGCN(frames: 0).graph() }
+        expectError(.invalidRequest, mentioning: "got 60, 3, 300, 2, 1.0, 2.0") { try STGCN(dropout: 2).graph() }
     }
 }
