@@ -45,7 +45,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What the test targets share: comparisons within a stated tolerance, expected errors.
+        // What the test targets share: tolerance comparisons, expected errors, temporary directories.
         .target(name: "TestSupport", dependencies: ["STCore"], path: "Tests/TestSupport"),
         .testTarget(name: "STCoreTests", dependencies: ["STCore", "TestSupport"]),
         .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore", "TestSupport"]),

@@ -11,8 +11,7 @@ struct ScratchDirectory {
     let path: String
 
     init() throws {
-        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("stio-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        path = try temporaryDirectory().path
     }
 
     func file(_ name: String) -> String {

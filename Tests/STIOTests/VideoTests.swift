@@ -12,13 +12,6 @@ enum VideoFixture {
     /// The tools every test uses: the installed ffmpeg, a time limit far above any test's need.
     static let tools = FFmpegTools(timeoutSeconds: 30)
 
-    /// A fresh empty folder; the caller removes it.
-    static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stexplain-video-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// Runs `ffmpeg -v error -y -nostdin <arguments>` and requires it to succeed.
     static func ffmpeg(_ arguments: [String]) throws {
         let run = try tools.run(.ffmpeg, ["-v", "error", "-y", "-nostdin"] + arguments, file: "fixture")
@@ -66,7 +59,7 @@ enum VideoFixture {
 
 @Suite struct VideoProbeTests {
     @Test func probeReportsRateSizeDurationAndFrameCountOfTestPattern() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.testPattern(in: folder)
 
@@ -85,7 +78,7 @@ enum VideoFixture {
     }
 
     @Test func folderIsNotAVideo() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(throws: STError.badInput(file: folder.path, reason: "is a directory, not a file")) {
             try VideoProbe.probe(folder.path, tools: VideoFixture.tools)
@@ -93,7 +86,7 @@ enum VideoFixture {
     }
 
     @Test func audioOnlyFileHasNoVideoStream() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("tone.wav").path
         try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", path])
@@ -107,7 +100,7 @@ enum VideoFixture {
     }
 
     @Test func textFileGivesFFprobesFirstErrorLine() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("notes.txt").path
         try Data("these are notes, not a video\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -120,7 +113,7 @@ enum VideoFixture {
     }
 
     @Test func fileCutTo40PercentIsAnErrorOrFewerFramesNeverAHang() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         // Both layouts: index at the end (ffmpeg's default), so the cut removes it, and at the
         // front (`+faststart`), so the cut removes most frames; and a 2 KB file cut inside its
@@ -153,7 +146,7 @@ enum VideoFixture {
     }
 
     @Test func missingFFprobeAndFFmpegTellHowToInstallThem() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.testPattern(in: folder)
         let overridden = FFmpegTools(environment: ["STEXPLAIN_FFMPEG": "/nonexistent", "STEXPLAIN_FFPROBE": "/nonexistent",
