@@ -45,13 +45,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "STCoreTests", dependencies: ["STCore"]),
-        .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore"]),
-        .testTarget(name: "STDataTests", dependencies: ["STData", "STModels", "STCore"]),
-        .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .testTarget(name: "STExplainTests", dependencies: ["STExplain", "STMetrics", "STModels", "STData", "STIO", "STCore"]),
-        .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STExplain", "STCore"]),
-        .testTarget(name: "STRenderTests", dependencies: ["STRender", "STCore"]),
-        .testTarget(name: "CLITests", dependencies: ["stexplain", "STIO", "STModels", "STCore"]),
+        // What the test targets share: tolerance comparisons, expected errors, temporary directories.
+        .target(name: "TestSupport", dependencies: ["STCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "STCoreTests", dependencies: ["STCore", "TestSupport"]),
+        .testTarget(name: "STModelsTests", dependencies: ["STModels", "STCore", "TestSupport"]),
+        .testTarget(name: "STDataTests", dependencies: ["STData", "STModels", "STCore", "TestSupport"]),
+        .testTarget(name: "STIOTests", dependencies: ["STIO", "STCore", "TestSupport",
+                                                      .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(name: "STExplainTests",
+                    dependencies: ["STExplain", "STMetrics", "STModels", "STData", "STIO", "STCore", "TestSupport"]),
+        .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STExplain", "STCore", "TestSupport"]),
+        .testTarget(name: "STRenderTests", dependencies: ["STRender", "STCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["stexplain", "STIO", "STModels", "STCore", "TestSupport"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "STCore"]),
     ]
 )

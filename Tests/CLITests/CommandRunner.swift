@@ -44,13 +44,6 @@ struct CommandRunner {
                       error: String(decoding: errorData, as: UTF8.self))
     }
 
-    /// A fresh empty directory under the temporary directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stexplain-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// `count` test skeletons of `stexplain data --data skeleton-actions` as one `.npy` file each
     /// (`s0.npy`, …, with their batch axis of 1) in `directory/data`, and `directory/data/list.csv`
     /// listing them with their labels; returns the manifest's path.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import STCore
 import STIO
+import TestSupport
 
 /// `stexplain evaluate` end to end on the committed ST-GCN demo model.
 @Suite struct EvaluateCommandTests {
@@ -12,7 +13,7 @@ import STIO
     /// against the defining joints: masking the important joints must cost more accuracy than
     /// masking the others (β important > β non-important), and every file is written.
     @Test func writesSeed000TableAndMetricFiles() throws {
-        let out = try CommandRunner.temporaryDirectory().appendingPathComponent("eval").path
+        let out = try temporaryDirectory().appendingPathComponent("eval").path
         let result = try CommandRunner.run(["evaluate", "--model", Self.stgcn, "--data", "skeleton-actions", "--count", "18",
                                             "--methods", "gradcam,saliency", "--metrics", "masking,pointing-game,relevance-mass",
                                             "--importance", "class", "--out", out])
@@ -49,7 +50,7 @@ import STIO
     /// A folder of NTU files is labelled by the action code of each name (A003 → class 2) and a
     /// manifest of `path,label` lines gives the same samples (the same numbers, timings aside).
     @Test func readsNTUFoldersAndManifests() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let folder = directory.appendingPathComponent("nturgbd")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let names = ["S001C001P001R001A003.skeleton", "S001C001P001R001A007.skeleton"]
@@ -76,7 +77,7 @@ import STIO
     /// `--shard 0/2` and `--shard 1/2` merged give one run's numbers (sums added in another
     /// order, so equal to 1e-9), the randomisation check included (shard 0 holds its samples).
     @Test func mergedShardsEqualOneRun() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let common = ["evaluate", "--model", Self.stgcn, "--data", "skeleton-actions", "--count", "18", "--methods", "gradcam",
                       "--metrics", "masking,deletion,pointing-game,relevance-mass,randomisation", "--sanity-samples", "4"]
         func values(_ out: String) throws -> [String: Double] {
@@ -113,7 +114,7 @@ import STIO
         (["--data", "skeleton-actions", "--fractions", "10,150"], "--fractions takes percentages"),
     ])
     func badRequestsExitWithCode2AndWriteNothing(arguments: [String], message: String) throws {
-        let out = try CommandRunner.temporaryDirectory().appendingPathComponent("eval").path
+        let out = try temporaryDirectory().appendingPathComponent("eval").path
         let result = try CommandRunner.run(["evaluate", "--model", Self.stgcn, "--count", "9", "--out", out] + arguments)
         #expect(result.status == 2)
         #expect(result.error.contains(message), "\(result.error)")

@@ -3,6 +3,7 @@ import Testing
 import STCore
 import STIO
 import STModels
+import TestSupport
 
 /// `stexplain explain` end to end: files, summary fields, exit codes, and no output on errors.
 @Suite struct ExplainCommandTests {
@@ -13,7 +14,7 @@ import STModels
     }
 
     @Test func writesMapAttributionAndSummary() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let clip = try writeClip(directory)
         let out = directory.appendingPathComponent("out").path
         let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", clip,
@@ -36,7 +37,7 @@ import STModels
     /// integrated gradients' steps and quadrature, whose completeness error summary.json reports);
     /// `--verbose` adds what was loaded and each method's time.
     @Test func methodSettingsReachTheirExplainers() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let clip = try writeClip(directory, shape: [1, 3, 4, 16, 16])
         let out = directory.appendingPathComponent("out").path
         let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights", "--input", clip,
@@ -58,7 +59,7 @@ import STModels
     /// Pictures of the first sample: the input and overlay rows, one PNG per frame; lrp-st adds
     /// seed 002's figure.
     @Test func writesOverlayPicturesAndTheSplitFigure() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let clip = try writeClip(directory)
         for method in ["gradcam", "lrp-st"] {
             let out = directory.appendingPathComponent(method).path
@@ -79,7 +80,7 @@ import STModels
     /// A manifest of videos (decoded several per ffmpeg process) gives each line the map a
     /// single-input run gives; a corrupt video among them is named in the one-line error.
     @Test func manifestOfVideosMatchesSingleRunsAndNamesACorruptOne() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         var lines = ["path,label,start"]
         for (index, source) in ["testsrc=size=160x120:rate=10", "mandelbrot=size=160x120:rate=10", "smptebars=size=160x120:rate=10"].enumerated() {
             let ffmpeg = Process()
@@ -113,7 +114,7 @@ import STModels
     }
 
     @Test func explainsAVideoFileAndRefusesACorruptOne() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let video = directory.appendingPathComponent("clip.mp4").path
         let ffmpeg = Process()
         ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -153,7 +154,7 @@ import STModels
     /// and the default layer is the module before global pooling, `layer2`. A damaged file is
     /// one error line and exit 2.
     @Test func explainsAnONNXModelExportedByPyTorch() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let out = directory.appendingPathComponent("out").path
         let result = try CommandRunner.run(["explain", "--model", Self.fixtures.appendingPathComponent("tiny_r3d.onnx").path,
                                             "--input", Self.fixtures.appendingPathComponent("tiny_r3d_input.npy").path,
@@ -176,7 +177,7 @@ import STModels
     /// Skeletons get the joint × time heatmap and seed 000's pose figure (an SVG with one disc per
     /// joint in each of its four panels); attention models the per-frame attention chart.
     @Test func writesSkeletonFiguresAndTheAttentionChart() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let skeletons = directory.appendingPathComponent("skeletons.npy").path
         try NPY.write(Tensor.randomNormal(shape: [1, 3, 12, 25, 2], seed: 4), to: skeletons)
         let out = directory.appendingPathComponent("stgcn").path
@@ -199,7 +200,7 @@ import STModels
     }
 
     @Test func labelsFileGivesEachSampleItsOwnTarget() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let clip = try writeClip(directory)
         let labels = directory.appendingPathComponent("labels.npy").path
         try NPY.write(Tensor(shape: [2], scalars: [3, 0]), to: labels)
@@ -220,7 +221,7 @@ import STModels
         (["--method", "occlusion", "--window", "2,0,4"], "--window takes positive integers separated by commas, got '2,0,4'"),
     ])
     func badRequestsExitWithCode2AndOneLine(arguments: [String], message: String) throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let clip = try writeClip(directory)
         let out = directory.appendingPathComponent("out").path
         let result = try CommandRunner.run(["explain", "--model", "small_cam_net_3d", "--random-weights",
@@ -232,7 +233,7 @@ import STModels
     }
 
     @Test func badInputFilesAreNamedInTheError() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let notNPY = directory.appendingPathComponent("clip.npy").path
         try Data("not numpy".utf8).write(to: URL(fileURLWithPath: notNPY))
         let wrongRank = directory.appendingPathComponent("image.npy").path
@@ -261,7 +262,7 @@ import STModels
     }
 
     @Test func classCountComesFromTheHeadWeight() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let weights = try writeWeights(directory, extraKey: false)
         let clip = directory.appendingPathComponent("clip.npy").path
         try NPY.write(Tensor.randomNormal(shape: [1, 3, 4, 16, 16], seed: 2), to: clip)
@@ -275,7 +276,7 @@ import STModels
     }
 
     @Test func unexpectedKeysFailStrictlyAndWarnWhenNonStrict() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let weights = try writeWeights(directory, extraKey: true)
         let clip = directory.appendingPathComponent("clip.npy").path
         try NPY.write(Tensor.randomNormal(shape: [1, 3, 4, 16, 16], seed: 2), to: clip)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import STCore
 import STIO
+import TestSupport
 
 /// Several methods in one `explain` run, manifests, and the HTML reports: every file a page links
 /// to exists, and the shared forward pass gives each method exactly what it gives alone.
@@ -28,7 +29,7 @@ import STIO
     }
 
     @Test func severalMethodsShareARunAndEachEqualsItsOwnRun() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let clip = directory.appendingPathComponent("clip.npy").path
         try NPY.write(Tensor.randomNormal(shape: [1, 3, 4, 16, 16], seed: 2), to: clip)
         let out = directory.appendingPathComponent("all").path
@@ -53,7 +54,7 @@ import STIO
     }
 
     @Test func skeletonReportAnimatesTheJoints() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let skeleton = directory.appendingPathComponent("skeleton.npy").path
         try NPY.write(Tensor.randomNormal(shape: [1, 3, 8, 25, 2], seed: 3), to: skeleton)
         let out = directory.appendingPathComponent("out").path
@@ -69,7 +70,7 @@ import STIO
     }
 
     @Test func manifestExplainsEveryLineWithItsLabel() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         for (name, seed) in [("a", 4), ("b", 5)] {
             try NPY.write(Tensor.randomNormal(shape: [1, 3, 4, 16, 16], seed: UInt64(seed)),
                           to: directory.appendingPathComponent("\(name).npy").path)
@@ -101,7 +102,7 @@ import STIO
     }
 
     @Test func evaluationReportShowsTheTablesAndCharts() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let out = directory.appendingPathComponent("eval").path
         let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("models/r3d_small").path

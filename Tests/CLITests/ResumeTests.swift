@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import STCore
 import STIO
+import TestSupport
 
 /// Dataset runs that are killed (SIGKILL at three points, each followed by `--resume`) or
 /// stopped (SIGINT, SIGTERM) end, once resumed, with the outputs of one uninterrupted run.
@@ -58,7 +59,7 @@ import STIO
     }
 
     @Test func killedEvaluationResumesToTheUninterruptedResult() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let (whole, resumed) = (directory.appendingPathComponent("whole").path, directory.appendingPathComponent("resumed").path)
         let complete = try CommandRunner.run(Self.evaluate + ["--out", whole])
         #expect(complete.status == 0, "\(complete.error)")
@@ -80,7 +81,7 @@ import STIO
 
     @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, 143, "SIGTERM")])
     func signalsStopCleanlyWithTheShellsExitCode(signal: Int32, status: Int32, name: String) throws {
-        let out = try CommandRunner.temporaryDirectory().appendingPathComponent("stopped").path
+        let out = try temporaryDirectory().appendingPathComponent("stopped").path
         let process = CommandRunner.process(Self.evaluate + ["--out", out])
         let error = Pipe()
         process.standardError = error
@@ -100,7 +101,7 @@ import STIO
     }
 
     @Test func aChangedCommandRefusesToResume() throws {
-        let out = try CommandRunner.temporaryDirectory().appendingPathComponent("run").path
+        let out = try temporaryDirectory().appendingPathComponent("run").path
         let killed = try Self.kill(Self.evaluate + ["--out", out]) { Self.nextStep(out) >= 1 }
         #expect(killed)
         let changed = Self.evaluate.map { $0 == "gradcam,saliency" ? "gradcam" : $0 }
@@ -112,7 +113,7 @@ import STIO
     }
 
     @Test func killedManifestRunResumesToTheUninterruptedResult() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let manifest = try CommandRunner.skeletonManifest(count: 12, in: directory)
         let explain = ["explain", "--model", Self.stgcn, "--manifest", manifest, "--method", "gradcam,saliency",
                        "--target", "label", "--quiet"]
@@ -150,7 +151,7 @@ import STIO
 /// Dataset runs log one line per tenth of the work when standard error is a file (not in CI).
 @Suite struct ProgressLogTests {
     @Test func manifestRunLogsEveryTenth() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let manifest = try CommandRunner.skeletonManifest(count: 10, in: directory)
         let process = CommandRunner.process(["explain", "--model", ResumeTests.stgcn, "--manifest", manifest, "--no-pictures",
                                              "--out", directory.appendingPathComponent("out").path], inCI: false)

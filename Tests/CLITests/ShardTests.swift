@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import STCore
 import STIO
+import TestSupport
 
 /// Dataset-scale runs: seed 000's ψ_c from `explain --manifest` shards merged, then masking
 /// evaluated shard by shard with that ψ_c and merged, equal one process doing all of it.
@@ -14,7 +15,7 @@ import STIO
     }
 
     @Test func shardedJointImportanceAndMaskingEqualOneRun() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let manifest = try CommandRunner.skeletonManifest(count: 12, in: directory)
         func run(_ arguments: [String]) throws {
             let result = try CommandRunner.run(arguments)

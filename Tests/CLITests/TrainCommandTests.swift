@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import STIO
+import TestSupport
 
 @Suite struct TrainCommandTests {
     /// A CAM network trained with `--no-time-pooling` records the choice in its weights file, so
     /// `explain --model DIR` rebuilds it and its map keeps all 16 frames (8 × 8 of a 32 × 32 clip).
     @Test func aCAMNetworkWithoutTimePoolingKeepsEveryFrame() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let model = directory.appendingPathComponent("cam").path
         let trained = try CommandRunner.run(["train", "--model", "small_cam_net_3d", "--width", "0.125", "--no-time-pooling",
                                              "--data", "moving-shapes", "--train-count", "8", "--validation-count", "8",
@@ -23,7 +24,7 @@ import STIO
     }
 
     @Test func timePoolingIsAChoiceOfTheCAMNetworkOnly() throws {
-        let out = try CommandRunner.temporaryDirectory().appendingPathComponent("r3d").path
+        let out = try temporaryDirectory().appendingPathComponent("r3d").path
         let result = try CommandRunner.run(["train", "--model", "r3d_18", "--no-time-pooling", "--data", "moving-shapes",
                                             "--out", out])
         #expect(result.status == 2)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import STCore
 import STIO
+import TestSupport
 
 private let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/onnx/zoo")
@@ -31,7 +32,7 @@ private let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     /// for video), not all equal.
     @Test(arguments: cases)
     func gradCAMAtTheDefaultLayerIsNotDegenerate(fixture: String, layer: String, mapShape: [Int]) throws {
-        let out = try CommandRunner.temporaryDirectory().appendingPathComponent("out").path
+        let out = try temporaryDirectory().appendingPathComponent("out").path
         let result = try CommandRunner.run(["explain", "--model", zoo.appendingPathComponent("\(fixture).onnx").path,
                                             "--input", zoo.appendingPathComponent("\(fixture)_input.npy").path,
                                             "--method", "gradcam", "--out", out, "--quiet"])
@@ -46,7 +47,7 @@ private let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     /// Swin's final norm is channels-last (1 × 4 × 5 × 5 × 32): Grad-CAM there is laid out channels
     /// first and equals the map at the default layer, the same values permuted (1 × 32 × 4 × 5 × 5).
     @Test func aChannelsLastSwinLayerGivesTheSameMapAsItsPermutation() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         var maps: [Tensor] = []
         for layer in ["norm", "/Transpose"] {
             let out = directory.appendingPathComponent(layer == "norm" ? "norm" : "default").path
@@ -65,7 +66,7 @@ private let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     /// clip given as N × C × T × H × W is taken as it is, and both explain alike; the
     /// attribution is N × C × T × H × W.
     @Test func aFramesFirstModelTakesEitherLayout() throws {
-        let directory = try CommandRunner.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let framesFirst = try NPY.read(path: zoo.appendingPathComponent("tiny_videomae_input.npy").path)
         #expect(framesFirst.shape == [1, 4, 3, 32, 32])
         var context = ForwardContext()
@@ -86,7 +87,7 @@ private let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
     /// A grid that does not fit the tokens is one line naming the layer, the length and the grid.
     @Test func aTokenGridThatDoesNotFitIsOneLine() throws {
-        let out = try CommandRunner.temporaryDirectory().appendingPathComponent("out").path
+        let out = try temporaryDirectory().appendingPathComponent("out").path
         let result = try CommandRunner.run(["explain", "--model", zoo.appendingPathComponent("tiny_vit.onnx").path,
                                             "--input", zoo.appendingPathComponent("tiny_vit_input.npy").path,
                                             "--method", "gradcam", "--token-grid", "3,3", "--out", out])

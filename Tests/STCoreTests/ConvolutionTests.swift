@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 @Suite struct ConvolutionTests {
@@ -19,7 +20,7 @@ import Testing
         let harness = OpHarness(Convolution(geometry: geometry, bias: true), inputs: [x], parameters: ["weight": w, "bias": b])
         let expected = Reference.convolution(x, weight: w, bias: b, stride: geometry.stride, padding: geometry.padding,
                                              dilation: geometry.dilation, groups: geometry.groups)
-        FiniteDifference.expectClose(try harness.forward().plain(), expected, tolerance: 1e-4)
+        expectClose(try harness.forward().plain(), expected, .normwise(1e-4))
     }
 
     @Test(arguments: cases.indices)

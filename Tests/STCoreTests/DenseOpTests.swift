@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// `Linear` and `MatMul` against the reference kernels and finite differences.
@@ -17,8 +18,8 @@ import Testing
         let w = Tensor.randomNormal(shape: [outFeatures, inputShape.last!], seed: 2)
         let b = Tensor.randomNormal(shape: [outFeatures], seed: 3)
         let harness = OpHarness(Linear(bias: bias), inputs: [x], parameters: bias ? ["weight": w, "bias": b] : ["weight": w])
-        FiniteDifference.expectClose(try harness.forward(), Reference.linear(x, weight: w, bias: bias ? b : nil),
-                                     tolerance: 1e-4)
+        expectClose(try harness.forward(), Reference.linear(x, weight: w, bias: bias ? b : nil),
+                    .normwise(1e-4))
     }
 
     @Test(arguments: linearCases.indices)
@@ -34,11 +35,7 @@ import Testing
     @Test func linearWithTheWrongInputFeaturesThrowsAShapeError() throws {
         let harness = OpHarness(Linear(bias: true), inputs: [Tensor(zeros: [2, 5])],
                                 parameters: ["weight": Tensor(zeros: [3, 4]), "bias": Tensor(zeros: [3])])
-        let error = #expect(throws: STError.self) { try harness.forward() }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
-        }
+        expectError(.shape, mentioning: "Linear expects 4 input features, got input [2, 5]") { try harness.forward() }
     }
 
     @Test func linearCountsOutputElementsTimesInputFeaturesMultiplyAdds() {
@@ -62,7 +59,7 @@ import Testing
         let (aShape, bShape) = Self.matMulCases[index]
         let a = Tensor.randomNormal(shape: aShape, seed: 7), b = Tensor.randomNormal(shape: bShape, seed: 8)
         let harness = OpHarness(MatMul(), inputs: [a, b])
-        FiniteDifference.expectClose(try harness.forward(), Reference.matmul(a, b), tolerance: 1e-4)
+        expectClose(try harness.forward(), Reference.matmul(a, b), .normwise(1e-4))
     }
 
     @Test(arguments: matMulCases.indices)
@@ -74,12 +71,8 @@ import Testing
     }
 
     @Test func matMulOfMismatchedInnerSizesThrowsAShapeError() {
-        let error = #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "inner sizes differ") {
             try MatMul().outputShape(inputs: [[2, 3, 4], [2, 5, 6]], parameters: [])
-        }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// Fusion (conv → BN → add → ReLU as one oneDNN call with BN folded in) must change nothing but
@@ -55,7 +56,7 @@ import Testing
         let x = Tensor.randomNormal(shape: [2, 8, 4, 9, 9], seed: 1)
         let fused = try graph.forward(x, options: ForwardOptions(observe: [], differentiable: false)).output
         let separate = try graph.forward(x, options: ForwardOptions(observe: nil)).output
-        FiniteDifference.expectClose(fused.plain(), separate.plain(), tolerance: 1e-5)
+        expectClose(fused.plain(), separate.plain(), .normwise(1e-5))
     }
 
     @Test(arguments: ReLUBackward.allCases)
@@ -67,7 +68,7 @@ import Testing
         let weights = Tensor.randomNormal(shape: fusedTrace.output.shape, seed: 3)
         let fused = try fusedTrace.gradient(of: .weighted(by: weights), at: ["input"], reluMode: mode)["input"]!
         let separate = try separateTrace.gradient(of: .weighted(by: weights), at: ["input"], reluMode: mode)["input"]!
-        FiniteDifference.expectClose(fused.plain(), separate.plain(), tolerance: 1e-5)
+        expectClose(fused.plain(), separate.plain(), .normwise(1e-5))
     }
 
     @Test func fusedGradientMatchesFiniteDifferences() throws {
@@ -103,7 +104,7 @@ import Testing
         }
         let fused = try graph.forward(x, options: ForwardOptions(observe: [], differentiable: false)).output
         let separate = try graph.forward(x, options: ForwardOptions(observe: nil)).output
-        FiniteDifference.expectClose(fused.plain(), separate.plain(), tolerance: 1e-5)
-        #expect(FiniteDifference.relativeError(fused.plain(), before.plain()) > 1e-2)
+        expectClose(fused.plain(), separate.plain(), .normwise(1e-5))
+        #expect(normwiseRelativeError(fused.plain(), before.plain()) > 1e-2)
     }
 }

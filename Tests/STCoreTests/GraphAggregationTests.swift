@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// ST-GCN's graph aggregation einsum, and the parameter and constant graph values that feed it
@@ -17,8 +18,8 @@ import Testing
         let x = Tensor.randomNormal(shape: xShape, seed: 1)
         let adjacency = Tensor.randomNormal(shape: [xShape[1], xShape[4], targets], seed: 2)
         let harness = OpHarness(GraphAggregation(), inputs: [x, adjacency])
-        FiniteDifference.expectClose(try harness.forward(), Reference.graphAggregation(x, adjacency: adjacency),
-                                     tolerance: 1e-4)
+        expectClose(try harness.forward(), Reference.graphAggregation(x, adjacency: adjacency),
+                    .normwise(1e-4))
     }
 
     @Test(arguments: cases.indices)
@@ -31,12 +32,8 @@ import Testing
     }
 
     @Test func adjacencyThatDoesNotMatchThePartitionsThrowsAShapeError() {
-        let error = #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "adjacency [2, 7, 7] is not (K, V, W)") {
             try GraphAggregation().outputShape(inputs: [[2, 3, 4, 5, 7], [2, 7, 7]], parameters: [])
-        }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
         }
     }
 
@@ -80,8 +77,8 @@ import Testing
         let graph = try Self.edgeImportanceGraph(adjacency: adjacency, importance: importance, xShape: xShape)
 
         let trace = try graph.forward(x, options: ForwardOptions(training: true))
-        FiniteDifference.expectClose(trace.output, Reference.graphAggregation(x, adjacency: Reference.mul(adjacency, importance)),
-                                     tolerance: 1e-4)
+        expectClose(trace.output, Reference.graphAggregation(x, adjacency: Reference.mul(adjacency, importance)),
+                    .normwise(1e-4))
         let gradients = try trace.parameterGradients(of: .weighted(by: weights))
         #expect(Set(gradients.keys) == ["edge_importance.0"])
         // L = Σ w ⊙ aggregate(x, A ⊙ M) is linear in M, so central differences are exact up to rounding.
@@ -89,6 +86,6 @@ import Testing
             let y = try Self.edgeImportanceGraph(adjacency: adjacency, importance: m, xShape: xShape).forward(x).output
             return zip(y.scalars, weights.scalars).reduce(0) { $0 + $1.0 * $1.1 }
         }, at: importance)
-        FiniteDifference.expectClose(gradients["edge_importance.0"]!.plain(), numeric, tolerance: 2e-3)
+        expectClose(gradients["edge_importance.0"]!.plain(), numeric, .normwise(2e-3))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 @Suite struct IndexSelectTests {
@@ -15,8 +16,8 @@ import Testing
     func indexSelectMatchesTheReference(index: Int) throws {
         let (shape, axis, indices) = Self.cases[index]
         let x = Tensor.randomNormal(shape: shape, seed: 90 + UInt64(index))
-        FiniteDifference.expectClose(try OpHarness(IndexSelect(axis: axis, indices: indices), inputs: [x]).forward().plain(),
-                                     Reference.indexSelect(x, axis: axis, indices: indices), tolerance: 0)
+        expectClose(try OpHarness(IndexSelect(axis: axis, indices: indices), inputs: [x]).forward().plain(),
+                    Reference.indexSelect(x, axis: axis, indices: indices), .normwise(0))
     }
 
     @Test(arguments: cases.indices)
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func aRowOutsideTheDataIsAShapeError() {
-        #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "rows are not all in 0..<3") {
             try ScatterRows(rows: [3]).outputShape(inputs: [[3, 2], [1, 2]], parameters: [])
         }
     }

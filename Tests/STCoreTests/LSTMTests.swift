@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// The multi-layer LSTM against the reference recurrence and finite differences (BPTT).
@@ -32,7 +33,7 @@ import Testing
                                       weightsHH: (0..<layers).map { parameters["weight_hh_l\($0)"]! },
                                       biasesIH: (0..<layers).map { parameters["bias_ih_l\($0)"]! },
                                       biasesHH: (0..<layers).map { parameters["bias_hh_l\($0)"]! })
-        FiniteDifference.expectClose(try harness.forward(), expected.output, tolerance: 1e-4)
+        expectClose(try harness.forward(), expected.output, .normwise(1e-4))
     }
 
     @Test func forwardWithoutBiasesMatchesTheReference() throws {
@@ -42,7 +43,7 @@ import Testing
         let expected = Reference.lstm(x, weightsIH: [parameters["weight_ih_l0"]!, parameters["weight_ih_l1"]!],
                                       weightsHH: [parameters["weight_hh_l0"]!, parameters["weight_hh_l1"]!],
                                       biasesIH: [], biasesHH: [])
-        FiniteDifference.expectClose(try harness.forward(), expected.output, tolerance: 1e-4)
+        expectClose(try harness.forward(), expected.output, .normwise(1e-4))
     }
 
     @Test func backwardThroughTimeMatchesFiniteDifferencesForTheInputAndEveryParameter() throws {
@@ -65,12 +66,8 @@ import Testing
     @Test func inputWithTheWrongFeatureCountThrowsAShapeError() {
         let parameters = Self.parameters(inputSize: 3, hiddenSize: 4, layers: 1, seed: 40)
         let op = LSTM(hiddenSize: 4)
-        let error = #expect(throws: STError.self) {
+        expectError(.shape, mentioning: "weight_ih_l0 [16, 3] is not [16, 6]") {
             try op.outputShape(inputs: [[2, 5, 6]], parameters: op.parameterRoles.map { parameters[$0]!.shape })
-        }
-        guard case .shape = error else {
-            Issue.record("expected a shape error, got \(String(describing: error))")
-            return
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 @Suite struct PoolingTests {
@@ -47,8 +48,8 @@ import Testing
         let x = Tensor.randomNormal(shape: shape, seed: 10)
         let expected = Reference.maxPool(x, kernel: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
                                          dilation: geometry.dilation, ceilMode: geometry.ceilMode)
-        FiniteDifference.expectClose(try OpHarness(Pooling(.max, geometry: geometry), inputs: [x]).forward().plain(),
-                                     expected, tolerance: 1e-4)
+        expectClose(try OpHarness(Pooling(.max, geometry: geometry), inputs: [x]).forward().plain(),
+                    expected, .normwise(1e-4))
     }
 
     @Test(arguments: maxCases.indices)
@@ -71,8 +72,8 @@ import Testing
         let (shape, geometry) = Self.averageCases[index]
         let x = Tensor.randomNormal(shape: shape, seed: 12)
         let op = Pooling(.average(countIncludePad: countIncludePad), geometry: geometry)
-        FiniteDifference.expectClose(try OpHarness(op, inputs: [x]).forward().plain(),
-                                     Self.referenceAverage(x, geometry, countIncludePad: countIncludePad), tolerance: 1e-4)
+        expectClose(try OpHarness(op, inputs: [x]).forward().plain(),
+                    Self.referenceAverage(x, geometry, countIncludePad: countIncludePad), .normwise(1e-4))
     }
 
     @Test(arguments: averageCases.indices, [true, false])
@@ -91,8 +92,8 @@ import Testing
         let x = Tensor(shape: [1, 1, 6], scalars: [1, 2, 3, 4, 5, 6])
         let geometry = PoolingGeometry(kernel: [3], stride: [2], padding: [1], ceilMode: true)
         let y = try OpHarness(Pooling(.average(countIncludePad: true), geometry: geometry), inputs: [x]).forward()
-        FiniteDifference.expectClose(y.plain(), Tensor(shape: [1, 1, 4], scalars: [1, 3, 5, 3]), tolerance: 1e-6)
-        FiniteDifference.expectClose(y.plain(), Self.referenceAverage(x, geometry, countIncludePad: true), tolerance: 1e-6)
+        expectClose(y.plain(), Tensor(shape: [1, 1, 4], scalars: [1, 3, 5, 3]), .normwise(1e-6))
+        expectClose(y.plain(), Self.referenceAverage(x, geometry, countIncludePad: true), .normwise(1e-6))
     }
 
     @Test func divisorCorrectionIsInputCountOverPyTorchsDivisorOnlyWhereAWindowOverruns() {
@@ -102,7 +103,7 @@ import Testing
         let factor = overrun.divisorCorrection(inputShape: [1, 1, 6], outputShape: [1, 1, 4])
         #expect(factor?.shape == [1, 1, 4])
         if let factor {
-            FiniteDifference.expectClose(factor, Tensor(shape: [1, 1, 4], scalars: [2 / 3, 1, 1, 1 / 2]), tolerance: 1e-6)
+            expectClose(factor, Tensor(shape: [1, 1, 4], scalars: [2 / 3, 1, 1, 1 / 2]), .normwise(1e-6))
         }
         // Input 5: windows start at −1, 1, 3 and the last, [3, 6), ends exactly at input + padding.
         #expect(overrun.divisorCorrection(inputShape: [1, 1, 5], outputShape: [1, 1, 3]) == nil)
@@ -118,8 +119,8 @@ import Testing
         let op = Pooling(.average(countIncludePad: true), geometry: geometry)
         #expect(op.divisorCorrection(inputShape: x.shape, outputShape: try op.outputShape(inputs: [x.shape], parameters: [])) != nil)
         let harness = OpHarness(op, inputs: [x])
-        FiniteDifference.expectClose(try harness.forward().plain(),
-                                     Self.referenceAverage(x, geometry, countIncludePad: true), tolerance: 1e-4)
+        expectClose(try harness.forward().plain(),
+                    Self.referenceAverage(x, geometry, countIncludePad: true), .normwise(1e-4))
         try OpHarness(op, inputs: [Tensor.randomNormal(shape: [1, 2, 4, 6, 4], seed: 15)]).checkGradients(tolerance: 1e-3)
     }
 
@@ -135,8 +136,8 @@ import Testing
             return (trace.output.plain(), try trace.gradient(of: .weighted(by: weights), at: ["x0"])["x0"]!.plain())
         }
         let fromPlain = try run(plain), fromBlocked = try run(blocked)
-        FiniteDifference.expectClose(fromBlocked.output, fromPlain.output, tolerance: 1e-6)
-        FiniteDifference.expectClose(fromBlocked.gradient, fromPlain.gradient, tolerance: 1e-6)
+        expectClose(fromBlocked.output, fromPlain.output, .normwise(1e-6))
+        expectClose(fromBlocked.gradient, fromPlain.gradient, .normwise(1e-6))
     }
 
     // MARK: Adaptive average pooling
@@ -158,8 +159,8 @@ import Testing
         let x = Tensor.randomNormal(shape: shape, seed: 18)
         let op = AdaptiveAveragePool(outputSize: outputSize)
         let resolved = zip(outputSize, shape.dropFirst(2)).map { $0 ?? $1 }
-        FiniteDifference.expectClose(try OpHarness(op, inputs: [x]).forward().plain(),
-                                     Reference.adaptiveAvgPool(x, outputSize: resolved), tolerance: 1e-4)
+        expectClose(try OpHarness(op, inputs: [x]).forward().plain(),
+                    Reference.adaptiveAvgPool(x, outputSize: resolved), .normwise(1e-4))
     }
 
     @Test(arguments: adaptiveCases.indices)
@@ -174,8 +175,8 @@ import Testing
         let x = Tensor(shape: [1, 2, 2, 2, 2], scalars: [1, 2, 3, 4, 5, 6, 7, 8] + Array(repeating: -2, count: 8))
         let op = AdaptiveAveragePool.global(spatialRank: 3)
         #expect(op.typeName == "AdaptiveAvgPool3d")
-        FiniteDifference.expectClose(try OpHarness(op, inputs: [x]).forward().plain(),
-                                     Tensor(shape: [1, 2, 1, 1, 1], scalars: [4.5, -2]), tolerance: 1e-6)
+        expectClose(try OpHarness(op, inputs: [x]).forward().plain(),
+                    Tensor(shape: [1, 2, 1, 1, 1], scalars: [4.5, -2]), .normwise(1e-6))
     }
 
     @Test func adaptiveWindowsFollowPyTorchsFloorAndCeilBounds() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import STCore
 
 /// The reference kernels checked against small hand-computed examples. Every expected value is
@@ -28,7 +29,7 @@ import Testing
         let y = Reference.convolution(x, weight: w, bias: Tensor(shape: [1], scalars: [0.5]),
                                       stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1)
         #expect(y.shape == [1, 1, 2, 2])
-        FiniteDifference.expectClose(y, Tensor(shape: [1, 1, 2, 2], scalars: [28.5, 29.5, 31.5, 32.5]), tolerance: tight)
+        expectClose(y, Tensor(shape: [1, 1, 2, 2], scalars: [28.5, 29.5, 31.5, 32.5]), .normwise(tight))
     }
 
     @Test func groupedConvolutionConnectsEachOutputChannelOnlyToItsGroupsInputChannels() {
@@ -42,7 +43,7 @@ import Testing
         let w = Tensor(shape: [4, 2, 1], scalars: [1, 10, -1, 0, 100, 1000, 0, 1])
         let y = Reference.convolution(x, weight: w, bias: nil, stride: [1], padding: [0], dilation: [1], groups: 2)
         #expect(y.shape == [1, 4, 2])
-        FiniteDifference.expectClose(y, Tensor(shape: [1, 4, 2], scalars: [31, 42, -1, -2, 7500, 8600, 7, 8]), tolerance: tight)
+        expectClose(y, Tensor(shape: [1, 4, 2], scalars: [31, 42, -1, -2, 7500, 8600, 7, 8]), .normwise(tight))
     }
 
     @Test func dilatedConvolutionSpacesTheKernelTapsByTheDilation() {
@@ -52,7 +53,7 @@ import Testing
         let x = Tensor(shape: [1, 1, 5], scalars: [1, 2, 3, 4, 5])
         let w = Tensor(shape: [1, 1, 2], scalars: [1, 10])
         let y = Reference.convolution(x, weight: w, bias: nil, stride: [1], padding: [0], dilation: [2], groups: 1)
-        FiniteDifference.expectClose(y, Tensor(shape: [1, 1, 3], scalars: [31, 42, 53]), tolerance: tight)
+        expectClose(y, Tensor(shape: [1, 1, 3], scalars: [31, 42, 53]), .normwise(tight))
     }
 
     @Test func threeDimensionalConvolutionSumsOverTheWholeVolumeWindow() {
@@ -115,10 +116,10 @@ import Testing
         func pool(ceil: Bool, include: Bool) -> Tensor {
             Reference.avgPool(x, kernel: [3], stride: [2], padding: [1], ceilMode: ceil, countIncludePad: include)
         }
-        FiniteDifference.expectClose(pool(ceil: false, include: true), Tensor(shape: [1, 1, 2], scalars: [1, 3]), tolerance: tight)
-        FiniteDifference.expectClose(pool(ceil: false, include: false), Tensor(shape: [1, 1, 2], scalars: [1.5, 3]), tolerance: tight)
-        FiniteDifference.expectClose(pool(ceil: true, include: true), Tensor(shape: [1, 1, 3], scalars: [1, 3, 2]), tolerance: tight)
-        FiniteDifference.expectClose(pool(ceil: true, include: false), Tensor(shape: [1, 1, 3], scalars: [1.5, 3, 4]), tolerance: tight)
+        expectClose(pool(ceil: false, include: true), Tensor(shape: [1, 1, 2], scalars: [1, 3]), .normwise(tight))
+        expectClose(pool(ceil: false, include: false), Tensor(shape: [1, 1, 2], scalars: [1.5, 3]), .normwise(tight))
+        expectClose(pool(ceil: true, include: true), Tensor(shape: [1, 1, 3], scalars: [1, 3, 2]), .normwise(tight))
+        expectClose(pool(ceil: true, include: false), Tensor(shape: [1, 1, 3], scalars: [1.5, 3, 4]), .normwise(tight))
     }
 
     @Test func adaptiveAvgPoolUsesOverlappingFloorCeilWindowsWhenSizesDoNotDivide() {
@@ -129,11 +130,11 @@ import Testing
         //   window 2: {4,5,9,10}        → 28/4 = 7
         let x = Tensor(shape: [1, 1, 2, 5], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
         let y = Reference.adaptiveAvgPool(x, outputSize: [1, 3])
-        FiniteDifference.expectClose(y, Tensor(shape: [1, 1, 1, 3], scalars: [4, 5.5, 7]), tolerance: tight)
+        expectClose(y, Tensor(shape: [1, 1, 1, 3], scalars: [4, 5.5, 7]), .normwise(tight))
         // The same along a single dimension: [1,2,3,4,5] → [1.5, 3, 4.5].
         let x1 = Tensor(shape: [1, 1, 5], scalars: [1, 2, 3, 4, 5])
-        FiniteDifference.expectClose(Reference.adaptiveAvgPool(x1, outputSize: [3]),
-                                     Tensor(shape: [1, 1, 3], scalars: [1.5, 3, 4.5]), tolerance: tight)
+        expectClose(Reference.adaptiveAvgPool(x1, outputSize: [3]),
+                    Tensor(shape: [1, 1, 3], scalars: [1.5, 3, 4.5]), .normwise(tight))
     }
 
     // MARK: Normalization
@@ -147,7 +148,7 @@ import Testing
         let y = Reference.batchNormInference(
             x, mean: Tensor(shape: [2], scalars: [2, 0]), variance: Tensor(shape: [2], scalars: [3.99, 0.99]),
             weight: Tensor(shape: [2], scalars: [1, 2]), bias: Tensor(shape: [2], scalars: [0, 1]), epsilon: 0.01)
-        FiniteDifference.expectClose(y, Tensor(shape: [1, 2, 2], scalars: [-0.5, 0.5, 5, 9]), tolerance: 1e-6)
+        expectClose(y, Tensor(shape: [1, 2, 2], scalars: [-0.5, 0.5, 5, 9]), .normwise(1e-6))
     }
 
     @Test func batchNormTrainingUsesBatchMeanAndBiasedVariance() {
@@ -173,7 +174,7 @@ import Testing
         let x = Tensor(shape: [1, 2, 3], scalars: [1, 2, 3, 4, 5, 6])
         let w = Tensor(shape: [2, 3], scalars: [1, 0, -1, 0.5, 0.5, 0.5])
         let y = Reference.linear(x, weight: w, bias: Tensor(shape: [2], scalars: [10, -1]))
-        FiniteDifference.expectClose(y, Tensor(shape: [1, 2, 2], scalars: [8, 2, 8, 6.5]), tolerance: tight)
+        expectClose(y, Tensor(shape: [1, 2, 2], scalars: [8, 2, 8, 6.5]), .normwise(tight))
     }
 
     @Test func matmulBroadcastsBatchAxes() {
@@ -183,7 +184,7 @@ import Testing
         let a = Tensor(shape: [2, 1, 1, 2], scalars: [1, 2, 3, 4])
         let b = Tensor(shape: [3, 2, 1], scalars: [1, 10, 2, 20, 3, 30])
         let y = Reference.matmul(a, b)
-        FiniteDifference.expectClose(y, Tensor(shape: [2, 3, 1, 1], scalars: [21, 42, 63, 43, 86, 129]), tolerance: tight)
+        expectClose(y, Tensor(shape: [2, 3, 1, 1], scalars: [21, 42, 63, 43, 86, 129]), .normwise(tight))
         // Plain 2×2: [[1,2],[3,4]]·[[5,6],[7,8]] = [[5+14, 6+16], [15+28, 18+32]] = [[19,22],[43,50]].
         let p = Reference.matmul(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), Tensor(shape: [2, 2], scalars: [5, 6, 7, 8]))
         #expect(p == Tensor(shape: [2, 2], scalars: [19, 22, 43, 50]))
@@ -195,11 +196,11 @@ import Testing
         // relu([−1, 0, 2]) = [0, 0, 2]
         #expect(Reference.relu(Tensor(shape: [3], scalars: [-1, 0, 2])).scalars == [0, 0, 2])
         // sigmoid(0) = 1/2; sigmoid(ln 3) = 1/(1 + 1/3) = 3/4
-        FiniteDifference.expectClose(Reference.sigmoid(Tensor(shape: [2], scalars: [0, Float(log(3.0))])),
-                                     Tensor(shape: [2], scalars: [0.5, 0.75]), tolerance: tight)
+        expectClose(Reference.sigmoid(Tensor(shape: [2], scalars: [0, Float(log(3.0))])),
+                    Tensor(shape: [2], scalars: [0.5, 0.75]), .normwise(tight))
         // tanh(ln 2) = (2 − 1/2)/(2 + 1/2) = 0.6; tanh(0) = 0
-        FiniteDifference.expectClose(Reference.tanh(Tensor(shape: [2], scalars: [Float(log(2.0)), 0])),
-                                     Tensor(shape: [2], scalars: [0.6, 0]), tolerance: tight)
+        expectClose(Reference.tanh(Tensor(shape: [2], scalars: [Float(log(2.0)), 0])),
+                    Tensor(shape: [2], scalars: [0.6, 0]), .normwise(tight))
     }
 
     @Test func softmaxOfOneTwoThree() {
@@ -207,19 +208,19 @@ import Testing
         //   softmax = [0.0900306, 0.2447285, 0.6652410]
         //   log-softmax = x − ln 30.192875 = x − 3.4076060 = [−2.4076060, −1.4076060, −0.4076060]
         let x = Tensor(shape: [3], scalars: [1, 2, 3])
-        FiniteDifference.expectClose(Reference.softmax(x, axis: 0),
-                                     Tensor(shape: [3], scalars: [0.0900306, 0.2447285, 0.6652410]), tolerance: 1e-6)
-        FiniteDifference.expectClose(Reference.logSoftmax(x, axis: -1),
-                                     Tensor(shape: [3], scalars: [-2.4076060, -1.4076060, -0.4076060]), tolerance: 1e-6)
+        expectClose(Reference.softmax(x, axis: 0),
+                    Tensor(shape: [3], scalars: [0.0900306, 0.2447285, 0.6652410]), .normwise(1e-6))
+        expectClose(Reference.logSoftmax(x, axis: -1),
+                    Tensor(shape: [3], scalars: [-2.4076060, -1.4076060, -0.4076060]), .normwise(1e-6))
     }
 
     @Test func softmaxNormalisesAlongTheRequestedAxisOnly() {
         // x = [[0, 1], [0, 1]]. Along axis 0 each column is constant → 1/2 everywhere.
         // Along axis 1 each row is [1, e]/(1 + e) = [0.2689414, 0.7310586].
         let x = Tensor(shape: [2, 2], scalars: [0, 1, 0, 1])
-        FiniteDifference.expectClose(Reference.softmax(x, axis: 0), Tensor(repeating: 0.5, shape: [2, 2]), tolerance: tight)
-        FiniteDifference.expectClose(Reference.softmax(x, axis: 1),
-                                     Tensor(shape: [2, 2], scalars: [0.2689414, 0.7310586, 0.2689414, 0.7310586]), tolerance: 1e-6)
+        expectClose(Reference.softmax(x, axis: 0), Tensor(repeating: 0.5, shape: [2, 2]), .normwise(tight))
+        expectClose(Reference.softmax(x, axis: 1),
+                    Tensor(shape: [2, 2], scalars: [0.2689414, 0.7310586, 0.2689414, 0.7310586]), .normwise(1e-6))
     }
 
     @Test func addAndMulBroadcastLikeNumpy() {
@@ -281,9 +282,9 @@ import Testing
             biasesHH: [Tensor(shape: [4], scalars: [0.5, 0, 0, -1])])
         #expect(result.output.shape == [1, 1, 1])
         #expect(result.hidden.shape == [1, 1, 1])
-        FiniteDifference.expectClose(result.output, Tensor(shape: [1, 1, 1], scalars: [0.369606]), tolerance: 1e-5)
-        FiniteDifference.expectClose(result.hidden, Tensor(shape: [1, 1, 1], scalars: [0.369606]), tolerance: 1e-5)
-        FiniteDifference.expectClose(result.cell, Tensor(shape: [1, 1, 1], scalars: [0.5567699]), tolerance: 1e-5)
+        expectClose(result.output, Tensor(shape: [1, 1, 1], scalars: [0.369606]), .normwise(1e-5))
+        expectClose(result.hidden, Tensor(shape: [1, 1, 1], scalars: [0.369606]), .normwise(1e-5))
+        expectClose(result.cell, Tensor(shape: [1, 1, 1], scalars: [0.5567699]), .normwise(1e-5))
     }
 
     @Test func lstmCellStateAccumulatesAcrossStepsWhenTheForgetGateIsOpen() {
@@ -298,8 +299,8 @@ import Testing
             weightsHH: [Tensor(zeros: [4, 1])],
             biasesIH: [Tensor(shape: [4], scalars: [30, 30, 0, 30])],
             biasesHH: [Tensor(zeros: [4])])
-        FiniteDifference.expectClose(result.output, Tensor(shape: [1, 2, 1], scalars: [0.4318082, 0.2138463]), tolerance: 1e-5)
-        FiniteDifference.expectClose(result.cell, Tensor(shape: [1, 1, 1], scalars: [0.2171985]), tolerance: 1e-5)
+        expectClose(result.output, Tensor(shape: [1, 2, 1], scalars: [0.4318082, 0.2138463]), .normwise(1e-5))
+        expectClose(result.cell, Tensor(shape: [1, 1, 1], scalars: [0.2171985]), .normwise(1e-5))
     }
 
     @Test func stackedLSTMFeedsEachLayerTheOutputSequenceOfTheLayerBelow() {
@@ -320,9 +321,9 @@ import Testing
 
         #expect(stacked.output.shape == [n, t, h])
         #expect(stacked.hidden.shape == [2, n, h] && stacked.cell.shape == [2, n, h])
-        FiniteDifference.expectClose(stacked.output, upper.output, tolerance: 1e-6)
-        FiniteDifference.expectClose(stacked.hidden, Reference.concat([lower.hidden, upper.hidden], axis: 0), tolerance: 1e-6)
-        FiniteDifference.expectClose(stacked.cell, Reference.concat([lower.cell, upper.cell], axis: 0), tolerance: 1e-6)
+        expectClose(stacked.output, upper.output, .normwise(1e-6))
+        expectClose(stacked.hidden, Reference.concat([lower.hidden, upper.hidden], axis: 0), .normwise(1e-6))
+        expectClose(stacked.cell, Reference.concat([lower.cell, upper.cell], axis: 0), .normwise(1e-6))
         // The last output step is the last layer's final hidden state.
         for sample in 0..<n {
             for unit in 0..<h {
@@ -346,28 +347,13 @@ import Testing
         #expect(y == Tensor(shape: [1, 2, 1, 2], scalars: [5, 32, 0, 11]))
     }
 
-    // MARK: Finite differences and comparison
+    // MARK: Finite differences
 
     @Test func finiteDifferenceGradientOfSumOfSquaresIsTwiceX() {
         // f(x) = Σ x_i², ∂f/∂x_i = 2x_i; central differences are exact for quadratics:
         // ((x + ε)² − (x − ε)²)/(2ε) = 4xε/(2ε) = 2x. x = [1, −2, 0.5, 3] → [2, −4, 1, 6].
         let x = Tensor(shape: [2, 2], scalars: [1, -2, 0.5, 3])
         let gradient = FiniteDifference.gradient(of: { t in t.scalars.reduce(0) { $0 + $1 * $1 } }, at: x)
-        FiniteDifference.expectClose(gradient, Tensor(shape: [2, 2], scalars: [2, -4, 1, 6]), tolerance: 1e-3)
-    }
-
-    @Test func relativeErrorIsMaxDifferenceOverLargestMagnitude() {
-        // |[1, 2, 100] − [1, 2.5, 100]| max = 0.5, largest magnitude 100 → 0.005.
-        let a = Tensor(shape: [3], scalars: [1, 2, 100]), b = Tensor(shape: [3], scalars: [1, 2.5, 100])
-        #expect(abs(FiniteDifference.relativeError(a, b) - 0.005) < 1e-7)
-        #expect(FiniteDifference.relativeError(a, b) == FiniteDifference.relativeError(b, a))
-        #expect(FiniteDifference.relativeError(Tensor(zeros: [2]), Tensor(zeros: [2])) == 0)
-        #expect(FiniteDifference.relativeError(Tensor(shape: [1], scalars: [.nan]), Tensor(shape: [1], scalars: [.nan])) == 0)
-        #expect(FiniteDifference.relativeError(Tensor(shape: [1], scalars: [.nan]), Tensor(shape: [1], scalars: [1])) == .infinity)
-    }
-
-    @Test func expectCloseAcceptsDifferencesWithinTheTolerance() {
-        // |2 − 2.0001| / 2.0001 ≈ 5e-5 ≤ 1e-3.
-        FiniteDifference.expectClose(Tensor(shape: [2], scalars: [1, 2]), Tensor(shape: [2], scalars: [1, 2.0001]), tolerance: 1e-3)
+        expectClose(gradient, Tensor(shape: [2, 2], scalars: [2, -4, 1, 6]), .normwise(1e-3))
     }
 }

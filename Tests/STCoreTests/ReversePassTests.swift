@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// The identity, whose backward pass throws: a node the reverse pass must never visit.
@@ -82,7 +83,7 @@ private struct BackwardFails: Op {
         let analytic = try graph.forward(Self.input).gradient(of: .weighted(by: Self.outputWeights), at: ["input"])["input"]!
         let numeric = try FiniteDifference.gradient(of: { try Self.loss(graph, $0, training: false) },
                                                     at: Self.input, epsilon: 1e-3)
-        FiniteDifference.expectClose(analytic.plain(), numeric, tolerance: 1e-2)
+        expectClose(analytic.plain(), numeric, .normwise(1e-2))
     }
 
     @Test func parameterGradientsOfConvBNReLUPoolLinearMatchFiniteDifferencesInTraining() throws {
@@ -95,7 +96,7 @@ private struct BackwardFails: Op {
                 try Self.loss(try Self.network(parameters: [key: p]), Self.input, training: true)
             }, at: value, epsilon: 1e-3)
             guard let gradient = analytic[key] else { continue }
-            FiniteDifference.expectClose(gradient.plain(), numeric, tolerance: 1e-2)
+            expectClose(gradient.plain(), numeric, .normwise(1e-2))
         }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// Runs an op with shapes it rejects inside `Graph.forward`, where users meet the error.
@@ -13,19 +14,10 @@ enum ShapeErrorProbe {
         let graph = Graph(inputs: zip(names, inputs).map { ($0, $1.shape) },
                           nodes: [Node(name: node, op: op, inputs: names)], output: node,
                           parameters: [:], buffers: [:], aliases: [:])
-        do {
-            let output = try graph.forward(Dictionary(uniqueKeysWithValues: zip(names, inputs))).output
-            Issue.record("\(op.typeName) of \(inputs.map(\.shape)) gave \(output.shape) instead of a shape error",
-                         sourceLocation: sourceLocation)
-        } catch let error as STError {
-            guard case .shape(node, _) = error else {
-                Issue.record("expected a shape error at \(node), got \(error)", sourceLocation: sourceLocation)
-                return
-            }
-            #expect(error.description.hasPrefix(node), "\(error)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected STError.shape, got \(error)", sourceLocation: sourceLocation)
+        let error = TestSupport.expectError(.shape, about: node, sourceLocation: sourceLocation) {
+            try graph.forward(Dictionary(uniqueKeysWithValues: zip(names, inputs))).output
         }
+        if let error { #expect(error.description.hasPrefix(node), "\(error)", sourceLocation: sourceLocation) }
     }
 }
 
@@ -47,8 +39,8 @@ enum ShapeErrorProbe {
     func concatMatchesTheReference(index: Int) throws {
         let (shapes, axis) = Self.concatCases[index]
         let xs = Self.inputs(shapes, seed: 20)
-        FiniteDifference.expectClose(try OpHarness(Concat(axis: axis), inputs: xs).forward().plain(),
-                                     Reference.concat(xs, axis: axis), tolerance: 1e-6)
+        expectClose(try OpHarness(Concat(axis: axis), inputs: xs).forward().plain(),
+                    Reference.concat(xs, axis: axis), .normwise(1e-6))
     }
 
     @Test(arguments: concatCases.indices)
@@ -133,8 +125,8 @@ enum ShapeErrorProbe {
     func permuteMatchesTheReference(index: Int) throws {
         let (shape, order) = Self.permuteCases[index]
         let x = Tensor.randomNormal(shape: shape, seed: 40)
-        FiniteDifference.expectClose(try OpHarness(Permute(order), inputs: [x]).forward().plain(),
-                                     Reference.permute(x, order), tolerance: 1e-6)
+        expectClose(try OpHarness(Permute(order), inputs: [x]).forward().plain(),
+                    Reference.permute(x, order), .normwise(1e-6))
     }
 
     @Test(arguments: permuteCases.indices)
@@ -165,8 +157,8 @@ enum ShapeErrorProbe {
         let x = Tensor.randomNormal(shape: shape, seed: 50)
         // An empty list reduces every axis; the reference wants them listed.
         let expected = Reference.mean(x, axes: axes.isEmpty ? Array(shape.indices) : axes, keepDims: keepDims)
-        FiniteDifference.expectClose(try OpHarness(Mean(axes: axes, keepDims: keepDims), inputs: [x]).forward().plain(),
-                                     expected, tolerance: 1e-4)
+        expectClose(try OpHarness(Mean(axes: axes, keepDims: keepDims), inputs: [x]).forward().plain(),
+                    expected, .normwise(1e-4))
     }
 
     @Test(arguments: meanCases.indices)
@@ -199,8 +191,8 @@ enum ShapeErrorProbe {
         let (slice, indices) = Self.sliceCases[index]
         let x = Tensor.randomNormal(shape: [2, 5, 4], seed: 60)
         let axis = slice.axis < 0 ? slice.axis + 3 : slice.axis
-        FiniteDifference.expectClose(try OpHarness(slice, inputs: [x]).forward().plain(),
-                                     Reference.indexSelect(x, axis: axis, indices: indices), tolerance: 0)
+        expectClose(try OpHarness(slice, inputs: [x]).forward().plain(),
+                    Reference.indexSelect(x, axis: axis, indices: indices), .normwise(0))
     }
 
     @Test(arguments: sliceCases.indices)
@@ -217,12 +209,12 @@ enum ShapeErrorProbe {
         let squeezed = try builder.add("squeeze", Reshape([0, -1]), inputs: [last])
         let trace = try builder.build(output: squeezed).forward(x)
         let expected = Reference.indexSelect(x, axis: 1, indices: [4]).reshaped([2, 4])
-        FiniteDifference.expectClose(trace.output.plain(), expected, tolerance: 0)
+        expectClose(trace.output.plain(), expected, .normwise(0))
         let w = Tensor.randomNormal(shape: [2, 4], seed: 63)
         let gradient = try trace.gradient(of: .weighted(by: w), at: ["x"])["x"]!
         var expectedGradient = [Float](repeating: 0, count: 40)
         for n in 0..<2 { for c in 0..<4 { expectedGradient[n * 20 + 4 * 4 + c] = w[n, c] } }
-        FiniteDifference.expectClose(gradient.plain(), Tensor(shape: [2, 5, 4], scalars: expectedGradient), tolerance: 0)
+        expectClose(gradient.plain(), Tensor(shape: [2, 5, 4], scalars: expectedGradient), .normwise(0))
     }
 
     @Test func emptyOrMisdirectedSlicesThrowNamingTheNode() {

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STData
 
 @Suite struct ArrowOfTimeTests {
@@ -75,7 +76,7 @@ import STCore
         let arrow = try ArrowOfTime(clips: 1, seed: 0)
         #expect(arrow.source.configuration.patterns == MovingShapes.Pattern.motions)
         #expect(arrow.source.configuration.timing == .easeOut)
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "at least 4 frames", "got 2×32×32") {
             try ArrowOfTime(clips: 1, configuration: .init(frames: 2))
         }
     }

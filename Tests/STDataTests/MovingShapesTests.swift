@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STData
 
 @Suite struct MovingShapesTests {
@@ -217,11 +218,21 @@ import STCore
     }
 
     @Test func invalidConfigurationsAreRejected() {
-        #expect(throws: STError.self) { try MovingShapes(count: 1, configuration: .init(frames: 3)) }
-        #expect(throws: STError.self) { try MovingShapes(count: 1, configuration: .init(width: 8)) }
-        #expect(throws: STError.self) { try MovingShapes(count: 1, configuration: .init(patterns: [])) }
-        #expect(throws: STError.self) { try MovingShapes(count: 1, configuration: .init(patterns: [.blink, .blink])) }
-        #expect(throws: STError.self) { try MovingShapes(count: -1) }
-        #expect(throws: STError.self) { try MovingShapes(count: 1, configuration: .init(noise: -0.1)) }
+        expectError(.invalidRequest, mentioning: "at least 4 frames", "got 3×32×32") {
+            try MovingShapes(count: 1, configuration: .init(frames: 3))
+        }
+        expectError(.invalidRequest, mentioning: "16×16 pixels", "got 16×32×8") {
+            try MovingShapes(count: 1, configuration: .init(width: 8))
+        }
+        expectError(.invalidRequest, mentioning: "patterns must be distinct and non-empty") {
+            try MovingShapes(count: 1, configuration: .init(patterns: []))
+        }
+        expectError(.invalidRequest, mentioning: "patterns must be distinct and non-empty") {
+            try MovingShapes(count: 1, configuration: .init(patterns: [.blink, .blink]))
+        }
+        expectError(.invalidRequest, mentioning: "count -1") { try MovingShapes(count: -1) }
+        expectError(.invalidRequest, mentioning: "noise must not be negative") {
+            try MovingShapes(count: 1, configuration: .init(noise: -0.1))
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import STCore
 import STModels
+import TestSupport
 @testable import STData
 
 @Suite struct SkeletonActionsTests {
@@ -274,11 +275,21 @@ import STModels
     }
 
     @Test func invalidConfigurationsAreRejected() {
-        #expect(throws: STError.self) { try SkeletonActions(count: 1, configuration: .init(frames: 4)) }
-        #expect(throws: STError.self) { try SkeletonActions(count: 1, configuration: .init(actions: [])) }
-        #expect(throws: STError.self) { try SkeletonActions(count: 1, configuration: .init(actions: [.clap, .clap])) }
-        #expect(throws: STError.self) { try SkeletonActions(count: 1, configuration: .init(activeFraction: 0...1)) }
-        #expect(throws: STError.self) { try SkeletonActions(count: 1, configuration: .init(secondPersonProbability: 2)) }
-        #expect(throws: STError.self) { try SkeletonActions(count: -1) }
+        expectError(.invalidRequest, mentioning: "at least 8 frames, got 4") {
+            try SkeletonActions(count: 1, configuration: .init(frames: 4))
+        }
+        expectError(.invalidRequest, mentioning: "actions must be distinct and non-empty") {
+            try SkeletonActions(count: 1, configuration: .init(actions: []))
+        }
+        expectError(.invalidRequest, mentioning: "actions must be distinct and non-empty") {
+            try SkeletonActions(count: 1, configuration: .init(actions: [.clap, .clap]))
+        }
+        expectError(.invalidRequest, mentioning: "activeFraction") {
+            try SkeletonActions(count: 1, configuration: .init(activeFraction: 0...1))
+        }
+        expectError(.invalidRequest, mentioning: "secondPersonProbability") {
+            try SkeletonActions(count: 1, configuration: .init(secondPersonProbability: 2))
+        }
+        expectError(.invalidRequest, mentioning: "count -1") { try SkeletonActions(count: -1) }
     }
 }

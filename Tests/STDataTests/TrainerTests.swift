@@ -1,6 +1,7 @@
 import Testing
 import STCore
 import STModels
+import TestSupport
 @testable import STData
 
 @Suite struct TrainerTests {
@@ -55,7 +56,9 @@ import STModels
             let dataset = try DatasetCatalog.dataset(name, split: .test, count: 2, seed: 0)
             #expect(dataset.count == 2)
         }
-        #expect(throws: STError.self) { try DatasetCatalog.dataset("imagenet", split: .test, count: 2, seed: 0) }
+        expectError(.invalidRequest, mentioning: "unknown dataset 'imagenet'") {
+            try DatasetCatalog.dataset("imagenet", split: .test, count: 2, seed: 0)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STData
 
 @Suite struct VisualOdometryTests {
@@ -157,8 +158,14 @@ import STCore
     }
 
     @Test func invalidConfigurationsAreRejected() {
-        #expect(throws: STError.self) { try VisualOdometry(count: 1, configuration: .init(height: 0)) }
-        #expect(throws: STError.self) { try VisualOdometry(count: 1, configuration: .init(focalLength: -1)) }
-        #expect(throws: STError.self) { try VisualOdometry(count: 1, configuration: .init(maxYaw: -0.1)) }
+        expectError(.invalidRequest, mentioning: "image size and focal length must be positive") {
+            try VisualOdometry(count: 1, configuration: .init(height: 0))
+        }
+        expectError(.invalidRequest, mentioning: "image size and focal length must be positive") {
+            try VisualOdometry(count: 1, configuration: .init(focalLength: -1))
+        }
+        expectError(.invalidRequest, mentioning: "motion ranges and jitter must not be negative") {
+            try VisualOdometry(count: 1, configuration: .init(maxYaw: -0.1))
+        }
     }
 }

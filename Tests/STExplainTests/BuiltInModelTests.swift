@@ -1,6 +1,7 @@
 import Testing
 import STCore
 import STModels
+import TestSupport
 @testable import STExplain
 
 /// Explainers on the built-in architectures at small sizes with random weights: shapes, batching,
@@ -117,6 +118,8 @@ import STModels
         #expect(translation.attribution.shape == [1, 64, 64])
         #expect(translation.map.scalars != rotation.map.scalars)
         #expect(translation.topK.isEmpty)
-        #expect(throws: STError.self) { try explain(input, model: model, method: .gradcam) }
+        expectError(.invalidRequest, mentioning: "a class target needs a classifier") {
+            try explain(input, model: model, method: .gradcam)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STExplain
 
 /// The composite's layer map decides what each op kind does with relevance, and the registry
@@ -84,10 +85,8 @@ import STCore
         #expect(throws: STError.invalidRequest("the deep-taylor composite needs the input's bounds")) {
             try LRPComposite.named("deep-taylor")
         }
-        #expect {
+        expectError(.invalidRequest, mentioning: "unknown composite 'zennit'; composites: epsilon-plus, ") {
             try LRPComposite.named("zennit")
-        } throws: { error in
-            "\(error)".contains("unknown composite 'zennit'; composites: epsilon-plus, ")
         }
     }
 }

@@ -2,15 +2,12 @@ import Foundation
 import Testing
 import STCore
 import STModels
+import TestSupport
 @testable import STExplain
 
 /// LRP through LSTMs and attention (Arras et al. 2017, 2019): signal-take-all for the gates, ε
 /// for the cell's sum and the linear maps.
 @Suite struct LRPRecurrentTests {
-    func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-    }
-
     /// The relevance of `lstm`'s input for `input` from `relevance` of its output, ε as given.
     func lstmInputRelevance(_ lstm: LSTM, parameters: [Tensor], input: Tensor, relevance: Tensor,
                             epsilon: Float) throws -> Tensor {
@@ -40,7 +37,7 @@ import STModels
         let relevance = try lstmInputRelevance(lstm, parameters: parameters, input: Tensor(shape: [1, 2, 1], scalars: [1, 2]),
                                                relevance: Tensor(shape: [1, 2, 1], scalars: [1, 2]), epsilon: 0)
         #expect(relevance.shape == [1, 2, 1])
-        #expect(close(relevance.scalars, [3.533872, 1.644085]), "\(relevance.scalars)")
+        expectClose(relevance.scalars, [3.533872, 1.644085], .relative(1e-5, floor: 1))
     }
 
     @Test func biasFreeLSTMConservesRelevance() throws {
@@ -97,8 +94,8 @@ import STModels
                                                                  task: .classification(classes: 1)))
         let ln3 = Float(log(3.0))
         let explanation = try explain(Tensor(shape: [1, 2, 2], scalars: [0, 1, ln3, 2]), model: model, method: .lrp)
-        #expect(close(explanation.scores, [4.323959]))
-        #expect(close(explanation.attribution.scalars, [0, 0.5, 0.823959, 3]), "\(explanation.attribution.scalars)")
+        expectClose(explanation.scores, [4.323959], .relative(1e-5, floor: 1))
+        expectClose(explanation.attribution.scalars, [0, 0.5, 0.823959, 3], .relative(1e-5, floor: 1))
     }
 
     @Test func sigmoidGatedProductRoutesEverythingToTheSignal() throws {
@@ -114,8 +111,8 @@ import STModels
                                                                  task: .classification(classes: 1)))
         let ln3 = Float(log(3.0))
         let explanation = try explain(Tensor(shape: [1, 2], scalars: [ln3, -ln3]), model: model, method: .lrp)
-        #expect(close(explanation.scores, [0.274653]))
-        #expect(close(explanation.attribution.scalars, [0.823959, -0.549306]), "\(explanation.attribution.scalars)")
+        expectClose(explanation.scores, [0.274653], .relative(1e-5, floor: 1))
+        expectClose(explanation.attribution.scalars, [0.823959, -0.549306], .relative(1e-5, floor: 1))
     }
 
     @Test func divisionByAComputedNormRoutesEverythingToTheDividend() throws {
@@ -132,8 +129,8 @@ import STModels
                                    description: ModelDescription(inputKind: .image, defaultLayer: "scaled",
                                                                  task: .classification(classes: 1)))
         let explanation = try explain(Tensor(shape: [1, 2], scalars: [1, 3]), model: model, method: .lrp)
-        #expect(close(explanation.scores, [1.4]))
-        #expect(close(explanation.attribution.scalars, [0.2, 1.2]), "\(explanation.attribution.scalars)")
+        expectClose(explanation.scores, [1.4], .relative(1e-5, floor: 1))
+        expectClose(explanation.attribution.scalars, [0.2, 1.2], .relative(1e-5, floor: 1))
     }
 
     @Test func relevanceReachingAReciprocalIsUnsupported() throws {

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STExplain
 
 @Suite struct LRPTests {
@@ -269,19 +270,16 @@ import STCore
         }
     }
 
-    func expectClose(_ a: [Float], _ b: [Float], sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(a) ≠ \(b)", sourceLocation: sourceLocation)
-    }
-
     @Test func epsilon() throws {
-        expectClose(try viaLRP(EpsilonRule(epsilon: 0)), direct({ i, j in self.x[i] * self.w[j * 5 + i] }, extra: { self.b[$0] }))
+        expectClose(try viaLRP(EpsilonRule(epsilon: 0)),
+                    direct({ i, j in self.x[i] * self.w[j * 5 + i] }, extra: { self.b[$0] }), .relative(1e-4, floor: 1))
     }
 
     @Test func zPlus() throws {
         expectClose(try viaLRP(ZPlusRule()), direct { i, j in
             let (xi, wij) = (self.x[i], self.w[j * 5 + i])
             return max(xi, 0) * max(wij, 0) + min(xi, 0) * min(wij, 0)
-        })
+        }, .relative(1e-4, floor: 1))
     }
 
     /// zennit's ZPlus, which its EpsilonPlus composite uses for convolutions, keeps b⁺ in the
@@ -290,7 +288,8 @@ import STCore
         let positive = { (i: Int, j: Int) in
             max(self.x[i], 0) * max(self.w[j * 5 + i], 0) + min(self.x[i], 0) * min(self.w[j * 5 + i], 0)
         }
-        expectClose(try viaLRP(ZPlusRule(includesBias: true)), direct(positive, extra: { max(self.b[$0], 0) }))
+        expectClose(try viaLRP(ZPlusRule(includesBias: true)), direct(positive, extra: { max(self.b[$0], 0) }),
+                    .relative(1e-4, floor: 1))
         #expect((LRPComposite.epsilonPlus.convolution as? ZPlusRule)?.includesBias == true)
     }
 
@@ -299,19 +298,21 @@ import STCore
                               extra: { max(self.b[$0], 0) })
         let negative = direct({ i, j in max(self.x[i], 0) * min(self.w[j * 5 + i], 0) + min(self.x[i], 0) * max(self.w[j * 5 + i], 0) },
                               extra: { min(self.b[$0], 0) })
-        expectClose(try viaLRP(AlphaBetaRule(alpha: 2, beta: 1)), zip(positive, negative).map { 2 * $0 - $1 })
+        expectClose(try viaLRP(AlphaBetaRule(alpha: 2, beta: 1)), zip(positive, negative).map { 2 * $0 - $1 },
+                    .relative(1e-4, floor: 1))
     }
 
     @Test func flatAndWSquare() throws {
-        expectClose(try viaLRP(FlatRule()), direct { _, _ in 1 })
-        expectClose(try viaLRP(WSquareRule()), direct { i, j in self.w[j * 5 + i] * self.w[j * 5 + i] })
+        expectClose(try viaLRP(FlatRule()), direct { _, _ in 1 }, .relative(1e-4, floor: 1))
+        expectClose(try viaLRP(WSquareRule()), direct { i, j in self.w[j * 5 + i] * self.w[j * 5 + i] },
+                    .relative(1e-4, floor: 1))
     }
 
     @Test func gamma() throws {
         let gamma: Float = 0.25
         let boost = { (value: Float) in value + gamma * max(value, 0) }
         expectClose(try viaLRP(GammaRule(gamma: gamma)), direct({ i, j in self.x[i] * boost(self.w[j * 5 + i]) },
-                                                               extra: { boost(self.b[$0]) }))
+                                                               extra: { boost(self.b[$0]) }), .relative(1e-4, floor: 1))
     }
 
     @Test func zBeta() throws {
@@ -319,7 +320,7 @@ import STCore
         expectClose(try viaLRP(ZBetaRule(low: [low], high: [high])), direct({ i, j in
             let wij = self.w[j * 5 + i]
             return self.x[i] * wij - low * max(wij, 0) - high * min(wij, 0)
-        }, extra: { self.b[$0] }))
+        }, extra: { self.b[$0] }), .relative(1e-4, floor: 1))
     }
 }
 

@@ -1,15 +1,12 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STExplain
 
 /// LRP through the ops of vision and video transformers (AttnLRP, Achtibat et al. 2024): the ε
 /// rule of layer norm's affine map with σ held constant, the identity for element-wise
 /// non-linearities, hard sigmoid as a gate, and no relevance through normalisation arithmetic.
 @Suite struct LRPTransformerTests {
-    func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-    }
-
     /// A model input → `op` (named `name`) → fc with weight `fcWeight` and no bias, for inputs (1, W).
     func model(_ op: any Op, named name: String, fcWeight: [Float]) throws -> ExplainedModel {
         var builder = GraphBuilder(shape: [1, fcWeight.count])
@@ -32,7 +29,7 @@ import STCore
             of: LayerNorm(axis: -1, epsilon: 0), input: Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]),
             weight: Tensor(shape: [4], scalars: [1, 2, 1, 2]), bias: Tensor(shape: [4], scalars: [0, 0, 1, 1]),
             relevance: Tensor(shape: [1, 4], scalars: [1, -1, 2, 0.5]), epsilon: 0).scalars
-        #expect(close(relevance, [-1.369726, 2.593882, 1.599027, -1.840898]), "\(relevance)")
+        expectClose(relevance, [-1.369726, 2.593882, 1.599027, -1.840898], .relative(1e-5, floor: 1))
         #expect(abs(relevance.reduce(0, +) - 0.982285) < 1e-5)
     }
 
@@ -69,7 +66,7 @@ import STCore
                                    description: ModelDescription(inputKind: .image, defaultLayer: "select",
                                                                  task: .classification(classes: 1)))
         let explanation = try explain(Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), model: model, method: .lrp)
-        #expect(close(explanation.attribution.scalars, [1, 0, 3, 0]), "\(explanation.attribution.scalars)")
+        expectClose(explanation.attribution.scalars, [1, 0, 3, 0], .relative(1e-5, floor: 1))
         #expect(abs(explanation.attribution.scalars.reduce(0, +) - explanation.scores[0]) < 1e-5)
 
         // ScatterRows: x rows (1, 2), (3, 4); update row (5, 6) = x row 0 + 4 overwrites row 1:
@@ -89,7 +86,7 @@ import STCore
                                           description: ModelDescription(inputKind: .image, defaultLayer: "scatter",
                                                                         task: .classification(classes: 1)))
         let routed = try explain(Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), model: scatterModel, method: .lrp)
-        #expect(close(routed.attribution.scalars, [2, 4, 0, 0]), "\(routed.attribution.scalars)")
+        expectClose(routed.attribution.scalars, [2, 4, 0, 0], .relative(1e-5, floor: 1))
     }
 
     @Test func geluAndHardSwishPassRelevanceOnUnchanged() throws {
@@ -98,10 +95,10 @@ import STCore
         // Hard swish: a = (1·(1/6 + ½), −0.5·(−1/12 + ½)) = (0.666667, −0.208333), R_x = (0.666667, −0.416667).
         let x = Tensor(shape: [1, 2], scalars: [1, -0.5])
         let gelu = try explain(x, model: model(GELU(approximation: .none), named: "act", fcWeight: [1, 2]), method: .lrp)
-        #expect(close(gelu.scores, [0.532807]))
-        #expect(close(gelu.attribution.scalars, [0.841345, -0.308538]), "\(gelu.attribution.scalars)")
+        expectClose(gelu.scores, [0.532807], .relative(1e-5, floor: 1))
+        expectClose(gelu.attribution.scalars, [0.841345, -0.308538], .relative(1e-5, floor: 1))
         let hardSwish = try explain(x, model: model(HardSwish(), named: "act", fcWeight: [1, 2]), method: .lrp)
-        #expect(close(hardSwish.attribution.scalars, [0.666667, -0.416667]), "\(hardSwish.attribution.scalars)")
+        expectClose(hardSwish.attribution.scalars, [0.666667, -0.416667], .relative(1e-5, floor: 1))
     }
 
     @Test func hardSigmoidGatedProductRoutesEverythingToTheSignal() throws {
@@ -115,8 +112,8 @@ import STCore
                                    description: ModelDescription(inputKind: .image, defaultLayer: "gated",
                                                                  task: .classification(classes: 1)))
         let explanation = try explain(Tensor(shape: [1, 2], scalars: [1, -1]), model: model, method: .lrp)
-        #expect(close(explanation.scores, [1]))
-        #expect(close(explanation.attribution.scalars, [4.0 / 3, -1.0 / 3]), "\(explanation.attribution.scalars)")
+        expectClose(explanation.scores, [1], .relative(1e-5, floor: 1))
+        expectClose(explanation.attribution.scalars, [4.0 / 3, -1.0 / 3], .relative(1e-5, floor: 1))
     }
 
     static let normalisationArithmetic: [(op: any Op, name: String)] = [

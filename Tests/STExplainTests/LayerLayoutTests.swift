@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STExplain
 
 @Suite struct LayerLayoutTests {
@@ -29,7 +30,7 @@ import STCore
     }
 
     @Test func rowsThatMatchNothingAreAnError() {
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "layer 'odd' has 3 rows for 2 input samples") {
             try LayerLayout(activation: [3, 1, 2], input: [2, 3, 4, 8, 8], kind: .video, layer: "odd")
         }
     }

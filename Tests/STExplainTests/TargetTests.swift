@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STExplain
 
 @Suite struct TargetTests {
@@ -25,16 +26,16 @@ import STCore
     }
 
     @Test func regressionTargetOnAClassifierIsAnError() {
-        #expect(throws: STError.self) { try HandComputedModel.explain(.gradcam, target: .outputs([0])) }
+        expectError(.invalidRequest, mentioning: "a regression target needs a regression model") {
+            try HandComputedModel.explain(.gradcam, target: .outputs([0]))
+        }
     }
 
     @Test func unknownLayerListsNearestNames() throws {
-        do {
-            _ = try HandComputedModel.explain(CAMExplainer(GradCAM(), layer: "featurs"))
-            Issue.record("expected an error")
-        } catch let error as STError {
-            #expect(error.description.hasPrefix("no layer named 'featurs'; nearest: features"))
+        let error = expectError(.invalidRequest) {
+            try HandComputedModel.explain(CAMExplainer(GradCAM(), layer: "featurs"))
         }
+        #expect(error?.description.hasPrefix("no layer named 'featurs'; nearest: features") == true)
     }
 
     @Test func wrongInputShapeNamesTheSource() throws {

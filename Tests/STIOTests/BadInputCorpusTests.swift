@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 /// One row of Tests/Fixtures/bad-inputs/expected.tsv (written by scripts/make-bad-inputs.sh): a
@@ -60,20 +61,10 @@ struct BadInputCorpusTests {
     @Test(arguments: BadInputCase.all)
     func malformedFileIsRejectedWithItsPathAndReasonAndLeftUnchanged(_ badInput: BadInputCase) throws {
         let before = try Data(contentsOf: URL(fileURLWithPath: badInput.path))
-        do {
+        let error = expectError(.badInput, about: badInput.path, mentioning: badInput.path, badInput.expected) {
             try badInput.read()
-            Issue.record("\(badInput.file) was read without an error")
-        } catch let error as STError {
-            guard case .badInput(let file, _) = error else {
-                Issue.record("expected STError.badInput, got \(error)")
-                return
-            }
-            let message = error.description
-            #expect(file == badInput.path)
-            #expect(message.contains(badInput.path), "\(message)")
-            #expect(message.contains(badInput.expected), "\(message)")
-            #expect(!message.contains("\n"), "the message spans several lines: \(message)")
         }
+        #expect(error?.description.contains("\n") != true, "the message spans several lines: \(error?.description ?? "")")
         let after = try Data(contentsOf: URL(fileURLWithPath: badInput.path))
         #expect(after == before, "reading changed \(badInput.file)")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 /// x − 5 for x = 1…9 as a 1×1×3×3 image: [[-4, -3, -2], [-1, 0, 1], [2, 3, 4]].
@@ -34,7 +35,7 @@ struct ONNXImporterTests {
     /// 5, 3, 0, 0 → mean 2. fc: [1.5 + 0.5, 2 + 0, 1.5 − 2 − 1] = [2, 2, −1.5].
     @Test func convReluPoolGemmMatchesHandComputedLogits() throws {
         let model = try importONNXModel(smallCNN())
-        expectClose(try onnxOutput(model, centredImage), shape: [1, 3], [2, 2, -1.5])
+        expectClose(try onnxOutput(model, centredImage), shape: [1, 3], [2, 2, -1.5], .absolute(1e-5))
         #expect(model.graph.nodes.map(\.name) == ["/conv1/Conv", "/relu/Relu", "/avgpool/GlobalAveragePool", "/Flatten", "/fc/Gemm"])
         #expect(Set(model.graph.parameters.keys) == ["conv1.weight", "conv1.bias", "fc.weight", "fc.bias"])
         #expect(model.opsetVersion == 17 && model.producer == "stexplain-tests" && model.outputNames == ["logits"])
@@ -51,7 +52,7 @@ struct ONNXImporterTests {
         let model = try importONNXModel(smallCNN())
         #expect(model.graph.inputs[0].shape == [1, 1, 3, 3])
         let pair = Tensor(shape: [2, 1, 3, 3], scalars: centredImage.scalars + centredImage.scalars)
-        expectClose(try onnxOutput(model, pair), shape: [2, 3], [2, 2, -1.5, 2, 2, -1.5])
+        expectClose(try onnxOutput(model, pair), shape: [2, 3], [2, 2, -1.5, 2, 2, -1.5], .absolute(1e-5))
     }
 
     /// `x.view(x.size(0), -1)` as torch exports it with a dynamic batch: Shape → Gather(0) →
@@ -75,7 +76,8 @@ struct ONNXImporterTests {
         #expect((imported.graph.nodes[0].op as? Reshape)?.target == [0, -1])
         #expect(imported.foldedNodeCount == 8)
         let values = (0..<16).map(Float.init)
-        expectClose(try onnxOutput(imported, Tensor(shape: [2, 2, 2, 2], scalars: values)), shape: [2, 8], values)
+        expectClose(try onnxOutput(imported, Tensor(shape: [2, 2, 2, 2], scalars: values)), shape: [2, 8], values,
+                    .absolute(1e-5))
     }
 
     /// Every unsupported op type is listed once with its first node, including ops downstream
@@ -139,7 +141,7 @@ struct ONNXImporterTests {
         weight.dataType = Int32(Onnx_TensorProto.DataType.float16.rawValue)
         weight.rawData = Data(littleEndianBytes([UInt16(0x3C00), 0, 0, 0x3C00, 0, 0xBC00, 0xBC00, 0]))
         let model = try importONNXModel(smallCNN(weight: weight))
-        expectClose(try onnxOutput(model, centredImage), shape: [1, 3], [2, 2, -1.5])
+        expectClose(try onnxOutput(model, centredImage), shape: [1, 3], [2, 2, -1.5], .absolute(1e-5))
     }
 
     /// Half-float bit patterns with hand-derived values: 0x3555 = 2⁻²·(1 + 341/1024) ≈ 0.33325,
@@ -190,7 +192,8 @@ struct ONNXImporterTests {
         #expect(missing?.reason.hasPrefix("initializer 'conv1.weight' is stored in the external-data file 'weights.bin', which is missing") == true)
         let padding: [Float] = [99]
         try Data(float32Bytes(padding + [1, 0, 0, 1, 0, -1, -1, 0])).write(to: URL(fileURLWithPath: directory.file("weights.bin")))
-        expectClose(try onnxOutput(try ONNXImporter.read(path: path), centredImage), shape: [1, 3], [2, 2, -1.5])
+        expectClose(try onnxOutput(try ONNXImporter.read(path: path), centredImage), shape: [1, 3], [2, 2, -1.5],
+                    .absolute(1e-5))
     }
 
     @Test func undefinedValuesAreReportedWithTheNode() throws {

@@ -1,6 +1,5 @@
 import Foundation
 import SwiftProtobuf
-import Testing
 import STCore
 @testable import STIO
 
@@ -12,17 +11,6 @@ func importONNXModel(_ builder: ONNXModelBuilder) throws -> ImportedModel {
 /// An imported graph's output for one input tensor (inference, nothing else kept).
 func onnxOutput(_ model: ImportedModel, _ input: Tensor) throws -> Tensor {
     try model.graph.forward(input, options: ForwardOptions(observe: [], differentiable: false)).output
-}
-
-/// Records an issue unless `actual` has `shape` and every element is within `tolerance` of `expected`.
-func expectClose(_ actual: Tensor, shape: [Int], _ expected: [Float], tolerance: Float = 1e-5,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.shape == shape, sourceLocation: sourceLocation)
-    let scalars = actual.scalars
-    guard scalars.count == expected.count, zip(scalars, expected).allSatisfy({ abs($0 - $1) <= tolerance }) else {
-        Issue.record("got \(scalars), expected \(expected)", sourceLocation: sourceLocation)
-        return
-    }
 }
 
 /// Writes small ONNX models with the generated message types, for the importer's tests.

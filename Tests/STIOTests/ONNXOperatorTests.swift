@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 private func output(of builder: ONNXModelBuilder, _ input: Tensor) throws -> Tensor {
@@ -28,7 +29,8 @@ struct ONNXOperatorTests {
         model.node("Identity", ["b"], ["y"], name: "/Identity")
         model.output("y")
         let imported = try importONNXModel(model)
-        expectClose(try output(of: model, Tensor(shape: [1, 2, 1, 1], scalars: [1, 2])), shape: [1, 2, 1, 1], [0, 3])
+        expectClose(try output(of: model, Tensor(shape: [1, 2, 1, 1], scalars: [1, 2])), shape: [1, 2, 1, 1], [0, 3],
+                    .absolute(1e-5))
         #expect(Set(imported.graph.parameters.keys) == ["bn.weight", "bn.bias"])
         #expect(Set(imported.graph.buffers.keys) == ["bn.running_mean", "bn.running_var"])
         let dropout = try imported.graph.node(named: "/dropout/Dropout").op as? Dropout
@@ -50,7 +52,7 @@ struct ONNXOperatorTests {
         model.node("ReduceSum", ["b", "axes"], ["c"], name: "/ReduceSum", [intAttribute("keepdims", 0)])
         model.node("Sub", ["c", "half"], ["y"], name: "/Sub_1")
         model.output("y")
-        expectClose(try output(of: model, Tensor(shape: [1, 3], scalars: [1, 2, 3])), shape: [1], [1])
+        expectClose(try output(of: model, Tensor(shape: [1, 3], scalars: [1, 2, 3])), shape: [1], [1], .absolute(1e-5))
         #expect(try importONNXModel(model).graph.parameters.keys.sorted() == ["offset"])
     }
 
@@ -64,7 +66,7 @@ struct ONNXOperatorTests {
         model.node("Softmax", ["x"], ["y"], name: "/Softmax", [intAttribute("axis", 1)])
         model.output("y")
         expectClose(try output(of: model, Tensor(shape: [1, 2, 2], scalars: [1, 2, 3, 4].map { log(Float($0)) })),
-                    shape: [1, 2, 2], expected)
+                    shape: [1, 2, 2], expected, .absolute(1e-5))
     }
 
     /// log softmax of [0, ln 3] = log [1/4, 3/4] = [−ln 4, ln 3/4].
@@ -73,7 +75,8 @@ struct ONNXOperatorTests {
         model.input("x", shape: [1, 2])
         model.node("LogSoftmax", ["x"], ["y"], name: "/LogSoftmax")
         model.output("y")
-        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [0, log(3)])), shape: [1, 2], [-log(4), log(0.75)])
+        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [0, log(3)])), shape: [1, 2],
+                    [-log(4), log(0.75)], .absolute(1e-5))
     }
 
     /// x = [[1, 2], [3, 4], [5, 6]] (1×3×2). Transpose → [[1, 3, 5], [2, 4, 6]]; Gather(axis 2,
@@ -97,7 +100,8 @@ struct ONNXOperatorTests {
         model.node("Squeeze", ["u", "zero"], ["q"], name: "/Squeeze")
         model.node("Flatten", ["q"], ["y"], name: "/Flatten", [intAttribute("axis", 0)])
         model.output("y")
-        expectClose(try output(of: model, Tensor(shape: [1, 3, 2], scalars: [1, 2, 3, 4, 5, 6])), shape: [1, 2], [8, 10])
+        expectClose(try output(of: model, Tensor(shape: [1, 3, 2], scalars: [1, 2, 3, 4, 5, 6])), shape: [1, 2],
+                    [8, 10], .absolute(1e-5))
     }
 
     /// A zero Pad of one pixel all round feeding a 3×3 all-ones convolution becomes the
@@ -113,7 +117,8 @@ struct ONNXOperatorTests {
         let imported = try importONNXModel(model)
         #expect(imported.graph.nodes.map(\.name) == ["/conv/Conv"])
         #expect((imported.graph.nodes[0].op as? Convolution)?.geometry.padding == [1, 1])
-        expectClose(try output(of: model, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 2, 2], [10, 10, 10, 10])
+        expectClose(try output(of: model, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 2, 2],
+                    [10, 10, 10, 10], .absolute(1e-5))
     }
 
     /// x = 1…16 as 4×4. MaxPool 2×2 stride 2 → [[6, 8], [14, 16]] (sum 44). A 3×3 average pool
@@ -129,7 +134,7 @@ struct ONNXOperatorTests {
         model.node("Concat", ["counted", "uncounted"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
         model.output("y")
         expectClose(try output(of: model, Tensor(shape: [1, 1, 4, 4], scalars: (1...16).map(Float.init))),
-                    shape: [1, 2, 1, 1], [44.0 / 9, 11])
+                    shape: [1, 2, 1, 1], [44.0 / 9, 11], .absolute(1e-5))
     }
 
     /// Graph aggregation nkctv,kvw->nctw with x = [1, 2] over v and A = [[1, 2], [3, 4]]:
@@ -145,7 +150,8 @@ struct ONNXOperatorTests {
         let imported = try importONNXModel(model)
         #expect(try imported.graph.node(named: "/Einsum").op is GraphAggregation)
         #expect(try imported.graph.node(named: "/Einsum_1").op is MatMul)
-        expectClose(try output(of: model, Tensor(shape: [1, 1, 1, 1, 2], scalars: [1, 2])), shape: [1, 1, 1, 1], [-3])
+        expectClose(try output(of: model, Tensor(shape: [1, 1, 1, 1, 2], scalars: [1, 2])), shape: [1, 1, 1, 1], [-3],
+                    .absolute(1e-5))
     }
 
     /// [1, 2]·[[1, 0], [1, 1]] = [3, 2]; + [0.5, −0.5] = [3.5, 1.5]. Both initializers stay
@@ -161,7 +167,8 @@ struct ONNXOperatorTests {
         let imported = try importONNXModel(model)
         #expect(imported.graph.nodes.map(\.name) == ["proj.weight", "/proj/MatMul", "proj.bias", "/proj/Add"])
         #expect(imported.graph.parameters.keys.sorted() == ["proj.bias", "proj.weight"])
-        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 2], [3.5, 1.5])
+        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 2], [3.5, 1.5],
+                    .absolute(1e-5))
     }
 
     /// Gemm without transB, α = 2, β = 0.5: 2·[1, 2]·[[1, 0, 1], [0, 1, 1]] + 0.5·[1, 1, 1] =
@@ -174,7 +181,8 @@ struct ONNXOperatorTests {
         model.node("Gemm", ["x", "B", "C"], ["y"], name: "/Gemm", [floatAttribute("alpha", 2), floatAttribute("beta", 0.5)])
         model.output("y")
         #expect(try importONNXModel(model).graph.parameters.keys.sorted() == ["/Gemm.bias", "/Gemm.weight"])
-        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 3], [2.5, 4.5, 6.5])
+        expectClose(try output(of: model, Tensor(shape: [1, 2], scalars: [1, 2])), shape: [1, 3], [2.5, 4.5, 6.5],
+                    .absolute(1e-5))
     }
 
     /// One LSTM unit over x (T = 2, N = 1, one feature) in `direction`: input weight 1 on the
@@ -206,7 +214,7 @@ struct ONNXOperatorTests {
         #expect(imported.graph.parameters.keys.sorted() == ["/lstm/LSTM.bias_hh_l0", "/lstm/LSTM.bias_ih_l0",
                                                              "/lstm/LSTM.weight_hh_l0", "/lstm/LSTM.weight_ih_l0"])
         expectClose(try output(of: model, Tensor(shape: [2, 1, 1], scalars: [1, 2])), shape: [3, 1, 1],
-                    [0.2725496, 0.4399234, 0.4399234])
+                    [0.2725496, 0.4399234, 0.4399234], .absolute(1e-5))
     }
 
     /// x = [1, 2, 3] padded by 2 before and 1 after along its last axis, in every mode (opset 17:
@@ -226,7 +234,8 @@ struct ONNXOperatorTests {
         model.output("y")
         let imported = try importONNXModel(model)
         #expect(imported.graph.nodes.map(\.name) == ["/Pad"])
-        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])), shape: [1, 1, 1, 6], expected)
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])), shape: [1, 1, 1, 6],
+                    expected, .absolute(1e-5))
     }
 
     /// Opset 11 edge-pads the channels of [[1, 2], [3, 4]] (1×2×2) by one before: channel 0
@@ -239,7 +248,7 @@ struct ONNXOperatorTests {
         model.node("Pad", ["x", "pads"], ["y"], name: "/Pad", [stringAttribute("mode", "edge")])
         model.output("y")
         let x = Tensor(shape: [1, 2, 2], scalars: [1, 2, 3, 4])
-        expectClose(try output(of: model, x), shape: [1, 3, 2], [1, 2, 1, 2, 3, 4])
+        expectClose(try output(of: model, x), shape: [1, 3, 2], [1, 2, 1, 2, 3, 4], .absolute(1e-5))
         var axes = ONNXModelBuilder(opset: 18)
         axes.input("x", shape: [1, 3, 2])
         axes.initializer("pads", shape: [2], int64s: [0, 1])
@@ -248,7 +257,7 @@ struct ONNXOperatorTests {
         axes.node("Relu", ["p"], ["y"], name: "/Relu")
         axes.output("y")
         expectClose(try output(of: axes, Tensor(shape: [1, 3, 2], scalars: [1, 2, 1, 2, 3, 4])), shape: [1, 3, 3],
-                    [1, 2, 0, 1, 2, 0, 3, 4, 0])
+                    [1, 2, 0, 1, 2, 0, 3, 4, 0], .absolute(1e-5))
     }
 
     /// x = 1…9 as 3×3 and an all-ones 2×2 kernel: every output sums its window. Padding one row
@@ -269,7 +278,8 @@ struct ONNXOperatorTests {
         let imported = try importONNXModel(model)
         #expect(imported.graph.nodes.map(\.name) == ["/Conv.pad", "/Conv"])
         #expect((try imported.graph.node(named: "/Conv").op as? Convolution)?.geometry.padding == [0, 0])
-        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 3, 3], scalars: (1...9).map(Float.init))), shape: [1, 1, 3, 3], expected)
+        expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 3, 3], scalars: (1...9).map(Float.init))),
+                    shape: [1, 1, 3, 3], expected, .absolute(1e-5))
     }
 
     /// A zero Pad of one row at the top feeding a Conv with pads (0, 0, 1, 1) (no begin, one end
@@ -287,7 +297,7 @@ struct ONNXOperatorTests {
         let imported = try importONNXModel(model)
         #expect((try imported.graph.node(named: "/Conv").op as? Convolution)?.geometry.padding == [1, 0])
         expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 3, 2],
-                    [3, 2, 10, 6, 7, 4])
+                    [3, 2, 10, 6, 7, 4], .absolute(1e-5))
     }
 
     /// 2×2 windows, stride 1, SAME_UPPER over x = 1…6 as 2×3 pad one row and column at the end.
@@ -307,7 +317,7 @@ struct ONNXOperatorTests {
         model.node("Concat", ["maximum", "uncounted", "counted"], ["y"], name: "/Concat", [intAttribute("axis", 1)])
         model.output("y")
         expectClose(try output(of: model, Tensor(shape: [1, 1, 2, 3], scalars: (1...6).map(Float.init))), shape: [1, 3, 2, 3],
-                    [-1, -2, -3, -4, -5, -6, 3, 4, 4.5, 4.5, 5.5, 6, 3, 4, 2.25, 2.25, 2.75, 1.5])
+                    [-1, -2, -3, -4, -5, -6, 3, 4, 4.5, 4.5, 5.5, 6, 3, 4, 2.25, 2.25, 2.75, 1.5], .absolute(1e-5))
     }
 
     /// A zero Pad of one all round makes x = 1…4 (2×2) the 4×4 P = [[0, 0, 0, 0], [0, 1, 2, 0],
@@ -325,7 +335,8 @@ struct ONNXOperatorTests {
         let imported = try importONNXModel(model)
         #expect(imported.graph.nodes.map(\.name) == ["/Pad", "/AveragePool"])
         expectClose(try onnxOutput(imported, Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])), shape: [1, 1, 4, 4],
-                    [1.0 / 4, 0.5, 0.5, 0.5, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 0.75, 7.0 / 6, 7.0 / 6, 1])
+                    [1.0 / 4, 0.5, 0.5, 0.5, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 4.0 / 6, 10.0 / 9, 10.0 / 9, 1, 0.75, 7.0 / 6, 7.0 / 6, 1],
+                    .absolute(1e-5))
     }
 
     /// x = [1, 2, 3] divided by its squared norm Σx² = 14 (ReduceSum of x·x): [1, 2, 3]/14 through
@@ -343,7 +354,7 @@ struct ONNXOperatorTests {
         let imported = try importONNXModel(model)
         #expect(try imported.graph.node(named: "/Div.reciprocal").op is Reciprocal)
         expectClose(try onnxOutput(imported, Tensor(shape: [1, 3], scalars: [1, 2, 3])), shape: [1, 6],
-                    [1.0 / 14, 2.0 / 14, 3.0 / 14, 1, 0.5, 1.0 / 3])
+                    [1.0 / 14, 2.0 / 14, 3.0 / 14, 1, 0.5, 1.0 / 3], .absolute(1e-5))
     }
 
     /// x = [[0, 1, 2, 3], [4, 5, 6, 7]] gathered along axis 1 by constant indices of any pattern:
@@ -365,7 +376,8 @@ struct ONNXOperatorTests {
         model.output("y")
         let imported = try importONNXModel(model)
         #expect(try imported.graph.node(named: "/Gather").op.typeName == opType)
-        expectClose(try onnxOutput(imported, Tensor(shape: [2, 4], scalars: (0..<8).map(Float.init))), shape: shape, expected)
+        expectClose(try onnxOutput(imported, Tensor(shape: [2, 4], scalars: (0..<8).map(Float.init))), shape: shape,
+                    expected, .absolute(1e-5))
     }
 
     /// `oneUnitLSTM` in reverse over x = (1, 2): it reads 2 first, c = ½·tanh 2 = 0.4820138,
@@ -374,7 +386,7 @@ struct ONNXOperatorTests {
     /// sequence, is h′.
     @Test func reverseLSTMReadsTheSequenceBackwards() throws {
         expectClose(try output(of: oneUnitLSTM(direction: "reverse"), Tensor(shape: [2, 1, 1], scalars: [1, 2])), shape: [3, 1, 1],
-                    [0.4142871, 0.3358912, 0.4142871])
+                    [0.4142871, 0.3358912, 0.4142871], .absolute(1e-5))
     }
 
     /// A bidirectional LSTM (T = 3, N = 2, in = 3, H = 2, random weights and biases) against the
@@ -427,7 +439,7 @@ struct ONNXOperatorTests {
             (0..<steps).flatMap { t in (0..<inputSize).map { x[t, n, $0] } }
         })
         expectClose(try onnxOutput(imported, input), shape: layout == 0 ? [2 * steps + 2, batch, hidden] : [batch, 2 * steps + 2, hidden],
-                    expected)
+                    expected, .absolute(1e-5))
     }
 
     /// Supported op types used in ways the engine cannot compute are listed with the reason.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 @Suite struct PNGEncodingTests {
@@ -13,8 +14,7 @@ import STCore
         let noise = (0..<(17 * 9 * 3)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let files = try PNGEncoding.encode([gradient, noise], width: 17, height: 9)
         #expect(files.count == 2)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("png-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         for (file, pixels) in zip(files, [gradient, noise]) {
             #expect(file.prefix(8) == Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
@@ -35,6 +35,8 @@ import STCore
     }
 
     @Test func framesOfTheWrongSizeAreRefused() {
-        #expect(throws: STError.self) { try PNGEncoding.encode([[0, 0, 0]], width: 2, height: 1) }
+        expectError(.invalidRequest, mentioning: "3 × 2 × 1 bytes") {
+            try PNGEncoding.encode([[0, 0, 0]], width: 2, height: 1)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 // MARK: - Fixtures shared by the STIO suites
@@ -10,8 +11,7 @@ struct ScratchDirectory {
     let path: String
 
     init() throws {
-        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("stio-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        path = try temporaryDirectory().path
     }
 
     func file(_ name: String) -> String {
@@ -53,20 +53,6 @@ func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
 /// The little-endian IEEE 754 binary32 bytes of `values`.
 func float32Bytes(_ values: [Float]) -> [UInt8] {
     littleEndianBytes(values.map(\.bitPattern))
-}
-
-/// The file and reason of the `STError.badInput` that `body` throws; records an issue otherwise.
-func badInput(sourceLocation: SourceLocation = #_sourceLocation,
-              _ body: () throws -> Void) -> (file: String, reason: String)? {
-    do {
-        try body()
-        Issue.record("expected STError.badInput, nothing was thrown", sourceLocation: sourceLocation)
-    } catch STError.badInput(let file, let reason) {
-        return (file, reason)
-    } catch {
-        Issue.record("expected STError.badInput, got \(error)", sourceLocation: sourceLocation)
-    }
-    return nil
 }
 
 // MARK: - Reading and writing

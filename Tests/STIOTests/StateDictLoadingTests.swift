@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 @Suite struct StateDictLoadingTests {

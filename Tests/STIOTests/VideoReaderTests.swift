@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 /// The frame indices a brightness-coded clip (frame i has level 10·i, see
@@ -15,7 +16,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
 
 @Suite struct VideoReaderTests {
     @Test func readsEveryFrameInOrderAsRGBInZeroToOne() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
 
@@ -28,7 +29,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func startCountAndStrideSelectFrames5_8_11_14() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
 
@@ -41,7 +42,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func targetFrameRateOf5KeepsEverySecondFrame() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
 
@@ -53,7 +54,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func clipLongerThanTheRestOfTheVideoRepeatsTheLastFrame() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
 
@@ -67,7 +68,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func startAfterTheEndDecodesNothingAndSaysSo() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
 
@@ -79,7 +80,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     /// Kinetics' fixed output size needs no probe (one ffmpeg process per clip); a failure is
     /// still explained with what the probe finds.
     @Test func fixedSizePresetsProbeOnlyToExplainAFailure() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
         let clip = try VideoReader.read(path, clip: ClipSelection(frameCount: 4), preprocessing: .kinetics, tools: VideoFixture.tools)
@@ -99,7 +100,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     /// Clips decoded by one ffmpeg process equal the same clips read one by one; a group with a
     /// file ffmpeg cannot read gives nil (the caller then reads one by one).
     @Test func clipsDecodedTogetherEqualClipsReadAlone() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
         let clips = [ClipSelection(frameCount: 4), ClipSelection(startSeconds: 1, frameCount: 4), ClipSelection(frameCount: 3, sampling: .stride(3))]
@@ -120,7 +121,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func slidingWindowsOf8FramesWithHop4() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
         let small = VideoPreprocessing(resize: .exact(.init(width: 8, height: 8)))
@@ -142,7 +143,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func framesComeBackAsRGBBytesAfterResizeAndCrop() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("redblue.mp4").path
         try VideoWriter.write([try VideoFixture.redBlueFrame()], to: path, framesPerSecond: 10, codec: .mpeg4,
@@ -161,7 +162,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func invalidSelectionsAndCropsAreRequestErrors() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.brightnessVideo(in: folder)
 
@@ -199,7 +200,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func kineticsPresetIs112CropWithTorchvisionMeanAndStd() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let clip = try VideoReader.read(try constantColourVideo(in: folder), preprocessing: .kinetics, tools: VideoFixture.tools)
 
@@ -215,7 +216,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func c3dPresetIsBGRMinusSports1MMeans() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let clip = try VideoReader.read(try constantColourVideo(in: folder), preprocessing: .c3d, tools: VideoFixture.tools)
 
@@ -227,7 +228,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func nonePresetKeepsTheSizeAndScalesToZeroOne() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let clip = try VideoReader.read(try constantColourVideo(in: folder), preprocessing: .none, tools: VideoFixture.tools)
 
@@ -239,7 +240,7 @@ private func frameIndices(_ clip: VideoClip, window: Int = 0) -> [Int] {
     }
 
     @Test func customSizeMeanAndStd() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let custom = VideoPreprocessing(resize: .exact(.init(width: 32, height: 24)), centerCrop: .init(width: 16, height: 16),
                                         mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25])

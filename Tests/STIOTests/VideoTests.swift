@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 // MARK: - Fixtures
@@ -10,13 +11,6 @@ import STCore
 enum VideoFixture {
     /// The tools every test uses: the installed ffmpeg, a time limit far above any test's need.
     static let tools = FFmpegTools(timeoutSeconds: 30)
-
-    /// A fresh empty folder; the caller removes it.
-    static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stexplain-video-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 
     /// Runs `ffmpeg -v error -y -nostdin <arguments>` and requires it to succeed.
     static func ffmpeg(_ arguments: [String]) throws {
@@ -59,31 +53,13 @@ enum VideoFixture {
         }
         return try VideoFrame(width: width, height: height, pixels: pixels)
     }
-
-    /// The `STError` `body` throws, `nil` if it returns.
-    static func error(_ body: () throws -> Void) -> STError? {
-        do {
-            try body()
-            return nil
-        } catch let error as STError {
-            return error
-        } catch {
-            return .invalidRequest("unexpected error type: \(error)")
-        }
-    }
-
-    /// The reason of a `badInput` error about `file`, `nil` for any other outcome.
-    static func badInputReason(file: String, _ body: () throws -> Void) -> String? {
-        if case .badInput(let errorFile, let reason) = error(body), errorFile == file { return reason }
-        return nil
-    }
 }
 
 // MARK: - Probe
 
 @Suite struct VideoProbeTests {
     @Test func probeReportsRateSizeDurationAndFrameCountOfTestPattern() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.testPattern(in: folder)
 
@@ -102,7 +78,7 @@ enum VideoFixture {
     }
 
     @Test func folderIsNotAVideo() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(throws: STError.badInput(file: folder.path, reason: "is a directory, not a file")) {
             try VideoProbe.probe(folder.path, tools: VideoFixture.tools)
@@ -110,7 +86,7 @@ enum VideoFixture {
     }
 
     @Test func audioOnlyFileHasNoVideoStream() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("tone.wav").path
         try VideoFixture.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", path])
@@ -124,7 +100,7 @@ enum VideoFixture {
     }
 
     @Test func textFileGivesFFprobesFirstErrorLine() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("notes.txt").path
         try Data("these are notes, not a video\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -137,7 +113,7 @@ enum VideoFixture {
     }
 
     @Test func fileCutTo40PercentIsAnErrorOrFewerFramesNeverAHang() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         // Both layouts: index at the end (ffmpeg's default), so the cut removes it, and at the
         // front (`+faststart`), so the cut removes most frames; and a 2 KB file cut inside its
@@ -163,12 +139,14 @@ enum VideoFixture {
         }
         // The index-at-end file has lost its index: ffprobe says "moov atom not found", which the
         // error explains.
-        #expect(VideoFixture.badInputReason(file: indexAtEnd) { _ = try VideoProbe.probe(indexAtEnd, tools: VideoFixture.tools) }
-                == "not a playable MP4: its index (moov atom) is missing — the file is truncated, still being written, or not an MP4")
+        #expect(throws: STError.badInput(file: indexAtEnd, reason: "not a playable MP4: its index (moov atom) is missing — "
+                                         + "the file is truncated, still being written, or not an MP4")) {
+            try VideoProbe.probe(indexAtEnd, tools: VideoFixture.tools)
+        }
     }
 
     @Test func missingFFprobeAndFFmpegTellHowToInstallThem() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try VideoFixture.testPattern(in: folder)
         let overridden = FFmpegTools(environment: ["STEXPLAIN_FFMPEG": "/nonexistent", "STEXPLAIN_FFPROBE": "/nonexistent",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import STCore
+import TestSupport
 @testable import STIO
 
 @Suite struct VideoWriterTests {
@@ -8,7 +9,7 @@ import STCore
     /// and the colours of a pixel in each half (away from the edge, where 4:2:0 chroma blurs)
     /// within ±20 of 255/0.
     private func roundTrip(_ name: String, codec: VideoWriter.Codec? = nil) throws -> VideoInfo {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent(name).path
         try VideoWriter.write(Array(repeating: try VideoFixture.redBlueFrame(), count: 5), to: path, framesPerSecond: 10,
@@ -51,7 +52,7 @@ import STCore
     }
 
     @Test func oddSizeIsPaddedToEvenForMP4() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("odd.mp4").path
         try VideoWriter.write([try VideoFixture.redBlueFrame(width: 33, height: 25)], to: path, framesPerSecond: 5,
@@ -63,7 +64,7 @@ import STCore
     }
 
     @Test func failedEncodeLeavesNoTemporaryFileAndKeepsTheOldDestination() throws {
-        let folder = try VideoFixture.directory()
+        let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         // A stand-in ffmpeg that writes part of its output file (its last argument, after
         // "file:"), complains and fails, as a real encoder failing halfway would.

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct DeletionInsertionTests {
@@ -57,21 +58,25 @@ import STCore
         // K = 3: ((1 + 0.5)/2 + (0.5 + 0.25)/2 + (0.25 + 0)/2) / 3 = (0.75 + 0.375 + 0.125)/3 = 0.416667.
         #expect(abs(try DeletionInsertion.areaUnderCurve([1, 0.5, 0.25, 0]) - 1.25 / 3) < 1e-12)
         #expect(try DeletionInsertion.areaUnderCurve([0.3, 0.3]) == 0.3)
-        #expect(throws: STError.self) { try DeletionInsertion.areaUnderCurve([1]) }
+        expectError(.invalidRequest, mentioning: "at least two points; got 1") {
+            try DeletionInsertion.areaUnderCurve([1])
+        }
     }
 
     @Test func incompleteOrdersBadStepsAndWrongScoreCountsAreErrors() throws {
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "an order of all 4 positions") {
             try DeletionInsertion(.deletion, input: input, order: [[2, 0, 1]], axes: [2], steps: 2, baseline: .constant(0))
         }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "an order of all 4 positions") {
             try DeletionInsertion(.deletion, input: input, order: [[2, 0, 0, 1]], axes: [2], steps: 2, baseline: .constant(0))
         }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "at least one step; got 0") {
             try DeletionInsertion(.deletion, input: input, order: order, axes: [2], steps: 0, baseline: .constant(0))
         }
         let deletion = try DeletionInsertion(.deletion, input: input, order: order, axes: [2], steps: 2, baseline: .constant(0))
-        #expect(throws: STError.self) { try deletion.input(atStep: 3) }
-        #expect(throws: STError.self) { try deletion.curves { _ in [1, 2] } }
+        expectError(.invalidRequest, mentioning: "step 3 is outside 0...2") { try deletion.input(atStep: 3) }
+        expectError(.invalidRequest, mentioning: "returned 2 values for 1 samples") {
+            try deletion.curves { _ in [1, 2] }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct LocalisationTests {
@@ -27,8 +28,12 @@ import STCore
     @Test func topKIntersectionCountsTheTopKPositionsOnTheMask() throws {
         // k = 2. Sample 0: positions 0, 2 → one on the mask. Sample 1: positions 0, 1 → one.
         #expect(try Localisation.topKIntersection(maps: maps, masks: masks, k: 2) == [0.5, 0.5])
-        #expect(throws: STError.self) { try Localisation.topKIntersection(maps: maps, masks: masks, k: 0) }
-        #expect(throws: STError.self) { try Localisation.topKIntersection(maps: maps, masks: masks, k: 7) }
+        expectError(.invalidRequest, mentioning: "got k = 0") {
+            try Localisation.topKIntersection(maps: maps, masks: masks, k: 0)
+        }
+        expectError(.invalidRequest, mentioning: "got k = 7") {
+            try Localisation.topKIntersection(maps: maps, masks: masks, k: 7)
+        }
     }
 
     @Test func otsuIoUComparesTheThresholdedMapWithTheMask() throws {
@@ -60,7 +65,9 @@ import STCore
     }
 
     @Test func mismatchedShapesAndNoSamplesAreErrors() {
-        #expect(throws: STError.self) { try Localisation.relevanceMassAccuracy(maps: maps, masks: Tensor(zeros: [2, 6])) }
-        #expect(throws: STError.self) { try Localisation.mean([]) }
+        expectError(.invalidRequest, mentioning: "maps and masks of one non-empty shape", "got [2, 2, 3] and [2, 6]") {
+            try Localisation.relevanceMassAccuracy(maps: maps, masks: Tensor(zeros: [2, 6]))
+        }
+        expectError(.invalidRequest, mentioning: "the mean of no samples") { try Localisation.mean([]) }
     }
 }

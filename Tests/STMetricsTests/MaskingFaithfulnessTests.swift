@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct MaskingFaithfulnessTests {
@@ -16,8 +17,10 @@ import STCore
     }
 
     @Test func betaRejectsAZeroBaselineAndFractionsOutsideTheUnitInterval() {
-        #expect(throws: STError.self) { try MaskingFaithfulness.beta(baselineAccuracy: 0, accuracies: []) }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "positive baseline accuracy") {
+            try MaskingFaithfulness.beta(baselineAccuracy: 0, accuracies: [])
+        }
+        expectError(.invalidRequest, mentioning: "masked fraction 10.0 is outside [0, 1]") {
             try MaskingFaithfulness.beta(baselineAccuracy: 90, accuracies: [.init(fraction: 10, accuracy: 80)])
         }
     }
@@ -31,7 +34,9 @@ import STCore
         #expect(try MaskingFaithfulness.maskedCount(fraction: 0.5, of: 5) == 3)
         #expect(try MaskingFaithfulness.maskedCount(fraction: 0, of: 7) == 0)
         #expect(try MaskingFaithfulness.maskedCount(fraction: 1, of: 7) == 7)
-        #expect(throws: STError.self) { try MaskingFaithfulness.maskedCount(fraction: -0.1, of: 7) }
+        expectError(.invalidRequest, mentioning: "masked fraction -0.1 is outside [0, 1]") {
+            try MaskingFaithfulness.maskedCount(fraction: -0.1, of: 7)
+        }
     }
 
     @Test func maskedElementsTakeTheHighestOrLowestScoresWithTiesToTheLowerIndex() throws {
@@ -42,7 +47,7 @@ import STCore
         // Three tied lowest scores: the first two indices.
         #expect(try MaskingFaithfulness.maskedElements(scores: [0.2, 0.2, 0.5, 0.2], fraction: 0.5, side: .nonImportant)
                 == [0, 1])
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "contain NaN") {
             try MaskingFaithfulness.maskedElements(scores: [0.2, .nan], fraction: 0.5, side: .important)
         }
         #expect(MaskingSide(rawValue: "non-important") == .nonImportant)
@@ -82,17 +87,17 @@ import STCore
 
     @Test func mismatchedShapesAndPositionsAreErrors() {
         let input = Tensor(zeros: [2, 1, 2, 2])
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "maps [2, 4] do not score input") {
             try MaskingFaithfulness.masked(input, maps: Tensor(zeros: [2, 4]), axes: [2, 3], fraction: 0.5,
                                            side: .important, baseline: .constant(0))
         }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "position 4 of sample 0 is outside") {
             try MaskingFaithfulness.masked(input, elements: [[4], []], axes: [2, 3], baseline: .constant(0))
         }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "1 position lists for the 2 samples") {
             try MaskingFaithfulness.masked(input, elements: [[0]], axes: [2, 3], baseline: .constant(0))
         }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "baseline [2, 4] does not match input") {
             try MaskingFaithfulness.masked(input, elements: [[0], [0]], axes: [2, 3], baseline: .tensor(Tensor(zeros: [2, 4])))
         }
     }

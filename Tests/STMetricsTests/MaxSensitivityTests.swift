@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct MaxSensitivityTests {
@@ -35,16 +36,20 @@ import STCore
     @Test func zeroRadiusGivesZeroAndBadRequestsAreErrors() throws {
         let input = Tensor(shape: [1, 2], scalars: [1, 2])
         #expect(try MaxSensitivity.sensitivity(of: { $0 }, at: input, radius: 0, samples: 3) == [0])
-        #expect(throws: STError.self) { try MaxSensitivity.sensitivity(of: { $0 }, at: input, radius: -1, samples: 3) }
-        #expect(throws: STError.self) { try MaxSensitivity.sensitivity(of: { $0 }, at: input, radius: 1, samples: 0) }
+        expectError(.invalidRequest, mentioning: "radius -1.0") {
+            try MaxSensitivity.sensitivity(of: { $0 }, at: input, radius: -1, samples: 3)
+        }
+        expectError(.invalidRequest, mentioning: "0 draws") {
+            try MaxSensitivity.sensitivity(of: { $0 }, at: input, radius: 1, samples: 0)
+        }
         var calls = 0
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "perturbed input has shape [1, 3]") {
             try MaxSensitivity.sensitivity(of: { x in
                 calls += 1
                 return calls == 1 ? x : Tensor(zeros: [1, 3])
             }, at: input, radius: 1, samples: 2)
         }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "one explanation per sample", "got [2, 2]") {
             try MaxSensitivity.sensitivity(of: { _ in Tensor(zeros: [2, 2]) }, at: input, radius: 1, samples: 2)
         }
     }

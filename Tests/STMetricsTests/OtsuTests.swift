@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct OtsuTests {
@@ -21,8 +22,8 @@ import STCore
 
     @Test func constantValuesAreTheirOwnThresholdAndBadInputsAreErrors() throws {
         #expect(try Otsu.threshold([0.4, 0.4, 0.4]) == 0.4)
-        #expect(throws: STError.self) { try Otsu.threshold([]) }
-        #expect(throws: STError.self) { try Otsu.threshold([0, .infinity]) }
-        #expect(throws: STError.self) { try Otsu.threshold([0, 1], bins: 1) }
+        expectError(.invalidRequest, mentioning: "got 0 values") { try Otsu.threshold([]) }
+        expectError(.invalidRequest, mentioning: "0.0…inf") { try Otsu.threshold([0, .infinity]) }
+        expectError(.invalidRequest, mentioning: "1 bins") { try Otsu.threshold([0, 1], bins: 1) }
     }
 }

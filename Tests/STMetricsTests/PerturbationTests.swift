@@ -1,6 +1,7 @@
 import Testing
 import STCore
 import STExplain
+import TestSupport
 @testable import STMetrics
 
 @Suite struct PerturbationTests {
@@ -30,7 +31,9 @@ import STExplain
         }
         #expect(blurred[0, 0, 7, 7] == 1 && blurred[0, 0, 9, 9] == 1 && blurred[0, 0, 8, 10] == 0)
         #expect(blurred.scalars.reduce(0, +) == 9)
-        #expect(throws: STError.self) { try BaselinePreset.blur.baseline(for: Tensor(zeros: [1, 3, 4, 25, 2]), kind: .skeleton) }
+        expectError(.invalidRequest, mentioning: "'blur' baseline blurs frames") {
+            try BaselinePreset.blur.baseline(for: Tensor(zeros: [1, 3, 4, 25, 2]), kind: .skeleton)
+        }
     }
 
     /// Frame scores sum each frame; joint scores average the valid frames: the skeleton's last
@@ -43,7 +46,9 @@ import STExplain
         let jointMaps = Tensor(shape: [1, 3, 2], scalars: [2, 4, 6, 8, 100, 100])
         #expect(PerturbationUnit.joint.scores(from: jointMaps, input: skeleton).scalars == [4, 6])
         #expect(try PerturbationUnit.joint.axes(for: .skeleton) == [3])
-        #expect(throws: STError.self) { try PerturbationUnit.joint.axes(for: .video) }
+        expectError(.invalidRequest, mentioning: "'joint' positions do not exist for video inputs") {
+            try PerturbationUnit.joint.axes(for: .video)
+        }
     }
 
     /// Logits (2, 1) and (0, 3): classes 0 and 1; softmax of class 0 in row 0 = e²/(e² + e) = 0.7311.

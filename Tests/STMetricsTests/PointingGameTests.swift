@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct PointingGameTests {
@@ -20,7 +21,7 @@ import STCore
     }
 
     @Test func mismatchedShapesAreAnError() {
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "maps and masks of one shape", "got [2, 1, 3, 3] and [2, 3, 3]") {
             try PointingGame.hits(maps: maps, masks: Tensor(zeros: [2, 3, 3]))
         }
     }

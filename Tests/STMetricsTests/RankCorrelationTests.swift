@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct RankCorrelationTests {
@@ -33,8 +34,14 @@ import STCore
     }
 
     @Test func unequalLengthsAndNaNAreErrors() {
-        #expect(throws: STError.self) { try RankCorrelation.spearman([1, 2] as [Double], [1, 2, 3]) }
-        #expect(throws: STError.self) { try RankCorrelation.spearman([1, .nan] as [Double], [1, 2]) }
-        #expect(throws: STError.self) { try RankCorrelation.spearman(Tensor(zeros: [2, 3]), Tensor(zeros: [3, 2])) }
+        expectError(.invalidRequest, mentioning: "samples of one length; got 2 and 3") {
+            try RankCorrelation.spearman([1, 2] as [Double], [1, 2, 3])
+        }
+        expectError(.invalidRequest, mentioning: "contain NaN") {
+            try RankCorrelation.spearman([1, .nan] as [Double], [1, 2])
+        }
+        expectError(.invalidRequest, mentioning: "maps of one shape", "got [2, 3] and [3, 2]") {
+            try RankCorrelation.spearman(Tensor(zeros: [2, 3]), Tensor(zeros: [3, 2]))
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STMetrics
 
 @Suite struct SSIMTests {
@@ -33,9 +34,17 @@ import STCore
 
     @Test func smallMapsEvenWindowsAndBadRangesAreErrors() {
         let small = Tensor(zeros: [5, 5])
-        #expect(throws: STError.self) { try SSIM.similarity(small, small, dataRange: 1) }
-        #expect(throws: STError.self) { try SSIM.similarity(small, small, dataRange: 1, windowSize: 4) }
-        #expect(throws: STError.self) { try SSIM.similarity(small, small, dataRange: 0, windowSize: 3) }
-        #expect(throws: STError.self) { try SSIM.similarity(small, Tensor(zeros: [5, 6]), dataRange: 1, windowSize: 3) }
+        expectError(.invalidRequest, mentioning: "no larger than the maps' 5 × 5; got 7") {
+            try SSIM.similarity(small, small, dataRange: 1)
+        }
+        expectError(.invalidRequest, mentioning: "odd window", "got 4") {
+            try SSIM.similarity(small, small, dataRange: 1, windowSize: 4)
+        }
+        expectError(.invalidRequest, mentioning: "positive data range") {
+            try SSIM.similarity(small, small, dataRange: 0, windowSize: 3)
+        }
+        expectError(.invalidRequest, mentioning: "maps of one shape", "got [5, 5] and [5, 6]") {
+            try SSIM.similarity(small, Tensor(zeros: [5, 6]), dataRange: 1, windowSize: 3)
+        }
     }
 }

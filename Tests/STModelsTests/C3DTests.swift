@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STModels
 
 @Suite struct C3DTests {
@@ -81,10 +82,14 @@ import STCore
     }
 
     @Test func invalidConfigurationsAreRejected() {
-        #expect(throws: STError.self) { try C3D(classes: 0).graph(initialization: .zeros) }
-        #expect(throws: STError.self) { try C3D(inputShape: [1, 3, 112, 112]).graph(initialization: .zeros) }
+        expectError(.invalidRequest, mentioning: "classes ≥ 1", "got 0, ") {
+            try C3D(classes: 0).graph(initialization: .zeros)
+        }
+        expectError(.invalidRequest, mentioning: "N×C×T×H×W input", "[1, 3, 112, 112]") {
+            try C3D(inputShape: [1, 3, 112, 112]).graph(initialization: .zeros)
+        }
         // Eight frames leave pool5 a single time step, shorter than its 2-frame window.
-        #expect(throws: STError.self) {
+        expectError(.shape, about: "pool5", mentioning: "window [2, 2, 2] is larger than the padded input") {
             try C3D(widthMultiplier: 0.125, inputShape: [1, 3, 8, 112, 112]).graph(initialization: .zeros)
         }
     }

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STModels
 
 @Suite struct SkeletonLayoutTests {
@@ -48,10 +49,18 @@ import STCore
     }
 
     @Test func customLayoutRejectsBonesOutsideTheSkeletonSelfLoopsAndABadCenter() {
-        #expect(throws: STError.self) { try SkeletonLayout(name: "x", jointCount: 3, edges: [(0, 3)], center: 0) }
-        #expect(throws: STError.self) { try SkeletonLayout(name: "x", jointCount: 3, edges: [(1, 1)], center: 0) }
-        #expect(throws: STError.self) { try SkeletonLayout(name: "x", jointCount: 3, edges: [(0, 1)], center: 5) }
-        #expect(throws: STError.self) { try SkeletonLayout(name: "x", jointCount: 0, edges: [], center: 0) }
+        expectError(.invalidRequest, mentioning: "bone (0, 3) names a joint outside 0..<3") {
+            try SkeletonLayout(name: "x", jointCount: 3, edges: [(0, 3)], center: 0)
+        }
+        expectError(.invalidRequest, mentioning: "bone (1, 1) joins a joint to itself") {
+            try SkeletonLayout(name: "x", jointCount: 3, edges: [(1, 1)], center: 0)
+        }
+        expectError(.invalidRequest, mentioning: "center 5 is not a joint") {
+            try SkeletonLayout(name: "x", jointCount: 3, edges: [(0, 1)], center: 5)
+        }
+        expectError(.invalidRequest, mentioning: "has no joints") {
+            try SkeletonLayout(name: "x", jointCount: 0, edges: [], center: 0)
+        }
     }
 }
 
@@ -151,7 +160,9 @@ import STCore
         #expect(try SpatialPartition(layout: .ntuRGBD, maxHop: 1).hopDistance(0, 20) == nil)
         #expect(try SpatialPartition(layout: .ntuRGBD, maxHop: 2).hopDistance(0, 20) == 2)
         #expect(try SpatialPartition(layout: .ntuRGBD, maxHop: 2).subsetCount == 5)
-        #expect(throws: STError.self) { try SpatialPartition(layout: .ntuRGBD, dilation: 0) }
+        expectError(.invalidRequest, mentioning: "dilation ≥ 1, got 1 and 0") {
+            try SpatialPartition(layout: .ntuRGBD, dilation: 0)
+        }
     }
 
     @Test func openposeSpatialAdjacencyFollowsTheSameRule() throws {

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STModels
 
 @Suite struct SmallCAMNetTests {
@@ -77,9 +78,13 @@ import STCore
     }
 
     @Test func invalidConfigurationsAreRejected() {
-        #expect(throws: STError.self) { try SmallCAMNet(classes: 3, spatialRank: 1).graph(seed: 0) }
-        #expect(throws: STError.self) { try SmallCAMNet(classes: 3, stageChannels: []).graph(seed: 0) }
-        #expect(throws: STError.self) {
+        expectError(.invalidRequest, mentioning: "got rank 1") {
+            try SmallCAMNet(classes: 3, spatialRank: 1).graph(seed: 0)
+        }
+        expectError(.invalidRequest, mentioning: "stages []") {
+            try SmallCAMNet(classes: 3, stageChannels: []).graph(seed: 0)
+        }
+        expectError(.invalidRequest, mentioning: "got rank 2, input [1, 3, 8, 16, 16]") {
             try SmallCAMNet(classes: 3, spatialRank: 2, inputShape: [1, 3, 8, 16, 16]).graph(seed: 0)
         }
     }

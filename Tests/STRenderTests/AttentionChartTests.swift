@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STRender
 
 @Suite struct AttentionChartTests {
@@ -42,8 +43,12 @@ import STCore
     }
 
     @Test func emptyOrNonFiniteWeightsAreRejected() {
-        #expect(throws: STError.self) { try AttentionChart.render(weights: []) }
-        #expect(throws: STError.self) { try AttentionChart.render(weights: [0.5, .nan]) }
+        expectError(.badInput, about: "temporal attention", mentioning: "no frame weights") {
+            try AttentionChart.render(weights: [])
+        }
+        expectError(.badInput, about: "temporal attention", mentioning: "frame 1 has weight nan") {
+            try AttentionChart.render(weights: [0.5, .nan])
+        }
     }
 
     @Test func chartHasTheRequestedSize() throws {

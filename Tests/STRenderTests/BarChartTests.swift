@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STRender
 
 @Suite struct BarChartTests {
@@ -33,7 +34,7 @@ import STCore
     }
 
     @Test func seriesMustHaveOneValuePerCategory() {
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "series 'm'", mentioning: "1 values for 2 categories") {
             try BarChart(categories: ["a", "b"], series: [.init(name: "m", values: [1])]).render()
         }
     }

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STRender
 
 @Suite struct ClipFigureTests {
@@ -32,7 +33,7 @@ import STCore
         #expect(cells[0][x: 0, y: 0] == Colormap.redWhiteBlue.colour(at: 1))
         #expect(cells[0][x: 1, y: 0] == Colormap.redWhiteBlue.colour(at: -1))
         #expect(cells[1][x: 0, y: 0] == RGBColour(255, 255, 255))
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "figure", mentioning: "row 'R' has 1 maps for 2 frames") {
             try ClipFigure.cells(frames: frames, row: .init(name: "R", maps: [[1, 1]], signed: true))
         }
     }

@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STRender
 
 @Suite struct LineChartTests {
@@ -50,12 +51,12 @@ import STCore
     }
 
     @Test func mismatchedSeriesAndTinyImagesAreErrors() {
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "series 'bad'", mentioning: "3 x values but 2 y values") {
             try LineChart(series: [.init(name: "bad", x: [0, 1, 2], y: [1, 2])]).render()
         }
         var tiny = chart
         tiny.width = 60
-        #expect(throws: STError.self) { try tiny.render() }
+        expectError(.badInput, about: "chart", mentioning: "no room for the plot") { try tiny.render() }
     }
 
     @Test func nonFiniteValuesBreakTheLineWithoutFailing() throws {

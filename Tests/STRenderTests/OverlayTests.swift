@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STRender
 
 @Suite struct OverlayTests {
@@ -19,7 +20,7 @@ import STCore
     }
 
     @Test func mapOfTheWrongSizeIsAnError() {
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "map", mentioning: "3 values for a 2×2 image") {
             try Overlay.overlay(frame: RGBImage(width: 2, height: 2), map: [0, 1, 0])
         }
     }
@@ -49,16 +50,16 @@ import STCore
         let clip = Tensor(shape: [2, 1, 2, 1, 1], scalars: [0.1, 0.2, 0.4, 0.8])
         let frame = try Overlay.frame(fromNormalisedClip: clip, sample: 1, time: 0, mean: [0], std: [1])
         #expect(frame[x: 0, y: 0] == RGBColour(102, 102, 102))
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "clip", mentioning: "(sample 2, time 0) outside") {
             try Overlay.frame(fromNormalisedClip: clip, sample: 2, time: 0, mean: [0], std: [1])
         }
     }
 
     @Test func frameRejectsBadShapesAndStatistics() {
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "frame", mentioning: "got [2, 4, 4]") {
             try Overlay.frame(fromNormalised: Tensor(zeros: [2, 4, 4]), mean: [0, 0], std: [1, 1])
         }
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "mean/std", mentioning: "for 3 channels") {
             try Overlay.frame(fromNormalised: Tensor(zeros: [3, 4, 4]), mean: [0], std: [1])
         }
     }

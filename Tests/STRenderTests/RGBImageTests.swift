@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STRender
 
 @Suite struct RGBImageTests {
@@ -15,7 +16,9 @@ import STCore
         image[x: 2, y: 1] = RGBColour(1, 2, 3)
         // Pixel (2, 1) starts at 3·(1·3 + 2) = 15.
         #expect(Array(image.pixels[15..<18]) == [1, 2, 3])
-        #expect(throws: STError.self) { try RGBImage(width: 2, height: 2, pixels: [0, 0, 0]) }
+        expectError(.badInput, about: "RGBImage", mentioning: "3 bytes for a 2×2 RGB image") {
+            try RGBImage(width: 2, height: 2, pixels: [0, 0, 0])
+        }
     }
 
     @Test func bresenhamLineVisitsTheExpectedPixels() {
@@ -86,7 +89,7 @@ import STCore
         let mixed = try RGBImage(width: 2, height: 2, colour: .black)
             .blended(over: RGBImage(width: 2, height: 2, colour: .white), alpha: 0.5)
         #expect(mixed.pixels.allSatisfy { $0 == 128 })
-        #expect(throws: STError.self) {
+        expectError(.shapeMismatch, about: "RGBImage.blended") {
             try RGBImage(width: 1, height: 1).blended(over: RGBImage(width: 2, height: 1), alpha: 0.5)
         }
     }

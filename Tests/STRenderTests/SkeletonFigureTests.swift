@@ -1,5 +1,6 @@
 import Testing
 import STCore
+import TestSupport
 @testable import STRender
 
 @Suite struct SkeletonFigureTests {
@@ -120,18 +121,22 @@ import STCore
 
     @Test func badInputIsRejected() {
         let figure = SkeletonFigure(jointNames: names, bones: bones)
-        #expect(throws: STError.self) { try figure.svg([]) }
-        #expect(throws: STError.self) { try figure.svg(.init(positions: positions, importance: [1])) }
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "skeleton figure", mentioning: "at least one pose") { try figure.svg([]) }
+        expectError(.badInput, about: "skeleton figure", mentioning: "1 importances for 4 joints") {
+            try figure.svg(.init(positions: positions, importance: [1]))
+        }
+        expectError(.badInput, about: "skeleton figure", mentioning: "joint 1 ('neck')") {
             let missingNeck: [SIMD2<Float>] = [[0, 0], [0, .nan], [1, 1], [2, 2]]
             return try figure.svg(.init(positions: missingNeck, importance: importance))
         }
-        #expect(throws: STError.self) {
+        expectError(.badInput, about: "skeleton figure", mentioning: "bone (0, 4) names a joint outside") {
             try SkeletonFigure(jointNames: names, bones: [(0, 4)]).svg(.init(positions: positions, importance: importance))
         }
         var tiny = figure
         tiny.panelWidth = 40
-        #expect(throws: STError.self) { try tiny.svg(.init(positions: positions, importance: importance)) }
+        expectError(.badInput, about: "skeleton figure", mentioning: "no room for discs") {
+            try tiny.svg(.init(positions: positions, importance: importance))
+        }
     }
 
     @Test func numbersAreWrittenToHundredthsWithoutTrailingZeros() {

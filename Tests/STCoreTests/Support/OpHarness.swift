@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import STCore
 
 /// Runs one op as a one-node graph, and checks its backward pass against finite differences of
@@ -53,8 +54,8 @@ struct OpHarness {
                 perturbed[index] = x
                 return loss(try forward(inputs: perturbed))
             }, at: inputs[index], epsilon: epsilon)
-            FiniteDifference.expectClose(inputGradients[name]!.plain(), numeric, tolerance: tolerance,
-                                         sourceLocation: sourceLocation)
+            expectClose(inputGradients[name]!.plain(), numeric, .normwise(tolerance),
+                        sourceLocation: sourceLocation)
         }
         guard !parameters.isEmpty else { return }
         let trainingTrace = try graph().forward(feeds, options: ForwardOptions(training: true))
@@ -70,7 +71,7 @@ struct OpHarness {
                 Issue.record("no gradient for parameter \(role)", sourceLocation: sourceLocation)
                 continue
             }
-            FiniteDifference.expectClose(analytic.plain(), numeric, tolerance: tolerance, sourceLocation: sourceLocation)
+            expectClose(analytic.plain(), numeric, .normwise(tolerance), sourceLocation: sourceLocation)
         }
     }
 }
