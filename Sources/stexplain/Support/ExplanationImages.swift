@@ -27,8 +27,8 @@ enum ExplanationImages {
             let signed = Self.isSigned(method)
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
             var files = ["overlay.png": try ClipFigure.render([("input", frames), (method.rawValue, cells)], scale: scale).pngData()]
-            for (t, png) in try RGBImage.pngData(of: cells.map { $0.scaled(by: scale) }).enumerated() {
-                files[String(format: "frames/%04d.png", t)] = png
+            for (t, cell) in cells.enumerated() {
+                files[String(format: "frames/%04d.png", t)] = try cell.scaled(by: scale).pngData()
             }
             if let weights = explanation.attentionWeights {
                 let perFrame = Array(weights.plain().scalars.prefix(weights.count / weights.shape[0]))
@@ -59,8 +59,8 @@ enum ExplanationImages {
     static func inputFrames(_ input: Tensor, kind: InputKind) throws -> [String: Data] {
         let (frames, scale) = try displayFrames(input, kind: kind)
         var files: [String: Data] = [:]
-        for (t, png) in try RGBImage.pngData(of: frames.map { $0.scaled(by: scale) }).enumerated() {
-            files[String(format: "input/%04d.png", t)] = png
+        for (t, frame) in frames.enumerated() {
+            files[String(format: "input/%04d.png", t)] = try frame.scaled(by: scale).pngData()
         }
         return files
     }
