@@ -101,9 +101,9 @@ struct ChartFrame {
         }
     }
 
-    /// An upper estimate of the width of `text` in a sans-serif font: 0.6 em per character (DejaVu
-    /// Sans, the usual Linux sans-serif, averages about 0.6 em on digits and lower case; Arial and
-    /// Helvetica less).
+    /// An estimate of the width of `text` in a sans-serif font: 0.6 em per character, about the
+    /// mean advance of digits and lower-case letters in DejaVu Sans, the usual Linux sans-serif
+    /// (Arial and Helvetica are narrower).
     static func estimatedWidth(_ text: String, fontSize: Double) -> Double {
         0.6 * fontSize * Double(text.count)
     }
