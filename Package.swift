@@ -21,6 +21,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(
             name: "STCore",
             dependencies: ["CDNNL"]
@@ -30,7 +31,7 @@ let package = Package(
         .target(name: "STIO", dependencies: ["STCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "STExplain", dependencies: ["STCore"]),
         .target(name: "STMetrics", dependencies: ["STCore", "STExplain"]),
-        .target(name: "STRender", dependencies: ["STCore", "STIO"]),
+        .target(name: "STRender", dependencies: ["STCore", "CPNG"]),
         .executableTarget(
             name: "stexplain",
             dependencies: [
@@ -55,7 +56,7 @@ let package = Package(
         .testTarget(name: "STExplainTests",
                     dependencies: ["STExplain", "STMetrics", "STModels", "STData", "STIO", "STCore", "TestSupport"]),
         .testTarget(name: "STMetricsTests", dependencies: ["STMetrics", "STExplain", "STCore", "TestSupport"]),
-        .testTarget(name: "STRenderTests", dependencies: ["STRender", "STCore", "TestSupport"]),
+        .testTarget(name: "STRenderTests", dependencies: ["STRender", "STIO", "STCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["stexplain", "STIO", "STModels", "STCore", "TestSupport"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "STCore"]),
     ]

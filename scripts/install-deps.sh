@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # Debian packages the project needs. Add new ones here.
-PACKAGES="libdnnl-dev ffmpeg pkg-config $*"
+PACKAGES="libdnnl-dev libpng-dev ffmpeg pkg-config $*"
 
 is_installed() {
     local status

@@ -209,32 +209,63 @@ public enum SafeTensors {
         return contents
     }
 
-    /// Parses the header JSON into entries and metadata, checking each field's type and that
-    /// every entry's byte span equals dtype size × element count.
+    /// Parses the header JSON into entries and metadata, checking each field's type, that no name
+    /// is given twice, and that every entry's byte span equals dtype size × element count.
+    /// Members are checked in the order the header gives them, so the first problem is reported.
     private static func parseHeader(_ bytes: [UInt8]) throws -> (entries: [Entry], metadata: [String: String]) {
-        guard case .object(let members) = try JSONParser.parse(bytes) else {
+        guard let members = try parseJSON(bytes) as? [String: Any] else {
             throw FormatProblem("header is not a JSON object")
         }
         var names = Set<String>()
         var entries: [Entry] = []
         var metadata: [String: String] = [:]
-        for (name, value) in members {
-            guard names.insert(name).inserted else { throw FormatProblem("tensor name '\(name)' appears twice in the header") }
-            if name == "__metadata__" {
-                metadata = try parseMetadata(value)
+        for member in JSONMemberNames.members(of: bytes) {
+            guard names.insert(member.name).inserted else {
+                throw FormatProblem("tensor name '\(member.name)' appears twice in the header")
+            }
+            let value = members[member.name]
+            if member.name == "__metadata__" {
+                if let key = firstRepeat(in: member.fields) { throw FormatProblem("__metadata__ key '\(key)' appears twice") }
+                metadata = try parseMetadata(value, keys: member.fields)
             } else {
-                entries.append(try parseEntry(name: name, value))
+                if let key = firstRepeat(in: member.fields) {
+                    throw FormatProblem("tensor '\(member.name)' has field '\(key)' twice")
+                }
+                entries.append(try parseEntry(name: member.name, value))
             }
         }
         return (entries, metadata)
     }
 
-    private static func parseMetadata(_ value: JSONValue) throws -> [String: String] {
-        guard case .object(let members) = value else { throw FormatProblem("__metadata__ is not a JSON object") }
+    /// The header parsed by Foundation's `JSONSerialization` (RFC 8259; fragments allowed, so a
+    /// header that is valid JSON but not an object is reported as such).
+    private static func parseJSON(_ bytes: [UInt8]) throws -> Any {
+        // JSONSerialization would also read UTF-16 and UTF-32 (recognised by their zero bytes) and
+        // skip a byte-order mark; safetensors headers are UTF-8 without one, and a zero byte is
+        // never valid in UTF-8 JSON.
+        if bytes.starts(with: [0xef, 0xbb, 0xbf]) || bytes.contains(0) {
+            throw FormatProblem("header is not valid JSON: it must be UTF-8 text without a byte-order mark or zero bytes")
+        }
+        do {
+            return try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw FormatProblem("header is not valid JSON: \(detail.split(whereSeparator: \.isNewline).joined(separator: " "))")
+        }
+    }
+
+    /// The first name that occurs a second time in `names`.
+    private static func firstRepeat(in names: [String]) -> String? {
+        var seen = Set<String>()
+        return names.first { !seen.insert($0).inserted }
+    }
+
+    /// The `__metadata__` object, its values checked in the header's order `keys`.
+    private static func parseMetadata(_ value: Any?, keys: [String]) throws -> [String: String] {
+        guard let members = value as? [String: Any] else { throw FormatProblem("__metadata__ is not a JSON object") }
         var metadata: [String: String] = [:]
-        for (key, value) in members {
-            guard metadata[key] == nil else { throw FormatProblem("__metadata__ key '\(key)' appears twice") }
-            guard case .string(let text) = value else {
+        for key in keys {
+            guard let text = members[key] as? String else {
                 throw FormatProblem("__metadata__ value of '\(key)' is not a string")
             }
             metadata[key] = text
@@ -242,15 +273,9 @@ public enum SafeTensors {
         return metadata
     }
 
-    private static func parseEntry(name: String, _ value: JSONValue) throws -> Entry {
-        guard case .object(let members) = value else { throw FormatProblem("entry of tensor '\(name)' is not a JSON object") }
-        var fields: [String: JSONValue] = [:]
-        for (key, field) in members {
-            guard fields.updateValue(field, forKey: key) == nil else {
-                throw FormatProblem("tensor '\(name)' has field '\(key)' twice")
-            }
-        }
-        guard case .string(let dtypeName) = fields["dtype"] else {
+    private static func parseEntry(name: String, _ value: Any?) throws -> Entry {
+        guard let fields = value as? [String: Any] else { throw FormatProblem("entry of tensor '\(name)' is not a JSON object") }
+        guard let dtypeName = fields["dtype"] as? String else {
             throw FormatProblem("tensor '\(name)' has no dtype string")
         }
         guard let dtype = DType(rawValue: dtypeName) else {
@@ -280,13 +305,17 @@ public enum SafeTensors {
         return Entry(name: name, dtype: dtype, shape: shape, count: count, begin: begin, end: end)
     }
 
-    /// The integers of a JSON array of non-negative integers; nil for anything else.
-    private static func nonNegativeIntegers(_ value: JSONValue?) -> [Int]? {
-        guard case .array(let items) = value else { return nil }
+    /// The integers of a JSON array of non-negative integers; nil for anything else. Only numbers
+    /// written as integers count: `JSONSerialization` gives those integer-typed `NSNumber`s, while
+    /// `1.0` and `1e2` come as doubles and `true` as a boolean (all of which would convert to `Int`
+    /// in Swift), and integers beyond `Int` as unsigned or decimal numbers.
+    private static func nonNegativeIntegers(_ value: Any?) -> [Int]? {
+        guard let items = value as? [Any] else { return nil }
         var result: [Int] = []
         for item in items {
-            guard case .number(let text) = item, let number = Int(text), number >= 0 else { return nil }
-            result.append(number)
+            guard let number = item as? NSNumber, ["s", "i", "l", "q"].contains(String(cString: number.objCType)),
+                  number.int64Value >= 0, let integer = Int(exactly: number.int64Value) else { return nil }
+            result.append(integer)
         }
         return result
     }

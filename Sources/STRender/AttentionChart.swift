@@ -4,16 +4,15 @@ import STCore
 /// t = 0 … T−1, left to right, its height the weight, on a vertical axis that starts at 0 (or
 /// below, for negative weights).
 ///
-/// Frames are numbered under their bars when every number fits in its slot at the chart's font
-/// scale — estimated against 80 % of the image width, a lower bound on the plot's width for
-/// ordinary tick labels; otherwise the axis title gives the range, "frame 0 ... T−1" (the bitmap
-/// font is ASCII), and the bars stand unlabelled (BarChart would shorten each number to "..").
+/// Frames are numbered under their bars when every number fits in its slot — estimated against
+/// 80 % of the chart's width, a bound on the plot's width for ordinary tick labels; otherwise the
+/// axis title gives the range, "frame 0–T−1", and only the bars' tooltips name their frames.
 public enum AttentionChart {
-    /// The chart of `weights` (one per frame) as a `width × height` image.
+    /// The chart of `weights` (one per frame) as an SVG document of `width × height`.
     ///
     /// - Throws: `STError.badInput` when `weights` is empty or holds a non-finite value, or the
-    ///   image is too small for the chart's labels.
-    public static func render(weights: [Float], width: Int = 720, height: Int = 480) throws -> RGBImage {
+    ///   chart is too small for its labels.
+    public static func svg(weights: [Float], width: Double = 720, height: Double = 480) throws -> String {
         guard !weights.isEmpty else {
             throw STError.badInput(file: "temporal attention", reason: "no frame weights to chart")
         }
@@ -21,20 +20,18 @@ public enum AttentionChart {
             throw STError.badInput(file: "temporal attention", reason: "frame \(frame) has weight \(weights[frame])")
         }
         let frames = weights.count
-        var chart = BarChart(title: "Temporal attention", yLabel: "weight", categories: [],
+        var chart = BarChart(title: "Temporal attention", xLabel: "frame", yLabel: "weight",
+                             categories: (0..<frames).map(String.init),
                              series: [.init(name: "attention", values: weights.map(Double.init))])
         chart.width = width
         chart.height = height
         chart.showsValueLabels = false
-        let slotWidth = 0.8 * Double(width) / Double(frames)
-        let widestNumber = BitmapFont.textWidth(String(frames - 1), scale: chart.fontScale)
-        if Double(widestNumber) <= slotWidth - Double(4 * chart.fontScale) {  // BarChart keeps a 4s gap
-            chart.categories = (0..<frames).map(String.init)
-            chart.xLabel = "frame"
-        } else {
-            chart.categories = Array(repeating: "", count: frames)
-            chart.xLabel = "frame 0 ... \(frames - 1)"
+        let slotWidth = 0.8 * width / Double(frames)
+        let widestNumber = ChartFrame.estimatedWidth(String(frames - 1), fontSize: chart.fontSize)
+        if widestNumber > slotWidth - chart.fontSize / 2 {  // BarChart keeps a gap of f/2 between labels
+            chart.showsCategoryLabels = false
+            chart.xLabel = "frame 0–\(frames - 1)"
         }
-        return try chart.render()
+        return try chart.svg()
     }
 }

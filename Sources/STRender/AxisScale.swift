@@ -74,6 +74,11 @@ struct AxisScale: Equatable {
         return nice * power
     }
 
+    /// Whether `value` is finite and lies on the axis, within `lower … upper`.
+    func contains(_ value: Double) -> Bool {
+        value.isFinite && lower <= value && value <= upper
+    }
+
     /// The fraction of the axis length at which `value` lies: 0 at `lower`, 1 at `upper`.
     func fraction(_ value: Double) -> Double {
         (value - lower) / (upper - lower)

@@ -1,12 +1,13 @@
 import STCore
 
 /// A grouped bar chart (categories × series) with value labels, axes, nice tick labels, axis
-/// titles, a title and (for more than one series) a legend, rendered to an `RGBImage` — for
+/// titles, a title and (for more than one series) a legend, drawn as an SVG document — for
 /// per-method metrics such as deletion AUC or pointing-game accuracy.
 ///
 /// Each category gets an equal slot; its bars fill the middle 80 % of the slot, one per series in
 /// `ChartPalette.tab10` colours unless a series names its own. Bars grow from 0 (downward for
-/// negative values); the vertical axis always includes 0. Non-finite values draw no bar.
+/// negative values); the vertical axis always includes 0. Non-finite values draw no bar. Each bar
+/// carries a tooltip "series, category: value".
 public struct BarChart: Sendable {
     /// One bar per category: `values[i]` belongs to `categories[i]`.
     public struct Series: Sendable {
@@ -31,7 +32,7 @@ public struct BarChart: Sendable {
     public var xLabel: String
     /// Title of the vertical axis, drawn rotated ("" for none).
     public var yLabel: String
-    /// Group labels under the horizontal axis, shortened with ".." when wider than their slot.
+    /// Group labels under the horizontal axis, shortened with "…" when wider than their slot.
     public var categories: [String]
     /// The bars of each group, left to right.
     public var series: [Series]
@@ -39,16 +40,18 @@ public struct BarChart: Sendable {
     public var yRange: ClosedRange<Double>?
     /// Whether each bar is labelled with its value.
     public var showsValueLabels = true
+    /// Whether the categories are written under the axis (they always name the bars' tooltips).
+    public var showsCategoryLabels = true
     /// Decimal places of the value labels (default: one more than the tick labels').
     public var valueDecimals: Int?
-    /// Image width in pixels.
-    public var width = 720
-    /// Image height in pixels.
-    public var height = 480
-    /// Size of one font pixel; spacing scales with it.
-    public var fontScale = 2
+    /// Width in SVG user units (CSS pixels).
+    public var width: Double = 720
+    /// Height in SVG user units.
+    public var height: Double = 480
+    /// Font size of labels, in user units; the title is 1.25 times as large and spacing scales with it.
+    public var fontSize: Double = 14
 
-    /// A chart of `series` over `categories`, at the default size (720 × 480, font scale 2).
+    /// A chart of `series` over `categories`, at the default size (720 × 480, font size 14).
     public init(title: String = "", xLabel: String = "", yLabel: String = "", categories: [String],
                 series: [Series]) {
         self.title = title
@@ -58,11 +61,11 @@ public struct BarChart: Sendable {
         self.series = series
     }
 
-    /// The chart as an image of `width × height` pixels.
+    /// The chart as an SVG document of `width × height`.
     ///
     /// - Throws: `STError.badInput` when a series does not have one value per category, or the
-    ///   image is too small for its labels.
-    public func render() throws -> RGBImage {
+    ///   chart is too small for its labels.
+    public func svg() throws -> String {
         for bars in series where bars.values.count != categories.count {
             throw STError.badInput(file: "series '\(bars.name)'",
                                    reason: "\(bars.values.count) values for \(categories.count) categories")
@@ -73,74 +76,62 @@ public struct BarChart: Sendable {
         let legend = series.count > 1
             ? series.indices.map { ChartFrame.LegendEntry(name: series[$0].name, colour: colours[$0], mark: .box) }
             : []
-        let frame = try ChartFrame(width: width, height: height, fontScale: fontScale, title: title, xLabel: xLabel,
+        let frame = try ChartFrame(width: width, height: height, fontSize: fontSize, title: title, xLabel: xLabel,
                                    yLabel: yLabel, yScale: yScale, legend: legend, widestXTickLabel: "")
-        let slot = Double(frame.plotWidth) / Double(max(categories.count, 1))
+        let slot = frame.plotWidth / Double(max(categories.count, 1))
         let barWidth = 0.8 * slot / Double(max(series.count, 1))
-        let baseline = min(max(frame.row(for: 0), 0), frame.plotHeight - 1)
+        let baseline = frame.clampedY(for: 0)
 
-        var area = frame.plotArea(gridColumns: [])
-        var labels: [ValueLabel] = []
+        var lines = frame.background(gridXs: [])
+        var labels: [String] = []
+        lines.append(#"  <g class="bars">"#)
         for (seriesIndex, bars) in series.enumerated() {
             for (category, value) in bars.values.enumerated() where value.isFinite {
-                let start = (Double(category) + 0.1) * slot + Double(seriesIndex) * barWidth
-                let left = Int(start.rounded())
-                let right = max(Int((start + barWidth).rounded()), left + 1)
-                let end = min(max(frame.row(for: value), 0), frame.plotHeight - 1)
-                area.fillRectangle(x: left, y: min(end, baseline), width: right - left,
-                                   height: abs(end - baseline) + 1, colour: colours[seriesIndex])
-                labels.append(ValueLabel(text: AxisScale.format(value, decimals: valueDecimals ?? yScale.decimals + 1),
-                                         column: (left + right) / 2, row: end, isBelow: value < 0))
+                let left = frame.plotLeft + (Double(category) + 0.1) * slot + Double(seriesIndex) * barWidth
+                let end = frame.clampedY(for: value)
+                let text = AxisScale.format(value, decimals: valueDecimals ?? yScale.decimals + 1)
+                lines.append("    " + SVGMarkup.element("rect", ["x": left, "y": min(end, baseline), "width": barWidth,
+                                                                 "height": abs(end - baseline), "fill": colours[seriesIndex]],
+                                                        title: "\(bars.name), \(categories[category]): \(text)"))
+                labels.append(valueLabel(text, centre: left + barWidth / 2, end: end, isBelow: value < 0,
+                                         barWidth: barWidth, frame: frame))
             }
         }
+        lines.append("  </g>")
         if yScale.lower < 0 && 0 < yScale.upper {  // otherwise the frame's bottom or top edge is the baseline
-            area.fillRectangle(x: 0, y: baseline, width: frame.plotWidth, height: 1, colour: .black)
+            lines.append("  " + SVGMarkup.element("line", ["class": "zero", "x1": frame.plotLeft, "y1": baseline,
+                                                           "x2": frame.plotLeft + frame.plotWidth, "y2": baseline,
+                                                           "stroke": "black", "stroke-width": 1]))
         }
-        let xTicks = categories.enumerated().map { index, name in
-            ChartFrame.XTick(column: Int((Double(index) + 0.5) * slot),
-                             label: Self.truncated(name, toWidth: Int(slot) - frame.spacing.gap,
-                                                   scale: frame.fontScale))
-        }
-        var image = frame.compose(area: area, xTicks: xTicks, xTickMarks: false)
         if showsValueLabels {
-            drawValueLabels(labels, frame: frame, barWidth: Int(barWidth), on: &image)
+            lines += [#"  <g class="value-labels" text-anchor="middle">"#] + labels.map { "    " + $0 } + ["  </g>"]
         }
-        return image
+        let xTicks = showsCategoryLabels ? categories.enumerated().map { index, name in
+            ChartFrame.XTick(x: frame.plotLeft + (Double(index) + 0.5) * slot,
+                             label: Self.truncated(name, toWidth: slot - frame.spacing.gap, fontSize: fontSize))
+        } : []
+        lines += frame.foreground(xTicks: xTicks, xTickMarks: false)
+        return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A bar's value as text, anchored at the plot-area column of the bar's centre and the row of
-    /// its end (above it for positive bars, below it for negative ones).
-    private struct ValueLabel {
-        let text: String
-        let column: Int
-        let row: Int
-        let isBelow: Bool
+    /// A bar's value centred on it, just above the end of a positive bar and just below the end of
+    /// a negative one, in a smaller font when the text is wider than the bar (down to half size).
+    private func valueLabel(_ text: String, centre: Double, end: Double, isBelow: Bool, barWidth: Double,
+                            frame: ChartFrame) -> String {
+        let room = barWidth + frame.spacing.gap
+        let size = max(fontSize / 2, min(fontSize, fontSize * room / ChartFrame.estimatedWidth(text, fontSize: fontSize)))
+        let gap = fontSize / 4
+        let baseline = isBelow ? end + gap + 0.8 * size : end - gap
+        return SVGMarkup.element("text", ["x": centre, "y": baseline, "font-size": size], text: text)
     }
 
-    /// Value labels centred on their bars, just above the end of positive bars and just below the
-    /// end of negative ones, at a smaller font scale when the text is wider than the bar.
-    private func drawValueLabels(_ labels: [ValueLabel], frame: ChartFrame, barWidth: Int,
-                                 on image: inout RGBImage) {
-        let gap = frame.fontScale
-        for label in labels {
-            var scale = frame.fontScale
-            while scale > 1 && BitmapFont.textWidth(label.text, scale: scale) > barWidth + 2 * gap {
-                scale -= 1
-            }
-            let textHeight = BitmapFont.textHeight(scale: scale)
-            let x = frame.plotLeft + label.column - BitmapFont.textWidth(label.text, scale: scale) / 2
-            let y = frame.plotTop + (label.isBelow ? label.row + 1 + gap : label.row - gap - textHeight)
-            image.drawText(label.text, at: (x, y), colour: .black, scale: scale)
-        }
-    }
-
-    /// `text`, shortened with a trailing ".." until it fits in `width` pixels at `scale`.
-    static func truncated(_ text: String, toWidth width: Int, scale: Int) -> String {
-        guard BitmapFont.textWidth(text, scale: scale) > width else { return text }
+    /// `text`, shortened with a trailing "…" until its estimated width at `fontSize` fits in `width`.
+    static func truncated(_ text: String, toWidth width: Double, fontSize: Double) -> String {
+        guard ChartFrame.estimatedWidth(text, fontSize: fontSize) > width else { return text }
         var kept = text
-        while !kept.isEmpty && BitmapFont.textWidth(kept + "..", scale: scale) > width {
+        while !kept.isEmpty && ChartFrame.estimatedWidth(kept + "…", fontSize: fontSize) > width {
             kept.removeLast()
         }
-        return kept + ".."
+        return kept + "…"
     }
 }

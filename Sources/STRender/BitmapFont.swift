@@ -1,5 +1,7 @@
-/// A built-in 5×7 pixel font for labels on figures and charts, covering printable ASCII
-/// (32 … 126); any other character is drawn as `?`. Glyphs advance 6 pixels (5 + 1 spacing) and
+/// A built-in 5×7 pixel font for labels burnt into raster figures — `ClipFigure`'s row names and
+/// the joint names of the joint × time picture, which are promised as PNG files — covering
+/// printable ASCII (32 … 126); any other character is drawn as `?`. Charts are SVG documents
+/// and set their text in real fonts instead. Glyphs advance 6 pixels (5 + 1 spacing) and
 /// lines are 7 pixels tall, all multiplied by `scale`.
 public enum BitmapFont {
     /// Glyph width in pixels at scale 1.
@@ -33,27 +35,13 @@ public enum BitmapFont {
 extension RGBImage {
     /// Draws `text` in the built-in 5×7 font with its top-left corner at `origin`, every font
     /// pixel as a `scale × scale` block; clipped to the image.
-    ///
-    /// With `rotated` the text runs bottom to top (turned 90° counter-clockwise, for vertical axis
-    /// titles) and `origin` is the top-left corner of the rotated text's bounding box, which is
-    /// `textHeight(scale:)` wide and `textWidth(_:scale:)` tall.
-    public mutating func drawText(_ text: String, at origin: (x: Int, y: Int), colour: RGBColour,
-                                  scale: Int = 1, rotated: Bool = false) {
-        let length = BitmapFont.textWidth(text, scale: scale)
+    public mutating func drawText(_ text: String, at origin: (x: Int, y: Int), colour: RGBColour, scale: Int = 1) {
         for (index, character) in text.enumerated() {
             let rows = BitmapFont.glyph(for: character)
             for (row, bits) in rows.enumerated() {
                 for column in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(column)) != 0 {
-                    // Position along the text and across it, in unrotated pixel units.
-                    let along = (index * BitmapFont.advance + column) * scale
-                    let across = row * scale
-                    if rotated {
-                        fillRectangle(x: origin.x + across, y: origin.y + length - along - scale,
-                                      width: scale, height: scale, colour: colour)
-                    } else {
-                        fillRectangle(x: origin.x + along, y: origin.y + across, width: scale, height: scale,
-                                      colour: colour)
-                    }
+                    fillRectangle(x: origin.x + (index * BitmapFont.advance + column) * scale, y: origin.y + row * scale,
+                                  width: scale, height: scale, colour: colour)
                 }
             }
         }

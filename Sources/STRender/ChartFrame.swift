@@ -1,11 +1,14 @@
 import STCore
 
-/// The furniture shared by `LineChart` and `BarChart`: the layout of title, axis titles, tick
-/// labels and legend around a plot area, the value-to-pixel mapping of the vertical axis, and the
-/// final composition. All sizes scale with `fontScale` (one font pixel).
+/// The furniture shared by `LineChart` and `BarChart`, as SVG: the layout of title, axis titles,
+/// tick labels and legend around a plot area, the value-to-coordinate mapping of the vertical
+/// axis, the grid behind the data and the axes, labels and legend in front of it. All spacing
+/// scales with the font size f.
 ///
 /// Layout, left to right: margin, rotated y title, y tick labels, tick marks, plot, legend,
 /// margin; top to bottom: margin, title, plot, tick marks, x tick labels, x title, margin.
+/// Text is set in the reader's sans-serif font, whose widths the layout can only estimate
+/// (`estimatedWidth`).
 struct ChartFrame {
     /// How a legend entry shows its series.
     enum LegendMark {
@@ -22,56 +25,56 @@ struct ChartFrame {
         let mark: LegendMark
     }
 
-    /// A label under the horizontal axis at a plot-area column.
+    /// A label under the horizontal axis at the document coordinate `x`.
     struct XTick {
-        let column: Int
+        let x: Double
         let label: String
     }
 
-    let width: Int
-    let height: Int
-    let spacing: Spacing
-    var fontScale: Int { spacing.fontScale }
+    let width: Double
+    let height: Double
     let title: String
     let xLabel: String
     let yLabel: String
     let yScale: AxisScale
     let legend: [LegendEntry]
-    /// The plot area occupies image columns `plotLeft ..< plotLeft + plotWidth` and rows
-    /// `plotTop ..< plotTop + plotHeight`.
-    let plotLeft: Int
-    let plotTop: Int
-    let plotWidth: Int
-    let plotHeight: Int
+    /// The plot area spans `plotLeft … plotLeft + plotWidth` and `plotTop … plotTop + plotHeight`.
+    let plotLeft: Double
+    let plotTop: Double
+    let plotWidth: Double
+    let plotHeight: Double
 
-    /// Sizes in pixels, all proportional to the font scale s.
+    let spacing: Spacing
+    var fontSize: Double { spacing.fontSize }
+
+    /// Lengths proportional to the font size f.
     struct Spacing {
-        let fontScale: Int
-        /// Height of a line of text: 7s.
-        var lineHeight: Int { BitmapFont.textHeight(scale: fontScale) }
-        /// Space between neighbouring elements: 4s.
-        var gap: Int { 4 * fontScale }
-        /// Length of tick marks: 3s.
-        var tickLength: Int { 3 * fontScale }
-        /// Blank border around the chart: 6s.
-        var margin: Int { 6 * fontScale }
-        /// Font scale of the title: s + 1.
-        var titleScale: Int { fontScale + 1 }
-        /// Width of a legend mark: 16s.
-        var legendSwatchWidth: Int { 16 * fontScale }
-        /// Thickness of data lines: s.
-        var lineThickness: Int { fontScale }
-        /// Radius of line markers: s + 1.
-        var markerRadius: Int { fontScale + 1 }
+        let fontSize: Double
+        /// Space between neighbouring elements: f/2.
+        var gap: Double { fontSize / 2 }
+        /// Length of tick marks: 0.4f.
+        var tickLength: Double { 0.4 * fontSize }
+        /// Blank border around the chart: 0.8f.
+        var margin: Double { 0.8 * fontSize }
+        /// Font size of the title: 1.25f.
+        var titleSize: Double { 1.25 * fontSize }
+        /// Width of a legend mark: 2f.
+        var legendSwatchWidth: Double { 2 * fontSize }
+        /// Width of data lines: f/7 (2 at the default 14).
+        var lineWidth: Double { fontSize / 7 }
+        /// Radius of line markers: f/4.
+        var markerRadius: Double { fontSize / 4 }
+        /// From the top of a line of text to its baseline: 0.8f.
+        var ascent: Double { 0.8 * fontSize }
     }
 
     /// Lays the chart out. `widestXTickLabel` is the widest label centred on the plot's right edge
     /// (half of it must fit in the right margin).
     ///
-    /// - Throws: `STError.badInput` when the labels leave fewer than 16 × 16 pixels for the plot.
-    init(width: Int, height: Int, fontScale: Int, title: String, xLabel: String, yLabel: String,
+    /// - Throws: `STError.badInput` when the labels leave less than 16 × 16 for the plot.
+    init(width: Double, height: Double, fontSize: Double, title: String, xLabel: String, yLabel: String,
          yScale: AxisScale, legend: [LegendEntry], widestXTickLabel: String) throws {
-        let spacing = Spacing(fontScale: max(1, fontScale))
+        let spacing = Spacing(fontSize: fontSize)
         self.width = width
         self.height = height
         self.spacing = spacing
@@ -80,108 +83,142 @@ struct ChartFrame {
         self.yLabel = yLabel
         self.yScale = yScale
         self.legend = legend
-        let scale = spacing.fontScale
-        let (line, gap, tick, margin) = (spacing.lineHeight, spacing.gap, spacing.tickLength, spacing.margin)
-
-        let top = margin + (title.isEmpty ? 0 : BitmapFont.textHeight(scale: spacing.titleScale) + 2 * gap)
-        let yTickWidth = yScale.ticks.map { BitmapFont.textWidth(yScale.label($0), scale: scale) }.max() ?? 0
+        let (line, gap, tick, margin) = (fontSize, spacing.gap, spacing.tickLength, spacing.margin)
+        let top = margin + (title.isEmpty ? 0 : spacing.titleSize + 2 * gap)
+        let yTickWidth = yScale.ticks.map { Self.estimatedWidth(yScale.label($0), fontSize: fontSize) }.max() ?? 0
         let left = margin + (yLabel.isEmpty ? 0 : line + gap) + yTickWidth + gap + tick
         let bottom = tick + gap + line + (xLabel.isEmpty ? 0 : gap + line) + margin
-        let legendNameWidth = legend.map { BitmapFont.textWidth($0.name, scale: scale) }.max() ?? 0
+        let legendNameWidth = legend.map { Self.estimatedWidth($0.name, fontSize: fontSize) }.max() ?? 0
         let legendWidth = legend.isEmpty ? 0 : 2 * gap + spacing.legendSwatchWidth + gap + legendNameWidth
-        let overhang = BitmapFont.textWidth(widestXTickLabel, scale: scale) / 2
-        let right = max(margin, overhang) + legendWidth
+        let overhang = Self.estimatedWidth(widestXTickLabel, fontSize: fontSize) / 2
         plotLeft = left
         plotTop = top
-        plotWidth = width - left - right
+        plotWidth = width - left - max(margin, overhang) - legendWidth
         plotHeight = height - top - bottom
         guard plotWidth >= 16, plotHeight >= 16 else {
-            throw STError.badInput(file: "chart", reason: "a \(width)×\(height) image leaves no room for the plot "
-                + "at font scale \(scale)")
+            throw STError.badInput(file: "chart", reason: "a \(SVGMarkup.number(width))×\(SVGMarkup.number(height)) chart "
+                + "leaves no room for the plot at font size \(SVGMarkup.number(fontSize))")
         }
     }
 
-    /// Plot-area row of the value `v`: `round((1 − (v − lower)/(upper − lower))·(plotHeight − 1))`.
-    func row(for value: Double) -> Int {
-        Int(((1 - yScale.fraction(value)) * Double(plotHeight - 1)).rounded())
+    /// An estimate of the width of `text` in a sans-serif font: 0.6 em per character, about the
+    /// mean advance of digits and lower-case letters in DejaVu Sans, the usual Linux sans-serif
+    /// (Arial and Helvetica are narrower).
+    static func estimatedWidth(_ text: String, fontSize: Double) -> Double {
+        0.6 * fontSize * Double(text.count)
     }
 
-    /// Plot-area column of the fraction `f` of the width: `round(f·(plotWidth − 1))`.
-    func column(forFraction fraction: Double) -> Int {
-        Int((fraction * Double(plotWidth - 1)).rounded())
+    /// The vertical coordinate of the value `v`: `plotTop + (1 − (v − lower)/(upper − lower))·plotHeight`.
+    func y(for value: Double) -> Double {
+        plotTop + (1 - yScale.fraction(value)) * plotHeight
     }
 
-    /// A blank plot area with light grid lines at the y ticks and at `gridColumns`.
-    func plotArea(gridColumns: [Int]) -> RGBImage {
-        var area = RGBImage(width: plotWidth, height: plotHeight)
+    /// The horizontal coordinate of the fraction `f` of the plot's width: `plotLeft + f·plotWidth`.
+    func x(forFraction fraction: Double) -> Double {
+        plotLeft + fraction * plotWidth
+    }
+
+    /// `value` clamped to the plot's vertical extent.
+    func clampedY(for value: Double) -> Double {
+        min(max(y(for: value), plotTop), plotTop + plotHeight)
+    }
+
+    /// The document's opening, the clip path `#plot-area` data may use, and light grid lines at
+    /// the y ticks and at `gridXs`.
+    func background(gridXs: [Double]) -> [String] {
+        var lines = SVGMarkup.header(width: width, height: height, fontSize: fontSize)
+        lines.append(#"  <defs><clipPath id="plot-area">"#
+            + SVGMarkup.element("rect", ["x": plotLeft, "y": plotTop, "width": plotWidth, "height": plotHeight])
+            + "</clipPath></defs>")
+        lines.append(#"  <g class="grid" stroke="\#(SVGMarkup.hex(.lightGrey))" stroke-width="1">"#)
         for tick in yScale.ticks {
-            area.fillRectangle(x: 0, y: row(for: tick), width: plotWidth, height: 1, colour: .lightGrey)
+            let y = y(for: tick)
+            lines.append("    " + SVGMarkup.element("line", ["x1": plotLeft, "y1": y, "x2": plotLeft + plotWidth, "y2": y]))
         }
-        for column in gridColumns {
-            area.fillRectangle(x: column, y: 0, width: 1, height: plotHeight, colour: .lightGrey)
+        for x in gridXs {
+            lines.append("    " + SVGMarkup.element("line", ["x1": x, "y1": plotTop, "x2": x, "y2": plotTop + plotHeight]))
         }
-        return area
+        lines.append("  </g>")
+        return lines
     }
 
-    /// The whole chart: `area` framed by a black box, y ticks with labels, x labels (with tick marks
-    /// when `xTickMarks`), the title over the plot (kept inside the image), the axis titles and the legend.
-    func compose(area: RGBImage, xTicks: [XTick], xTickMarks: Bool) -> RGBImage {
-        let (line, gap, tick, scale) = (spacing.lineHeight, spacing.gap, spacing.tickLength, fontScale)
-        var image = RGBImage(width: width, height: height)
-        image.paste(area, x: plotLeft, y: plotTop)
-        image.strokeRectangle(x: plotLeft - 1, y: plotTop - 1, width: plotWidth + 2, height: plotHeight + 2,
-                              colour: .black)
+    /// The plot's black frame, y ticks with labels, x labels (with tick marks when `xTickMarks`),
+    /// the title over the plot (kept inside the chart), the axis titles, the legend, and the
+    /// document's end.
+    func foreground(xTicks: [XTick], xTickMarks: Bool) -> [String] {
+        let (gap, tickLength, margin, titleSize) = (spacing.gap, spacing.tickLength, spacing.margin, spacing.titleSize)
+        let plotBottom = plotTop + plotHeight
+        var lines = [#"  <g class="axes" stroke="black" stroke-width="1" fill="none">"#,
+                     "    " + SVGMarkup.element("rect", ["x": plotLeft, "y": plotTop, "width": plotWidth, "height": plotHeight])]
         for value in yScale.ticks {
-            let y = plotTop + row(for: value)
-            image.fillRectangle(x: plotLeft - 1 - tick, y: y, width: tick, height: 1, colour: .black)
-            let label = yScale.label(value)
-            let labelLeft = plotLeft - 1 - tick - gap - BitmapFont.textWidth(label, scale: scale)
-            image.drawText(label, at: (labelLeft, y - line / 2), colour: .black, scale: scale)
+            let y = y(for: value)
+            lines.append("    " + SVGMarkup.element("line", ["x1": plotLeft - tickLength, "y1": y, "x2": plotLeft, "y2": y]))
         }
-        let belowPlot = plotTop + plotHeight + 1
-        for xTick in xTicks {
-            let x = plotLeft + xTick.column
-            if xTickMarks {
-                image.fillRectangle(x: x, y: belowPlot, width: 1, height: tick, colour: .black)
+        if xTickMarks {
+            for tick in xTicks {
+                lines.append("    " + SVGMarkup.element("line", ["x1": tick.x, "y1": plotBottom, "x2": tick.x,
+                                                                 "y2": plotBottom + tickLength]))
             }
-            let labelLeft = x - BitmapFont.textWidth(xTick.label, scale: scale) / 2
-            image.drawText(xTick.label, at: (labelLeft, belowPlot + tick + gap), colour: .black, scale: scale)
         }
-        let plotCentreX = plotLeft + plotWidth / 2
+        lines += ["  </g>", #"  <g class="tick-labels">"#]
+        for value in yScale.ticks {
+            lines.append("    " + SVGMarkup.element("text", ["x": plotLeft - tickLength - gap, "y": y(for: value),
+                                                             "dy": "0.35em", "text-anchor": "end"], text: yScale.label(value)))
+        }
+        let xLabelBaseline = plotBottom + tickLength + gap + spacing.ascent
+        for tick in xTicks where !tick.label.isEmpty {
+            lines.append("    " + SVGMarkup.element("text", ["x": tick.x, "y": xLabelBaseline, "text-anchor": "middle"],
+                                                    text: tick.label))
+        }
+        lines.append("  </g>")
+        let plotCentre = plotLeft + plotWidth / 2
         if !title.isEmpty {
             // Centred over the plot, but shifted to stay inside the margins when it is wider.
-            let titleWidth = BitmapFont.textWidth(title, scale: spacing.titleScale)
-            let titleLeft = max(spacing.margin, min(plotCentreX - titleWidth / 2, width - spacing.margin - titleWidth))
-            image.drawText(title, at: (titleLeft, spacing.margin), colour: .black, scale: spacing.titleScale)
+            let half = Self.estimatedWidth(title, fontSize: titleSize) / 2
+            let centre = max(margin + half, min(plotCentre, width - margin - half))
+            lines.append("  " + SVGMarkup.element("text", ["class": "title", "x": centre, "y": margin + 0.8 * titleSize,
+                                                           "text-anchor": "middle", "font-size": titleSize,
+                                                           "font-weight": "bold"], text: title))
         }
         if !xLabel.isEmpty {
-            let labelLeft = plotCentreX - BitmapFont.textWidth(xLabel, scale: scale) / 2
-            image.drawText(xLabel, at: (labelLeft, belowPlot + tick + gap + line + gap), colour: .black, scale: scale)
+            lines.append("  " + SVGMarkup.element("text", ["class": "x-label", "x": plotCentre,
+                                                           "y": xLabelBaseline + gap + fontSize, "text-anchor": "middle"],
+                                                  text: xLabel))
         }
         if !yLabel.isEmpty {
-            let labelTop = plotTop + plotHeight / 2 - BitmapFont.textWidth(yLabel, scale: scale) / 2
-            image.drawText(yLabel, at: (spacing.margin, labelTop), colour: .black, scale: scale, rotated: true)
+            let (x, y) = (margin + spacing.ascent, plotTop + plotHeight / 2)
+            lines.append("  " + SVGMarkup.element("text", ["class": "y-label", "x": x, "y": y, "text-anchor": "middle",
+                                                           "transform": "rotate(-90 \(SVGMarkup.number(x)) \(SVGMarkup.number(y)))"],
+                                                  text: yLabel))
         }
-        drawLegend(on: &image)
-        return image
+        lines += legendLines()
+        lines.append("</svg>")
+        return lines
     }
 
     /// Legend rows to the right of the plot, top-aligned with it.
-    private func drawLegend(on image: inout RGBImage) {
-        let (line, gap, swatch) = (spacing.lineHeight, spacing.gap, spacing.legendSwatchWidth)
+    private func legendLines() -> [String] {
+        guard !legend.isEmpty else { return [] }
+        let (gap, swatch) = (spacing.gap, spacing.legendSwatchWidth)
         let left = plotLeft + plotWidth + 2 * gap
+        var lines = [#"  <g class="legend">"#]
         for (index, entry) in legend.enumerated() {
-            let top = plotTop + index * (line + gap)
-            let middle = top + line / 2
+            let top = plotTop + Double(index) * (fontSize + gap)
+            let middle = top + fontSize / 2
             switch entry.mark {
             case .line:
-                image.drawLine(from: (left, middle), to: (left + swatch - 1, middle), colour: entry.colour,
-                               thickness: spacing.lineThickness)
-                image.fillCircle(centre: (left + swatch / 2, middle), radius: spacing.markerRadius, colour: entry.colour)
+                lines.append("    " + SVGMarkup.element("line", ["x1": left, "y1": middle, "x2": left + swatch, "y2": middle,
+                                                                 "stroke": entry.colour, "stroke-width": spacing.lineWidth]))
+                lines.append("    " + SVGMarkup.element("circle", ["cx": left + swatch / 2, "cy": middle, "r": spacing.markerRadius,
+                                                                   "fill": entry.colour]))
             case .box:
-                image.fillRectangle(x: left + swatch / 4, y: top, width: swatch / 2, height: line, colour: entry.colour)
+                lines.append("    " + SVGMarkup.element("rect", ["x": left + swatch / 4, "y": top, "width": swatch / 2,
+                                                                 "height": fontSize, "fill": entry.colour]))
             }
-            image.drawText(entry.name, at: (left + swatch + gap, top), colour: .black, scale: fontScale)
+            lines.append("    " + SVGMarkup.element("text", ["x": left + swatch + gap, "y": middle, "dy": "0.35em"],
+                                                    text: entry.name))
         }
+        lines.append("  </g>")
+        return lines
     }
 }

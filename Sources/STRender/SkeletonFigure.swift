@@ -104,13 +104,7 @@ public struct SkeletonFigure: Sendable {
         let width = Double(poses.count) * panelWidth
         let height = panelHeight + legendBand + captionLines
 
-        var lines = [
-            #"<?xml version="1.0" encoding="UTF-8"?>"#,
-            #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Self.number(width))" "#
-                + #"height="\#(Self.number(height))" viewBox="0 0 \#(Self.number(width)) \#(Self.number(height))" "#
-                + #"font-family="sans-serif" font-size="\#(Self.number(fontSize))">"#,
-            #"  <rect width="100%" height="100%" fill="white"/>"#,
-        ]
+        var lines = SVGMarkup.header(width: width, height: height, fontSize: fontSize)
         for (index, pose) in poses.enumerated() {
             let centre = SIMD2(Double(index) * panelWidth + panelWidth / 2, margin + maximumRadius + fitHeight / 2)
             lines += panel(pose, centre: centre, scale: scale, middle: bounds.middle)
@@ -119,8 +113,8 @@ public struct SkeletonFigure: Sendable {
             lines += legend(top: panelHeight, figureWidth: width)
         }
         if !caption.isEmpty {
-            lines.append(#"  <text class="caption" x="\#(Self.number(width / 2))" "#
-                + #"y="\#(Self.number(height - margin))" text-anchor="middle">\#(MarkupText.escaped(caption))</text>"#)
+            lines.append(#"  <text class="caption" x="\#(SVGMarkup.number(width / 2))" "#
+                + #"y="\#(SVGMarkup.number(height - margin))" text-anchor="middle">\#(MarkupText.escaped(caption))</text>"#)
         }
         lines.append("</svg>")
         return lines.joined(separator: "\n") + "\n"
@@ -134,11 +128,11 @@ public struct SkeletonFigure: Sendable {
         }
         let importance = pose.importance.map { $0.isNaN ? 0 : min(max($0, 0), 1) }
         var lines = [#"  <g class="panel">"#,
-                     ##"    <g class="bones" stroke="#999999" stroke-width="\##(Self.number(boneWidth))" "##
+                     ##"    <g class="bones" stroke="#999999" stroke-width="\##(SVGMarkup.number(boneWidth))" "##
                         + #"stroke-linecap="round">"#]
         for (a, b) in bones {
-            lines.append(#"      <line x1="\#(Self.number(points[a].x))" y1="\#(Self.number(points[a].y))" "#
-                + #"x2="\#(Self.number(points[b].x))" y2="\#(Self.number(points[b].y))"/>"#)
+            lines.append(#"      <line x1="\#(SVGMarkup.number(points[a].x))" y1="\#(SVGMarkup.number(points[a].y))" "#
+                + #"x2="\#(SVGMarkup.number(points[b].x))" y2="\#(SVGMarkup.number(points[b].y))"/>"#)
         }
         lines += ["    </g>", ##"    <g class="joints" stroke="#333333" stroke-width="1">"##]
         let largestFirst = importance.indices.sorted { (importance[$0], $1) > (importance[$1], $0) }
@@ -148,8 +142,8 @@ public struct SkeletonFigure: Sendable {
         }
         lines.append("    </g>")
         if !pose.caption.isEmpty {
-            lines.append(#"    <text class="caption" x="\#(Self.number(centre.x))" "#
-                + #"y="\#(Self.number(panelHeight - margin))" text-anchor="middle">\#(MarkupText.escaped(pose.caption))</text>"#)
+            lines.append(#"    <text class="caption" x="\#(SVGMarkup.number(centre.x))" "#
+                + #"y="\#(SVGMarkup.number(panelHeight - margin))" text-anchor="middle">\#(MarkupText.escaped(pose.caption))</text>"#)
         }
         lines.append("  </g>")
         return lines
@@ -158,8 +152,8 @@ public struct SkeletonFigure: Sendable {
     /// The attributes of a `<circle>` of importance `v` at `centre`: position, radius and jet fill.
     private func disc(at centre: SIMD2<Double>, importance v: Float) -> String {
         let radius = minimumRadius + Double(v) * (maximumRadius - minimumRadius)
-        return #"cx="\#(Self.number(centre.x))" cy="\#(Self.number(centre.y))" r="\#(Self.number(radius))" "#
-            + #"fill="\#(Self.hex(Colormap.jet.colour(at: v)))""#
+        return #"cx="\#(SVGMarkup.number(centre.x))" cy="\#(SVGMarkup.number(centre.y))" r="\#(SVGMarkup.number(radius))" "#
+            + #"fill="\#(SVGMarkup.hex(Colormap.jet.colour(at: v)))""#
     }
 
     /// "joint importance" over discs of importance 0, 0.5 and 1, each labelled, centred under the panels.
@@ -169,13 +163,13 @@ public struct SkeletonFigure: Sendable {
         let discRow = top + fontSize + margin / 2 + maximumRadius
         let firstLeft = figureWidth / 2 - Double(samples.count) * itemWidth / 2
         var lines = [#"  <g class="legend">"#,
-                     #"    <text x="\#(Self.number(figureWidth / 2))" y="\#(Self.number(top + fontSize))" "#
+                     #"    <text x="\#(SVGMarkup.number(figureWidth / 2))" y="\#(SVGMarkup.number(top + fontSize))" "#
                         + #"text-anchor="middle">joint importance</text>"#]
         for (index, v) in samples.enumerated() {
             let centre = SIMD2(firstLeft + Double(index) * itemWidth + maximumRadius, discRow)
             lines.append(##"    <circle \##(disc(at: centre, importance: v)) stroke="#333333"/>"##)
-            lines.append(#"    <text x="\#(Self.number(centre.x + maximumRadius + fontSize / 3))" "#
-                + #"y="\#(Self.number(discRow + fontSize / 3))">\#(AxisScale.format(Double(v), decimals: 1))</text>"#)
+            lines.append(#"    <text x="\#(SVGMarkup.number(centre.x + maximumRadius + fontSize / 3))" "#
+                + #"y="\#(SVGMarkup.number(discRow + fontSize / 3))">\#(AxisScale.format(Double(v), decimals: 1))</text>"#)
         }
         lines.append("  </g>")
         return lines
@@ -207,19 +201,5 @@ public struct SkeletonFigure: Sendable {
         let xs = positions.map { Double($0.x) }, ys = positions.map { Double($0.y) }
         let (minX, maxX, minY, maxY) = (xs.min() ?? 0, xs.max() ?? 0, ys.min() ?? 0, ys.max() ?? 0)
         return (maxX - minX, maxY - minY, SIMD2((minX + maxX) / 2, (minY + maxY) / 2))
-    }
-
-    /// A length or coordinate to a hundredth of a pixel, without trailing zeros: 94, 5.25, 0.5.
-    static func number(_ value: Double) -> String {
-        var text = AxisScale.format(value, decimals: 2)
-        while text.hasSuffix("0") && text.contains(".") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
-    }
-
-    /// `#rrggbb`.
-    static func hex(_ colour: RGBColour) -> String {
-        let digits = Array("0123456789abcdef")
-        return "#" + String([colour.red, colour.green, colour.blue].flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 }

@@ -127,7 +127,7 @@ import TestSupport
         #expect(result.status == 0, "\(result.error)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
         #expect(summary["input_shape"] as? [Int] == [1, 3, 8, 112, 112])
-        for file in ["overlay.png", "overlay.mp4", "overlay.gif", "frames/0007.png", "frame_importance.png"] {
+        for file in ["overlay.png", "overlay.mp4", "overlay.gif", "frames/0007.png", "frame_importance.svg"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }
         let windows = directory.appendingPathComponent("windows").path
@@ -196,7 +196,7 @@ import TestSupport
         let attention = directory.appendingPathComponent("attention").path
         let run = try CommandRunner.run(["explain", "--model", "cnn_lstm_attention", "--random-weights", "--input", clip, "--out", attention])
         #expect(run.status == 0, "\(run.error)")
-        #expect(FileManager.default.fileExists(atPath: attention + "/attention.png"))
+        #expect(FileManager.default.fileExists(atPath: attention + "/attention.svg"))
     }
 
     @Test func labelsFileGivesEachSampleItsOwnTarget() throws {

@@ -41,7 +41,7 @@ import TestSupport
         #expect(summaries?.compactMap { $0["method"] as? String } == ["gradcam", "layercam", "guided-backprop", "lrp-st"])
         let links = try Self.expectLinksExist(out + "/report.html")
         for expected in ["input/0000.png", "gradcam/frames/0000.png", "gradcam/overlay.mp4", "lrp-st/figure.png",
-                         "layercam/frame_importance.png", "guided-backprop/summary.json"] {
+                         "layercam/frame_importance.svg", "guided-backprop/summary.json"] {
             #expect(links.contains(expected), "report.html does not show \(expected)")
         }
         for method in ["layercam", "guided-backprop"] {
@@ -113,6 +113,10 @@ import TestSupport
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains("Masking faithfulness (seed 000)") && html.contains("<th>β important</th>"))
         let links = try Self.expectLinksExist(out + "/report.html")
-        #expect(links.contains("masking.png") && links.contains("deletion.png") && links.contains("metrics.json"))
+        #expect(links.contains("masking.svg") && links.contains("deletion.svg") && links.contains("metrics.json"))
+        // Vector charts scale smoothly: no pixelated rendering, unlike the pictures of frames.
+        #expect(html.contains(#"<img src="masking.svg" alt="masking.svg" class="chart">"#))
+        let chart = try String(contentsOfFile: out + "/masking.svg", encoding: .utf8)
+        #expect(chart.hasPrefix("<?xml") && chart.contains(#"font-family="sans-serif""#) && chart.hasSuffix("</svg>\n"))
     }
 }

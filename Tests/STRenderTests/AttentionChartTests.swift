@@ -1,58 +1,44 @@
 import Testing
 import STCore
-import TestSupport
 @testable import STRender
 
 @Suite struct AttentionChartTests {
-    let barColour = ChartPalette.tab10[0]
-
-    /// Runs of adjacent image columns holding the bar colour, one per bar, as (first column, height
-    /// in pixels of the bar colour in that column).
-    func bars(in image: RGBImage) -> [(column: Int, height: Int)] {
-        var bars: [(column: Int, height: Int)] = []
-        var previousHadBar = false
-        for x in 0..<image.width {
-            let height = (0..<image.height).filter { image[x: x, y: $0] == barColour }.count
-            if height > 0 && !previousHadBar {
-                bars.append((x, height))
-            }
-            previousHadBar = height > 0
-        }
-        return bars
-    }
-
     @Test func oneBarPerFrameWithHeightsProportionalToWeightsFromZero() throws {
-        // Axis 0 … 0.4 (ticks of 0.1). A bar spans rows round((1 − w/0.4)(h − 1)) … h − 1, so its
-        // height is ≈ 1 + (w/0.4)(h − 1): the zero weight still shows as a one-pixel bar on the axis.
+        // Bars are proportional to their weights: w/0.4 of the tallest (0.4, the Float nearest to
+        // it, is a little above 0.4, so the axis reaches 0.5). The zero weight's bar has no height
+        // but is still there, with its tooltip.
         let weights: [Float] = [0.1, 0.4, 0.2, 0.3, 0]
-        let bars = bars(in: try AttentionChart.render(weights: weights))
+        let reading = try ChartReading(AttentionChart.svg(weights: weights))
+        let bars = reading.elements.named("rect", inGroup: "bars")
         #expect(bars.count == weights.count)
-        #expect(bars.map(\.column) == bars.map(\.column).sorted())
-        let tallest = Double(bars[1].height)
+        let lefts = bars.map { ChartReading.number($0, "x") }
+        #expect(lefts == lefts.sorted())
+        let tallest = ChartReading.number(bars[1], "height")
+        #expect(tallest > 0.7 * reading.plot.height)
         for (bar, weight) in zip(bars, weights) {
-            #expect(abs(Double(bar.height) - 1 - Double(weight) / 0.4 * (tallest - 1)) <= 1)
+            #expect(abs(ChartReading.number(bar, "height") - Double(weight) / 0.4 * tallest) <= 0.02)
         }
-        #expect(bars[4].height == 1)
+        #expect(bars[4].title == "attention, 4: 0.00")
+        #expect(reading.texts(inGroup: "tick-labels").suffix(5) == ["0", "1", "2", "3", "4"])
+        #expect(reading.elements.first { $0.attributes["class"] == "x-label" }?.text == "frame")
     }
 
-    @Test func longClipsKeepOneBarPerFrame() throws {
+    @Test func longClipsKeepOneBarPerFrameAndNameTheRangeInstead() throws {
         // 100 frames: the frame numbers no longer fit under the bars, which still get one slot each.
-        let weights = (0..<100).map { Float($0 % 7 + 1) }
-        let image = try AttentionChart.render(weights: weights)
-        #expect(bars(in: image).count == 100)
+        let reading = try ChartReading(AttentionChart.svg(weights: (0..<100).map { Float($0 % 7 + 1) }))
+        #expect(reading.elements.named("rect", inGroup: "bars").count == 100)
+        #expect(reading.elements.first { $0.attributes["class"] == "x-label" }?.text == "frame 0–99")
+        #expect(!reading.texts(inGroup: "tick-labels").contains("99"))
     }
 
     @Test func emptyOrNonFiniteWeightsAreRejected() {
-        expectError(.badInput, about: "temporal attention", mentioning: "no frame weights") {
-            try AttentionChart.render(weights: [])
-        }
-        expectError(.badInput, about: "temporal attention", mentioning: "frame 1 has weight nan") {
-            try AttentionChart.render(weights: [0.5, .nan])
-        }
+        #expect(throws: STError.self) { try AttentionChart.svg(weights: []) }
+        #expect(throws: STError.self) { try AttentionChart.svg(weights: [0.5, .nan]) }
     }
 
     @Test func chartHasTheRequestedSize() throws {
-        let image = try AttentionChart.render(weights: [0.2, 0.8], width: 400, height: 300)
-        #expect(image.width == 400 && image.height == 300)
+        let root = try ChartReading(AttentionChart.svg(weights: [0.2, 0.8], width: 400, height: 300)).elements.first
+        #expect(root?.attributes["width"] == "400" && root?.attributes["height"] == "300")
+        #expect(root?.attributes["viewBox"] == "0 0 400 300")
     }
 }

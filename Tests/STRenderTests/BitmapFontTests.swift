@@ -35,15 +35,4 @@ import Testing
         let inked = image.pixels.enumerated().filter { $0.offset % 3 == 0 && $0.element == 0 }.count
         #expect(inked == 44)  // 11 font pixels × 2×2
     }
-
-    @Test func rotatedTextRunsBottomToTop() {
-        // Rotated, "I" occupies a 7-wide, 5-tall box; font pixel (column c, row r) lands at
-        // x = r, y = 5 − 1 − c. Row 0's pixels at columns 1…3 go to x = 0, y = 3…1.
-        var image = RGBImage(width: 7, height: 5)
-        image.drawText("I", at: (0, 0), colour: .black, rotated: true)
-        #expect(image[x: 0, y: 1] == .black && image[x: 0, y: 3] == .black && image[x: 0, y: 0] == .white)
-        // The stem (column 2, rows 1…5) becomes row y = 2, x = 1…5.
-        #expect((1...5).allSatisfy { image[x: $0, y: 2] == .black })
-        #expect(image[x: 3, y: 1] == .white)
-    }
 }

@@ -21,30 +21,6 @@ import TestSupport
         }
     }
 
-    @Test func bresenhamLineVisitsTheExpectedPixels() {
-        // (0,0)→(4,2): dx = 4, dy = −2, err = 2. Steps: e2 = 4 moves x and y → (1,1), err 4;
-        // e2 = 8 moves x → (2,1), err 2; e2 = 4 moves both → (3,2), err 4; e2 = 8 moves x → (4,2).
-        var image = RGBImage(width: 5, height: 3)
-        image.drawLine(from: (0, 0), to: (4, 2), colour: .black)
-        #expect(painted(image) == [[0, 0], [1, 1], [2, 1], [3, 2], [4, 2]])
-    }
-
-    @Test func thickLinesStampSquaresAndClip() {
-        // Thickness 2 stamps a 2×2 square with its top-left at the path point (offset (2−1)/2 = 0):
-        // the horizontal path (0,0)…(2,0) covers rows 0–1, columns 0–3; column 3 falls outside.
-        var image = RGBImage(width: 3, height: 3)
-        image.drawLine(from: (0, 0), to: (2, 0), colour: .black, thickness: 2)
-        #expect(painted(image) == [[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 1]])
-    }
-
-    @Test func filledCircleOfRadiusTwoHas21Pixels() {
-        // dx² + dy² ≤ r² + r = 6 keeps the 5×5 square except its four corners (8 > 6): 25 − 4 = 21.
-        var image = RGBImage(width: 7, height: 7)
-        image.fillCircle(centre: (3, 3), radius: 2, colour: .black)
-        #expect(painted(image).count == 21)
-        #expect(image[x: 1, y: 1] == .white && image[x: 2, y: 1] == .black)
-    }
-
     @Test func rectanglesClipToTheImage() {
         // (−1, −1) with size 3×3 covers columns and rows −1…1, of which 0…1 are inside.
         var image = RGBImage(width: 4, height: 4)

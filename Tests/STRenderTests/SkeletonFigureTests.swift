@@ -138,12 +138,4 @@ import TestSupport
             try tiny.svg(.init(positions: positions, importance: importance))
         }
     }
-
-    @Test func numbersAreWrittenToHundredthsWithoutTrailingZeros() {
-        #expect([94, 5.25, 0.5, 12.346, -0.001].map(SkeletonFigure.number) == ["94", "5.25", "0.5", "12.35", "0"])
-    }
-
-    @Test func coloursAreWrittenAsHex() {
-        #expect(SkeletonFigure.hex(RGBColour(255, 10, 0)) == "#ff0a00")
-    }
 }

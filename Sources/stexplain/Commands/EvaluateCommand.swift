@@ -18,7 +18,7 @@ struct EvaluateCommand: ParsableCommand {
             and β), deletion and insertion AUC, localisation against ground truth (pointing game, \
             relevance mass, relevance rank, top-k intersection, Otsu IoU), model-parameter \
             randomisation and max-sensitivity. Writes OUT/metrics.json, OUT/metrics.csv, \
-            OUT/metrics.md and PNG charts (masking.png, deletion.png, insertion.png, metrics.png).
+            OUT/metrics.md and SVG charts (masking.svg, deletion.svg, insertion.svg, metrics.svg).
 
             Metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).
 

@@ -17,9 +17,9 @@ struct ExplainCommand: ParsableCommand {
             input-level map), OUT/attribution.npy (input resolution) and OUT/summary.json; lrp-st \
             also writes OUT/spatial.npy and OUT/temporal.npy (seed 002's split). Pictures of the \
             first sample: OUT/overlay.png and OUT/frames/NNNN.png for clips and images, OUT/overlay.mp4 \
-            and OUT/overlay.gif for clips, \
+            OUT/overlay.gif and the chart OUT/frame_importance.svg for clips, \
             OUT/figure.png (input, relevance, spatial, temporal) for lrp-st, OUT/joint_time.png \
-            and OUT/joints.svg for skeletons, OUT/attention.png for attention models. With several \
+            and OUT/joints.svg for skeletons, the chart OUT/attention.svg for attention models. With several \
             methods each gets OUT/METHOD/. OUT/report.html shows them all (open it in a browser; \
             it loads nothing from the network), with the input's frames under OUT/input/.
 

@@ -95,11 +95,12 @@ struct ExplanationReport {
                 + "<figcaption>joint discs sized by importance (slider)</figcaption></figure>"
         }
         html += "</div>\n"
-        for (file, caption) in [("frame_importance.png", "each frame's share of |map|"),
+        for (file, caption) in [("frame_importance.svg", "each frame's share of |map|"),
                                 ("figure.png", "seed 002: input, relevance, spatial and temporal parts"),
-                                ("joint_time.png", "joint × time heatmap"), ("attention.png", "per-frame attention weights"),
+                                ("joint_time.png", "joint × time heatmap"), ("attention.svg", "per-frame attention weights"),
                                 ("overlay.png", "input frames above the map")] where run.files.contains(file) {
-            html += "<figure>" + HTML.image(d + file, alt: caption, cssClass: "chart pixel") + "<figcaption>\(MarkupText.escaped(caption))</figcaption></figure>\n"
+            let cssClass = file.hasSuffix(".png") ? "chart pixel" : "chart"  // pixels stay sharp, vector charts scale
+            html += "<figure>" + HTML.image(d + file, alt: caption, cssClass: cssClass) + "<figcaption>\(MarkupText.escaped(caption))</figcaption></figure>\n"
         }
         if run.files.contains("joints.svg") {
             html += "<figure>" + HTML.image(d + "joints.svg", alt: "pose figure", cssClass: "chart")

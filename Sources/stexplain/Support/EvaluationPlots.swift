@@ -2,7 +2,7 @@ import Foundation
 import STMetrics
 import STRender
 
-/// The PNG charts `stexplain evaluate` writes beside its tables: masking curves (accuracy against
+/// The SVG charts `stexplain evaluate` writes beside its tables: masking curves (accuracy against
 /// the masked percentage, one line per method and side, seed 000), mean deletion and insertion
 /// curves, and per-method bars of the metrics that live in [0, 1].
 enum EvaluationPlots {
@@ -20,7 +20,7 @@ enum EvaluationPlots {
             }
             var chart = LineChart(title: "Masking faithfulness", xLabel: "masked positions (%)", yLabel: "accuracy (%)", series: series)
             chart.yRange = 0...100
-            files["masking.png"] = try chart.render().pngData()
+            files["masking.svg"] = Data(try chart.svg().utf8)
         }
         for (name, curve) in [("deletion", \EvaluationReport.MethodResult.deletionCurve), ("insertion", \.insertionCurve)] {
             let series = report.methods.compactMap { result in
@@ -33,7 +33,7 @@ enum EvaluationPlots {
                                   yLabel: "probability of the class", series: series)
             chart.yRange = 0...1
             chart.showsMarkers = false
-            files["\(name).png"] = try chart.render().pngData()
+            files["\(name).svg"] = Data(try chart.svg().utf8)
         }
         let metrics: [(String, (EvaluationReport.MethodResult) -> Double?)] = [
             ("deletion AUC", \.deletionAUC), ("insertion AUC", \.insertionAUC), ("pointing game", \.pointingGame),
@@ -46,9 +46,9 @@ enum EvaluationPlots {
                                      BarChart.Series(name: metric.0, values: report.methods.map { metric.1($0) ?? .nan })
                                  })
             chart.yRange = 0...1
-            chart.width = max(720, 90 * report.methods.count * max(1, measured.count / 2))
+            chart.width = Double(max(720, 90 * report.methods.count * max(1, measured.count / 2)))
             chart.showsValueLabels = report.methods.count * measured.count <= 12
-            files["metrics.png"] = try chart.render().pngData()
+            files["metrics.svg"] = Data(try chart.svg().utf8)
         }
         return files
     }

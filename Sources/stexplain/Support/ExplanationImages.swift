@@ -8,11 +8,12 @@ import STRender
 /// The pictures `stexplain explain` writes beside the arrays, for the first sample:
 /// - clips and images: `overlay.png` (the input frames above the map laid over them) and
 ///   `frames/NNNN.png` (each overlaid frame); clips also `overlay.mp4` and `overlay.gif` (input |
-///   map side by side, 8 frames per second) and `frame_importance.png` (each frame's share of |map|);
+///   map side by side, 8 frames per second) and `frame_importance.svg` (each frame's share of |map|);
 /// - `lrp-st`: `figure.png`, seed 002's rows of input, relevance, spatial and temporal parts;
 /// - skeletons: `joint_time.png`, the joint × time heatmap with the joints named, and
 ///   `joints.svg`, seed 000's pose figure with joint discs sized by importance;
-/// - attention models: `attention.png`, the per-frame attention weights.
+/// - attention models: `attention.svg`, the per-frame attention weights.
+/// Charts are SVG documents; the pictures of pixels are PNG files.
 /// Signed maps (CAM, HiResCAM, integrated gradients, occlusion, LRP) are drawn red (+) / white /
 /// blue (−), the others in jet.
 enum ExplanationImages {
@@ -27,15 +28,15 @@ enum ExplanationImages {
             let signed = method.isSigned
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
             var files = ["overlay.png": try ClipFigure.render([("input", frames), (method.rawValue, cells)], scale: scale).pngData()]
-            for (t, png) in try RGBImage.pngData(of: cells.map { $0.scaled(by: scale) }).enumerated() {
-                files[String(format: "frames/%04d.png", t)] = png
+            for (t, cell) in cells.enumerated() {
+                files[String(format: "frames/%04d.png", t)] = try cell.scaled(by: scale).pngData()
             }
             if let weights = explanation.attentionWeights {
                 let perFrame = Array(weights.plain().scalars.prefix(weights.count / weights.shape[0]))
-                files["attention.png"] = try AttentionChart.render(weights: perFrame).pngData()
+                files["attention.svg"] = Data(try AttentionChart.svg(weights: perFrame).utf8)
             }
             if kind == .video, frames.count > 1 {
-                files["frame_importance.png"] = try frameImportance(maps, method: method).pngData()
+                files["frame_importance.svg"] = Data(try frameImportance(maps, method: method).utf8)
                 let sideBySide = zip(frames, cells).map { frame, cell in
                     RGBImage.horizontallyConcatenated([frame.scaled(by: scale), cell.scaled(by: scale)], spacing: 2)
                 }
@@ -59,8 +60,8 @@ enum ExplanationImages {
     static func inputFrames(_ input: Tensor, kind: InputKind) throws -> [String: Data] {
         let (frames, scale) = try displayFrames(input, kind: kind)
         var files: [String: Data] = [:]
-        for (t, png) in try RGBImage.pngData(of: frames.map { $0.scaled(by: scale) }).enumerated() {
-            files[String(format: "input/%04d.png", t)] = png
+        for (t, frame) in frames.enumerated() {
+            files[String(format: "input/%04d.png", t)] = try frame.scaled(by: scale).pngData()
         }
         return files
     }
@@ -82,8 +83,8 @@ enum ExplanationImages {
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 
-    /// Per-frame importance: each frame's share of the clip's total |map|, as bars.
-    static func frameImportance(_ maps: [[Float]], method: Method) throws -> RGBImage {
+    /// Per-frame importance: each frame's share of the clip's total |map|, as a bar chart (SVG).
+    static func frameImportance(_ maps: [[Float]], method: Method) throws -> String {
         let totals = maps.map { $0.reduce(0) { $0 + Double(abs($1)) } }
         let sum = totals.reduce(0, +)
         var chart = BarChart(title: "Frame importance (\(method.rawValue))", xLabel: "frame", yLabel: "share of |map|",
@@ -91,7 +92,7 @@ enum ExplanationImages {
                              series: [BarChart.Series(name: method.rawValue, values: totals.map { sum > 0 ? $0 / sum : 0 })])
         chart.showsValueLabels = false
         chart.height = 320
-        return try chart.render()
+        return try chart.svg()
     }
 
     /// The frames of sample 0 of (N, T, H, W) maps, each row-major H × W.
