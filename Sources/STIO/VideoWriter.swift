@@ -109,12 +109,21 @@ public enum VideoWriter {
     }
 
     /// `.h264` when this ffmpeg has the `libx264` encoder (`ffmpeg -hide_banner -encoders`
-    /// lists it), else `.mpeg4`. `file` names the video in errors.
+    /// lists it), else `.mpeg4`; asked once per ffmpeg executable and process. `file` names the
+    /// video in errors.
     public static func bestCodec(tools: FFmpegTools = FFmpegTools(), for file: String = "ffmpeg") throws -> Codec {
+        let executable = try tools.executable(.ffmpeg, neededFor: file)
+        if let known = codecLock.withLock({ knownCodecs[executable] }) { return known }
         let run = try tools.run(.ffmpeg, ["-hide_banner", "-nostdin", "-encoders"], file: file)
         guard run.succeeded else { throw STError.badInput(file: file, reason: run.failureReason(.ffmpeg)) }
         let listsLibx264 = String(decoding: run.output, as: UTF8.self).split(whereSeparator: \.isNewline)
             .contains { $0.split(separator: " ").dropFirst().first == "libx264" }
-        return listsLibx264 ? .h264 : .mpeg4
+        let codec: Codec = listsLibx264 ? .h264 : .mpeg4
+        codecLock.withLock { knownCodecs[executable] = codec }
+        return codec
     }
+
+    /// `bestCodec`'s answers by ffmpeg executable, under `codecLock`.
+    nonisolated(unsafe) private static var knownCodecs: [String: Codec] = [:]
+    private static let codecLock = NSLock()
 }

@@ -40,8 +40,9 @@ enum ExplanationImages {
                 let sideBySide = zip(frames, cells).map { frame, cell in
                     RGBImage.horizontallyConcatenated([frame.scaled(by: scale), cell.scaled(by: scale)], spacing: 2)
                 }
-                files["overlay.mp4"] = try encodedVideo(sideBySide, format: .mp4)
-                files["overlay.gif"] = try encodedVideo(sideBySide, format: .gif)
+                let (mp4, gif) = try encodedVideos(sideBySide)
+                files["overlay.mp4"] = mp4
+                files["overlay.gif"] = gif
             }
             if let split = explanation.freezeFrames {
                 let channelSum = { (tensor: Tensor) in Self.firstSampleFrames(ChannelReduction.sum.reduce(tensor, kind: .video), frames: frames.count) }
@@ -72,6 +73,18 @@ enum ExplanationImages {
         let clip = kind == .image ? input.reshaped([input.shape[0], input.shape[1], 1] + input.shape.dropFirst(2)) : input
         let frames = try ClipFigure.displayFrames(Self.firstChannels(clip), sample: 0)
         return (frames, max(1, 128 / max(frames[0].height, 1)))
+    }
+
+    /// The frames as MP4 and as GIF, the two ffmpeg runs side by side.
+    static func encodedVideos(_ images: [RGBImage]) throws -> (mp4: Data, gif: Data) {
+        let formats: [VideoWriter.Format] = [.mp4, .gif]
+        let lock = NSLock()
+        nonisolated(unsafe) var results: [Result<Data, any Error>?] = [nil, nil]
+        DispatchQueue.concurrentPerform(iterations: formats.count) { index in
+            let result = Result { try encodedVideo(images, format: formats[index]) }
+            lock.withLock { results[index] = result }
+        }
+        return (try results[0]!.get(), try results[1]!.get())
     }
 
     /// Frames encoded by ffmpeg at 8 frames per second, through a temporary file.
