@@ -15,4 +15,11 @@ public protocol Architecture: Sendable {
     var modelDescription: ModelDescription { get }
     /// The graph with freshly initialised weights, reproducible from `seed`.
     func graph(seed: UInt64) throws -> Graph
+    /// The graph a checkpoint is about to fill: the same structure and names with zero weights
+    /// and default buffers, built without drawing the random initial weights.
+    func unfilledGraph() throws -> Graph
+}
+
+extension Architecture {
+    public func unfilledGraph() throws -> Graph { try graph(seed: 0) }
 }

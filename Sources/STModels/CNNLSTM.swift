@@ -102,6 +102,11 @@ public struct CNNLSTM: Architecture {
         try graph(initialization: .seeded(seed))
     }
 
+    /// The graph with zero weights for a checkpoint to fill.
+    public func unfilledGraph() throws -> Graph {
+        try graph(initialization: .zeros)
+    }
+
     func graph(initialization: NetworkBuilder.Initialization) throws -> Graph {
         var stagesValid = true
         if case .plain(let stageChannels) = backbone {

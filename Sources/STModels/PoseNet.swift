@@ -61,6 +61,11 @@ public struct PoseNet: Architecture {
         try graph(initialization: .seeded(seed))
     }
 
+    /// The graph with zero weights for a checkpoint to fill.
+    public func unfilledGraph() throws -> Graph {
+        try graph(initialization: .zeros)
+    }
+
     func graph(initialization: NetworkBuilder.Initialization) throws -> Graph {
         guard referenceFrames >= 1, widthMultiplier > 0, inputShape.count == 4,
               inputShape[1] == 3 * (1 + referenceFrames) else {

@@ -60,6 +60,11 @@ public struct SmallCAMNet: Architecture {
         try graph(initialization: .seeded(seed))
     }
 
+    /// The graph with zero weights for a checkpoint to fill.
+    public func unfilledGraph() throws -> Graph {
+        try graph(initialization: .zeros)
+    }
+
     func graph(initialization: NetworkBuilder.Initialization) throws -> Graph {
         guard (2...3).contains(spatialRank), inputShape.count == spatialRank + 2, !stageChannels.isEmpty,
               stageChannels.allSatisfy({ $0 >= 1 }), widthMultiplier > 0, classes >= 1 else {

@@ -63,6 +63,11 @@ public struct VideoResNet: Architecture {
         try graph(initialization: .seeded(seed))
     }
 
+    /// The graph with zero weights for a checkpoint to fill.
+    public func unfilledGraph() throws -> Graph {
+        try graph(initialization: .zeros)
+    }
+
     func graph(initialization: NetworkBuilder.Initialization) throws -> Graph {
         try NetworkBuilder.checkClipClassifier(name, classes: classes, widthMultiplier: widthMultiplier,
                                                inputShape: inputShape)

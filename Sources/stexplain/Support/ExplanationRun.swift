@@ -21,6 +21,10 @@ struct ExplanationRun {
         for explanation in explanations {
             log.debug("\(explanation.method.rawValue): \(String(format: "%.3f", explanation.seconds)) s")
         }
+        let picturesStarted = Date()
+        defer {
+            if pictures { log.debug("pictures and report: \(String(format: "%.3f", Date().timeIntervalSince(picturesStarted))) s") }
+        }
         let layout = model.inputKind == .skeleton ? try SkeletonLayout.forJointCount(tensor.shape[3]) : nil
         var files: [String: Data] = [:]
         var summaries: [ExplanationSummary] = []

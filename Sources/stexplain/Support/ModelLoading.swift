@@ -52,7 +52,8 @@ struct ModelLoading {
         var graph: Graph
         do {
             architecture = try spec.makeArchitecture()
-            graph = try architecture.graph(seed: 0)
+            // A strict load replaces every parameter, so the random initial weights need not be drawn.
+            graph = try checkpoint != nil && strict ? architecture.unfilledGraph() : architecture.graph(seed: 0)
         } catch let error as STError {
             throw STError.badInput(file: input, reason: "input of shape \(inputShape) does not fit \(spec.architecture): \(error)")
         }

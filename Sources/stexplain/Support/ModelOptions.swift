@@ -25,13 +25,15 @@ struct ModelOptions: ParsableArguments {
     /// The model built for inputs of `inputShape`; `input` names the input file in errors about
     /// its shape. A non-strict load's differences go to `log` as warnings.
     func load(inputShape: [Int], input: String, log: Logger) throws -> ExplainedModel {
+        let started = Date()
         let loading = ModelLoading(model: model, weights: weights, strict: !nonStrict, randomWeights: randomWeights, onnx: onnx)
         let (explained, warnings) = try loading.load(inputShape: inputShape, input: input)
         // The freshly initialised weights the checkpoint replaced leave freed heap space behind
         // (the size of the model); returned now, it does not add to every later peak.
         releaseFreeHeapPages()
         for warning in warnings { log.warning("\(warning)") }
-        log.debug("model \(model): \(explained.graph.nodes.count) nodes, default layer \(explained.defaultLayer)")
+        let seconds = String(format: "%.3f", Date().timeIntervalSince(started))
+        log.debug("model \(model): \(explained.graph.nodes.count) nodes, default layer \(explained.defaultLayer), loaded in \(seconds) s")
         return explained
     }
 
