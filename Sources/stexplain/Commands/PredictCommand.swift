@@ -20,17 +20,8 @@ struct PredictCommand: ParsableCommand {
               stexplain predict --model swin3d_t.onnx --input x.npy --expected torch_logits.npy
             """)
 
-    @Option(help: "Built-in architecture name, an ONNX file, a .safetensors file written by `stexplain train`, or a directory holding model.safetensors.")
-    var model: String
-
-    @OptionGroup(title: "ONNX models")
-    var onnx: ONNXOptions
-
-    @Option(help: "Weights (safetensors, PyTorch state_dict names) for an architecture name.")
-    var weights: String?
-
-    @Flag(help: "Use freshly initialised weights (for timing and testing).")
-    var randomWeights = false
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
 
     @Option(help: "Input: a .npy tensor, a video or an NTU .skeleton file (as for explain).")
     var input: String
@@ -60,8 +51,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let loading = InputLoading(frames: frames, start: 0, stride: 1, preset: preset, windowHop: nil, skeletonLayout: nil)
         var tensor = try loading.load(input)
-        let (explained, _) = try ModelLoading(model: model, weights: weights, strict: true, randomWeights: randomWeights, onnx: onnx)
-            .load(inputShape: tensor.shape, input: input)
+        let explained = try model.load(inputShape: tensor.shape, input: input, log: .stexplain(quiet: false))
         tensor = try ONNXModel.conformed(tensor, to: explained)
         try explained.validate(input: tensor, source: input)
         let start = Date()
