@@ -232,34 +232,38 @@ enum DNNL {
         }
     }
 
-    /// Runs `body` with oneDNN memory objects over the arguments' buffers (plus the primitive's
-    /// scratchpad), destroyed afterwards. Call with the runtime lock held.
-    private static func withMemories<R>(_ primitive: Primitive, _ arguments: [Argument],
-                                        _ body: ([dnnl_exec_arg_t]) throws -> R) throws -> R {
-        var arguments = arguments
-        let scratchBytes = byteCount(primitive.scratchpadDesc)
-        if scratchBytes > 0 {
-            if runtime.scratchpad.count * 4 < scratchBytes {
-                runtime.scratchpad = TensorStorage(count: (scratchBytes + 3) / 4)
-            }
-            arguments.append(Argument(DNNL_ARG_SCRATCHPAD, primitive.scratchpadDesc, runtime.scratchpad))
-        }
-        var memories: [dnnl_memory_t?] = []
-        defer { for memory in memories { dnnl_memory_destroy(memory) } }
-        var execArgs: [dnnl_exec_arg_t] = []
-        for argument in arguments {
-            var memory: dnnl_memory_t?
-            var desc = argument.desc
-            try check(dnnl_memory_create(&memory, &desc, runtime.engine, argument.pointer), "memory creation")
-            memories.append(memory)
-            execArgs.append(dnnl_exec_arg_t(arg: argument.slot, memory: memory))
-        }
-        return try withExtendedLifetime(arguments) { try body(execArgs) }
-    }
+    /// A primitive with oneDNN memory objects over its arguments' buffers (and a scratchpad), made
+    /// once and destroyed with it, so that `run` can execute the primitive again and again on the
+    /// same buffers.
+    final class Execution {
+        let primitive: Primitive
+        let arguments: [Argument]
+        private var execArgs: [dnnl_exec_arg_t] = []
 
-    static func execute(_ primitive: Primitive, _ arguments: [Argument]) throws {
-        try runtime.withLock {
-            try withMemories(primitive, arguments) { execArgs in
+        /// `scratchpad` must hold the primitive's scratch memory when it needs any.
+        init(_ primitive: Primitive, _ arguments: [Argument], scratchpad: TensorStorage) throws {
+            var arguments = arguments
+            if byteCount(primitive.scratchpadDesc) > 0 {
+                arguments.append(Argument(DNNL_ARG_SCRATCHPAD, primitive.scratchpadDesc, scratchpad))
+            }
+            self.primitive = primitive
+            self.arguments = arguments
+            for argument in arguments {
+                var memory: dnnl_memory_t?
+                var desc = argument.desc
+                try check(dnnl_memory_create(&memory, &desc, runtime.engine, argument.pointer), "memory creation")
+                execArgs.append(dnnl_exec_arg_t(arg: argument.slot, memory: memory))
+            }
+        }
+
+        /// Scratch memory enough for `primitive`.
+        static func scratchpad(for primitive: Primitive) -> TensorStorage {
+            TensorStorage(count: (byteCount(primitive.scratchpadDesc) + 3) / 4)
+        }
+
+        /// Executes the primitive and waits for it to finish.
+        func run() throws {
+            try runtime.withLock {
                 let status = dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs)
                 if status != dnnl_success {
                     let mismatched = arguments.filter { !equal($0.desc, primitive.desc(dnnl_query_exec_arg_md, $0.slot)) }
@@ -272,6 +276,21 @@ enum DNNL {
                 }
                 try check(dnnl_stream_wait(runtime.stream), "stream wait")
             }
+        }
+
+        deinit {
+            for argument in execArgs { dnnl_memory_destroy(argument.memory) }
+        }
+    }
+
+    /// Executes `primitive` once on `arguments`, with the runtime's shared scratchpad (grown when
+    /// the primitive needs more; executions are serialised, so one suffices).
+    static func execute(_ primitive: Primitive, _ arguments: [Argument]) throws {
+        try runtime.withLock {
+            if runtime.scratchpad.count * 4 < byteCount(primitive.scratchpadDesc) {
+                runtime.scratchpad = Execution.scratchpad(for: primitive)
+            }
+            try Execution(primitive, arguments, scratchpad: runtime.scratchpad).run()
         }
     }
 
@@ -665,54 +684,21 @@ enum DNNL {
         return (Tensor(shape: weightShape, format: .plain, storage: gradWeight), gradBias)
     }
 
-    /// Name of the implementation oneDNN picked for a forward convolution (e.g. `brgconv:avx512_core`).
-    static func convolutionImplementation(input: [Int], weight: [Int], output: [Int], geometry: ConvolutionGeometry) throws -> String {
-        try convolutionForwardPrimitive(input: input, weight: weight, output: output, bias: false,
-                                        geometry: geometry, postOps: PostOps()).implementation
-    }
-
-    /// Times of the bare forward and backward-data primitives of one convolution (median of
-    /// `runs` executions each, after one warm-up), with every buffer already in the layout the
-    /// primitive wants: the floor any engine built on oneDNN can reach for this layer.
-    static func timeBareConvolution(input: [Int], weight: [Int], output: [Int], geometry: ConvolutionGeometry,
-                                    runs: Int) throws -> (forward: Double, backwardData: Double, implementation: String) {
-        let forward = try convolutionForwardPrimitive(input: input, weight: weight, output: output, bias: false,
-                                                      geometry: geometry, postOps: PostOps())
-        let source = Buffer(desc: forward.desc(dnnl_query_src_md))
-        let weights = Buffer(desc: forward.desc(dnnl_query_weights_md))
-        let destination = Buffer(desc: forward.desc(dnnl_query_dst_md))
-        let forwardSeconds = try timeExecutions(forward, [
-            Argument(DNNL_ARG_SRC, source.desc, source.storage), Argument(DNNL_ARG_WEIGHTS, weights.desc, weights.storage),
-            Argument(DNNL_ARG_DST, destination.desc, destination.storage),
-        ], runs: runs)
-        let backward = try convolutionBackwardDataPrimitive(input: input, weight: weight, output: output,
-                                                            geometry: geometry)
-        let diffSource = Buffer(desc: backward.desc(dnnl_query_diff_src_md))
-        let backwardWeights = Buffer(desc: backward.desc(dnnl_query_weights_md))
-        let diffDestination = Buffer(desc: backward.desc(dnnl_query_diff_dst_md))
-        let backwardSeconds = try timeExecutions(backward, [
-            Argument(DNNL_ARG_DIFF_DST, diffDestination.desc, diffDestination.storage),
-            Argument(DNNL_ARG_WEIGHTS, backwardWeights.desc, backwardWeights.storage),
-            Argument(DNNL_ARG_DIFF_SRC, diffSource.desc, diffSource.storage),
-        ], runs: runs)
-        return (forwardSeconds, backwardSeconds, forward.implementation)
-    }
-
-    /// Median wall time of `runs` executions of a primitive whose memory objects are made once.
-    private static func timeExecutions(_ primitive: Primitive, _ arguments: [Argument], runs: Int) throws -> Double {
-        try runtime.withLock {
-            try withMemories(primitive, arguments) { execArgs in
-                var seconds: [Double] = []
-                for run in 0...runs {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    try check(dnnl_primitive_execute(primitive.handle, runtime.stream, Int32(execArgs.count), execArgs),
-                              "execution")
-                    try check(dnnl_stream_wait(runtime.stream), "stream wait")
-                    if run > 0 { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
-                }
-                return seconds.sorted()[seconds.count / 2]
-            }
+    /// The bare forward or backward-data primitive of a convolution, bound to fresh buffers in the
+    /// layouts it chose (contents unset) and a scratchpad of its own.
+    static func bareConvolution(input: [Int], weight: [Int], output: [Int], geometry: ConvolutionGeometry,
+                                backwardData: Bool) throws -> Execution {
+        let primitive = backwardData
+            ? try convolutionBackwardDataPrimitive(input: input, weight: weight, output: output, geometry: geometry)
+            : try convolutionForwardPrimitive(input: input, weight: weight, output: output, bias: false,
+                                              geometry: geometry, postOps: PostOps())
+        let slots = backwardData ? [DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC]
+                                 : [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]
+        let arguments = slots.map { slot in
+            let buffer = Buffer(desc: primitive.desc(dnnl_query_exec_arg_md, slot))
+            return Argument(slot, buffer.desc, buffer.storage)
         }
+        return try Execution(primitive, arguments, scratchpad: Execution.scratchpad(for: primitive))
     }
 
     // MARK: - Pooling
