@@ -29,8 +29,6 @@ extension DNNL {
         return attributes
     }
 
-    private static let firstPostOpSource: Int32 = 16384 | DNNL_ARG_SRC_1
-
     private static func convolutionKey(_ kind: String, input: [Int], weight: [Int], output: [Int],
                                        geometry: ConvolutionGeometry, bias: Bool, extra: String = "") -> String {
         "conv-\(kind)|\(input)|\(weight)|\(output)|\(geometry.stride)|\(geometry.padding)|\(geometry.dilation)|g\(geometry.groups)|b\(bias)|\(extra)"
@@ -103,7 +101,7 @@ extension DNNL {
             arguments.append(Argument(DNNL_ARG_BIAS, desc([bias.count]), bias.plain().storage))
         }
         if let residual = postOps.residual {
-            arguments.append(Argument(firstPostOpSource, dstDesc, try conform(residual, to: dstDesc)))
+            arguments.append(Argument(postOpSource(0), dstDesc, try conform(residual, to: dstDesc)))
         }
         try execute(primitive, arguments)
         return tensor(output.storage, shape: outputShape, chosen: dstDesc)

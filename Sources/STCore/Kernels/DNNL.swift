@@ -285,6 +285,11 @@ enum DNNL {
         }
     }
 
+    /// The argument slot of the second source of the post-op at `index` (a binary post-op's operand).
+    static func postOpSource(_ index: Int) -> Int32 {
+        (DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * Int32(index + 1)) | DNNL_ARG_SRC_1
+    }
+
     /// Executes `primitive` once on `arguments`, with the runtime's shared scratchpad (grown when
     /// the primitive needs more; executions are serialised, so one suffices).
     static func execute(_ primitive: Primitive, _ arguments: [Argument]) throws {
