@@ -16,7 +16,7 @@ struct LRPExplainer: Explainer {
         let objective = try resolved.objective(Array(0..<input.shape[0]))
         let node = objective.node ?? graph.output
         let output = try trace.activation(node)
-        let start = Elementwise.multiply(output, try objective.seed(output))
+        let start = output.multiplied(by: try objective.seed(output))
         var lrp = LRP(composite: options.composite)
         lrp.averagePoolingUniform = options.averagePoolingUniform
         let relevance = try lrp.inputRelevance(trace: trace, start: start, from: node)
