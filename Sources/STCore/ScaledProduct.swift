@@ -46,7 +46,7 @@ extension Tensor {
         let accumulator = self
         self = kernel("accumulated product") {
             try DNNL.flatBinary(a.laidOut(as: accumulator.format), b.laidOut(as: accumulator.format), .mul,
-                                scales: (scale, 1), accumulator: accumulator)
+                                scales: (scale, 1), into: accumulator, accumulating: true)
         }
     }
 }

@@ -32,20 +32,26 @@ extension Tensor {
     /// the padded slots of a blocked result hold 0 · (1/0), not a number.)
     public func divided(byStabilised denominator: Tensor, epsilon: Float) -> Tensor {
         precondition(denominator.shape == shape, "dividing \(shape) by \(denominator.shape)")
-        let z = denominator.laidOut(as: format)
-        return kernel("stabilised division") {
-            try DNNL.flatBinary(z, Tensor(0), .greaterOrEqual, postOps: [
-                .linear(scale: 2 * epsilon, shift: -epsilon), .binary(.add, z), .reciprocal, .binary(.mul, self),
-            ])
-        }
+        return quotient(byStabilised: denominator.laidOut(as: format), epsilon: epsilon, overwriting: false)
     }
 
     /// self / (d + ε·sign d) with sign 0 = +1 for the difference d = a − b, which is formed first
-    /// (one pass) so that the stabiliser is added to it exactly as to any other denominator.
+    /// (one pass) so that the stabiliser is added to it exactly as to any other denominator; the
+    /// quotient then overwrites it (a second pass).
     public func divided(byStabilisedDifferenceOf a: Tensor, and b: Tensor, epsilon: Float) -> Tensor {
         precondition(a.shape == shape && b.shape == shape, "dividing \(shape) by \(a.shape) − \(b.shape)")
         let difference = kernel("subtraction") { try DNNL.flatBinary(a.laidOut(as: format), b.laidOut(as: format), .sub) }
-        return divided(byStabilised: difference, epsilon: epsilon)
+        return quotient(byStabilised: difference, epsilon: epsilon, overwriting: true)
+    }
+
+    /// The stabilised quotient by `z`, in this tensor's layout; written into `z`'s storage when
+    /// `overwriting` (which the caller then owns alone).
+    private func quotient(byStabilised z: Tensor, epsilon: Float, overwriting: Bool) -> Tensor {
+        kernel("stabilised division") {
+            try DNNL.flatBinary(z, Tensor(0), .greaterOrEqual, postOps: [
+                .linear(scale: 2 * epsilon, shift: -epsilon), .binary(.add, z), .reciprocal, .binary(.mul, self),
+            ], into: overwriting ? z : nil)
+        }
     }
 
     /// The tensor split into x⁺ = max(x, 0) and x⁻ = min(x, 0), nil for a part that is all zero:

@@ -75,6 +75,8 @@ import Testing
         Self.expectLaidOut(ratio, as: first)
         let difference = Reference.add(Self.b, Self.c, scale: -1)
         FiniteDifference.expectClose(ratio.plain(), Reference.stabilisedQuotient(Self.a, difference, epsilon: 1e-6), tolerance: 1e-6)
+        // The quotient overwrites the difference it formed, never an operand.
+        #expect([Self.a, Self.b, Self.c].map(\.scalars) == [1, 2, 3].map { Tensor.randomNormal(shape: Self.shape, seed: $0).scalars })
     }
 
     @Test(arguments: layoutPairs.indices)

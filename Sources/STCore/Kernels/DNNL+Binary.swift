@@ -56,51 +56,53 @@ extension DNNL {
     /// Binary post-op operands have `a`'s shape and layout.
     ///
     /// The result has `a`'s shape and layout. Its padded slots hold the formula applied to zeros,
-    /// which every caller keeps at zero. With `accumulator`, a tensor of `a`'s shape and layout
-    /// whose storage the caller owns alone, the result is added to its contents in place (oneDNN's
-    /// sum post-op, last) and returned in its storage.
+    /// which every caller keeps at zero. With `output`, a tensor of `a`'s shape and layout whose
+    /// storage the caller owns alone (it may be an operand too), the result is written into that
+    /// storage instead of a new one — added to its contents when `accumulating` (oneDNN's sum
+    /// post-op, last).
     static func flatBinary(_ a: Tensor, _ b: Tensor, _ operation: BinaryOperation, scales: (a: Float, b: Float) = (1, 1),
-                           postOps: [BinaryPostOp] = [], accumulator: Tensor? = nil) throws -> Tensor {
+                           postOps: [BinaryPostOp] = [], into output: Tensor? = nil,
+                           accumulating: Bool = false) throws -> Tensor {
         let matches = { (x: Tensor) in x.shape == a.shape && x.format == a.format }
         precondition(matches(b) || (b.count == 1 && b.format == .plain),
                      "flat operands \(a.shape) \(a.format) and \(b.shape) \(b.format)")
-        precondition(accumulator.map(matches) ?? true, "accumulator \(accumulator?.shape ?? []) for \(a.shape) \(a.format)")
+        precondition(output.map(matches) ?? !accumulating, "output \(output?.shape ?? []) for \(a.shape) \(a.format)")
         for case .binary(_, let operand) in postOps {
             precondition(matches(operand), "post-op operand \(operand.shape) \(operand.format) for \(a.shape) \(a.format)")
         }
         let flat = desc([a.storageCount])
-        let output = try binary(operation, a, flat, b, matches(b) ? flat : desc([1]), scales: scales, postOps: postOps,
-                                accumulator: accumulator?.storage)
-        return Tensor(shape: a.shape, format: a.format, storage: output)
+        let result = try binary(operation, a, flat, b, matches(b) ? flat : desc([1]), scales: scales, postOps: postOps,
+                                into: output?.storage, accumulating: accumulating)
+        return Tensor(shape: a.shape, format: a.format, storage: result)
     }
 
-    /// The binary primitive on `a` and `b` as described by `aDesc` and `bDesc`; the result, and
-    /// each binary post-op operand, is laid out as `aDesc`.
+    /// The binary primitive on `a` and `b` as described by `aDesc` and `bDesc`, into `output` or a
+    /// new buffer; the result, and each binary post-op operand, is laid out as `aDesc`.
     private static func binary(_ operation: BinaryOperation, _ a: Tensor, _ aDesc: Desc, _ b: Tensor, _ bDesc: Desc,
                                scales: (a: Float, b: Float) = (1, 1), postOps: [BinaryPostOp] = [],
-                               accumulator: TensorStorage? = nil) throws -> TensorStorage {
+                               into output: TensorStorage? = nil, accumulating: Bool = false) throws -> TensorStorage {
         let key = "binary|\(operation.rawValue)|\(descKey(aDesc))|\(descKey(bDesc))|\(scales)|\(postOps.map(\.key))|"
-            + "\(accumulator != nil)"
+            + "\(accumulating)"
         let primitive = try cached(key) {
             var op = dnnl_binary_desc_t()
             var src0 = aDesc, src1 = bDesc, dst = aDesc
             try check(dnnl_binary_desc_init(&op, operation.algorithm, &src0, &src1, &dst), "binary descriptor")
-            let attributes = try binaryAttributes(scales: scales, postOps: postOps, accumulates: accumulator != nil,
+            let attributes = try binaryAttributes(scales: scales, postOps: postOps, accumulates: accumulating,
                                                   resultDesc: aDesc)
             defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
             return try Primitive(op: &op, attributes: attributes, what: "binary \(operation)")
         }
-        let output = accumulator ?? Buffer(desc: aDesc).storage
+        let result = output ?? Buffer(desc: aDesc).storage
         var arguments = [
             Argument(DNNL_ARG_SRC_0, aDesc, a.storage), Argument(DNNL_ARG_SRC_1, bDesc, b.storage),
-            Argument(DNNL_ARG_DST, aDesc, output),
+            Argument(DNNL_ARG_DST, aDesc, result),
         ]
         for (index, postOp) in postOps.enumerated() {
             guard case .binary(_, let operand) = postOp else { continue }
             arguments.append(Argument(postOpSource(index), aDesc, operand.storage))
         }
         try execute(primitive, arguments)
-        return output
+        return result
     }
 
     /// The attributes of a binary primitive with `scales`, `postOps` and, when `accumulates`, a
