@@ -1,9 +1,8 @@
-/// Element-wise access in the physical layout, for arithmetic where the layout does not matter
-/// (sums, products and quotients of tensors of one shape), so that tensors the kernels left
-/// channel-blocked stay blocked instead of being reordered to plain and back around every step.
+/// Element-wise access in the physical layout, padded slots included: the storage as oneDNN's
+/// kernels see it, for code that must not reorder a blocked tensor to plain and back.
 ///
 /// In blocked layouts the channels are padded up to a multiple of the block; the padded slots
-/// hold zeros and must stay zero (f(0, 0) = 0 for whatever a caller computes there).
+/// hold zeros and must stay zero.
 extension Tensor {
     /// Number of Float slots the storage holds: `count`, plus the padded channels of a blocked layout.
     public var storageCount: Int { format.storageCount(for: shape) }
@@ -30,13 +29,5 @@ extension Tensor {
         storage.markWritten()
         var buffer = UnsafeMutableBufferPointer(start: storage.pointer, count: storageCount)
         return try body(&buffer)
-    }
-}
-
-extension Tensor {
-    /// A tensor of `other`'s shape and layout with unset storage, for element-wise kernels that
-    /// write every slot (padded ones with zeros).
-    public static func uninitialized(like other: Tensor) -> Tensor {
-        Tensor(uninitialized: other.shape, format: other.format)
     }
 }

@@ -27,9 +27,9 @@ public struct AlphaBetaRule: LRPRule {
 
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
         // Terms on an all-zero part of x (x⁻ after a ReLU) add nothing and are left out.
-        let (xPositive, xNegative) = Elementwise.signParts(x)
+        let (xPositive, xNegative) = x.signParts
         func weights(_ transform: WeightTransform, bias: WeightTransform?) -> [Tensor] {
-            Elementwise.parameters(parameters, roles: roles, weight: transform, bias: includesBias ? bias : nil)
+            LRPTerm.parameters(parameters, roles: roles, weight: transform, bias: includesBias ? bias : nil)
         }
         let positiveWeights = WeightTransform.positivePart
         let negativeWeights = WeightTransform.negativePart

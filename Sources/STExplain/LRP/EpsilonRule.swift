@@ -13,4 +13,11 @@ public struct EpsilonRule: LRPRule {
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
         [LRPGroup(weight: 1, terms: [LRPTerm(input: x, parameters: parameters)])]
     }
+
+    /// The stabilised denominator z + ε·sign z with sign 0 = +1, for relevance steps written
+    /// element by element (`Tensor.divided(byStabilised:epsilon:)` divides whole tensors by it).
+    @inline(__always)
+    static func stabilised(_ z: Float, epsilon: Float) -> Float {
+        z + (z >= 0 ? epsilon : -epsilon)
+    }
 }

@@ -20,7 +20,7 @@ public struct GammaRule: LRPRule {
         let gamma = self.gamma
         let boost = WeightTransform(name: "w+\(gamma)·max(w,0)") { $0 + gamma * max($0, 0) }
         return [LRPGroup(weight: 1, terms: [
-            LRPTerm(input: x, parameters: Elementwise.parameters(parameters, roles: roles, weight: boost, bias: boost)),
+            LRPTerm(input: x, parameters: LRPTerm.parameters(parameters, roles: roles, weight: boost, bias: boost)),
         ])]
     }
 }

@@ -49,7 +49,7 @@ public struct LRP: Sendable {
                                   layerOutput: trace[node.name])
             for (name, share) in zip(node.inputs, shares) {
                 guard let share else { continue }
-                relevance[name] = relevance[name].map { Elementwise.add($0, share) } ?? share
+                relevance[name] = relevance[name].map { $0.adding(share) } ?? share
             }
         }
         let input = graph.inputs[0].name
@@ -84,7 +84,7 @@ public struct LRP: Sendable {
                                layerOutput: Tensor?) throws -> Tensor {
         let groups = rule.groups(input: input, parameters: state, roles: op.parameterRoles)
         let derivesLast = rule.groupsSumToLayer && layerOutput?.shape == relevance.shape && (op is Convolution || op is Linear)
-        var products: [Elementwise.Product] = []
+        var products: [ScaledProduct] = []
         var evaluated: Tensor?
         for (index, group) in groups.enumerated() where !group.terms.isEmpty {
             let records: [OpRecord]
@@ -92,22 +92,22 @@ public struct LRP: Sendable {
             if derivesLast, index == groups.count - 1, let layerOutput {
                 // The backward of a convolution or linear map does not read the record's output.
                 records = group.terms.map { OpRecord(inputs: [$0.input], parameters: $0.parameters, output: OpOutput(layerOutput)) }
-                ratio = evaluated.map { Elementwise.divide(relevance, byDifferenceOf: layerOutput, and: $0, epsilon: rule.epsilon) }
-                    ?? Elementwise.divide(relevance, by: layerOutput, epsilon: rule.epsilon)
+                ratio = evaluated.map { relevance.divided(byStabilisedDifferenceOf: layerOutput, and: $0, epsilon: rule.epsilon) }
+                    ?? relevance.divided(byStabilised: layerOutput, epsilon: rule.epsilon)
             } else {
                 records = try group.terms.map { try Self.record(op, inputs: [$0.input], state: $0.parameters) }
                 let sign = group.terms[0].sign
-                var z = sign == 1 ? records[0].output : Elementwise.map(records[0].output) { sign * $0 }
-                for (term, record) in zip(group.terms, records).dropFirst() { z = Elementwise.add(z, record.output, scale: term.sign) }
-                evaluated = evaluated.map { Elementwise.add($0, z) } ?? z
-                ratio = Elementwise.divide(relevance, by: z, epsilon: rule.epsilon)
+                var z = sign == 1 ? records[0].output : records[0].output.scaled(by: sign)
+                for (term, record) in zip(group.terms, records).dropFirst() { z = z.adding(record.output, scale: term.sign) }
+                evaluated = evaluated.map { $0.adding(z) } ?? z
+                ratio = relevance.divided(byStabilised: z, epsilon: rule.epsilon)
             }
             for (term, record) in zip(group.terms, records) {
                 let gradient = try op.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
-                products.append(Elementwise.Product(scale: group.weight * term.sign, gradient: gradient, input: term.input))
+                products.append(ScaledProduct(scale: group.weight * term.sign, gradient, term.input))
             }
         }
-        return Elementwise.sum(of: products) ?? Tensor(zeros: input.shape)
+        return Tensor.sum(of: products) ?? Tensor(zeros: input.shape)
     }
 
     private static func record(_ op: any Op, inputs: [Tensor], state: [Tensor]) throws -> OpRecord {

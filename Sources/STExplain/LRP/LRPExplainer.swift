@@ -23,7 +23,7 @@ public struct LRPExplainer: Explainer {
         let objective = try resolved.objective(Array(0..<input.shape[0]))
         let node = objective.node ?? graph.output
         let output = try trace.activation(node)
-        let start = Elementwise.multiply(output, try objective.seed(output))
+        let start = output.multiplied(by: try objective.seed(output))
         let lrp = LRP(composite: composite)
         let relevance = try lrp.inputRelevance(trace: trace, start: start, from: node)
         return try Explanation(method: method, layer: nil, map: ChannelReduction.sum.reduce(relevance, kind: model.inputKind),

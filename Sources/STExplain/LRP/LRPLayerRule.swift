@@ -43,9 +43,9 @@ public struct LRPStep {
     /// R_i = x_i·∂z/∂x_i · R / (z + ε·sign z) for the inputs in `flows`.
     public func proportional(flows: [Bool]? = nil) throws -> [Tensor?] {
         let record = try record()
-        let ratio = Elementwise.divide(relevance, by: record.output, epsilon: epsilon)
+        let ratio = relevance.divided(byStabilised: record.output, epsilon: epsilon)
         let gradients = try node.op.backward(ratio, record: record, needInputs: flows ?? self.flows,
                                              context: BackwardContext()).inputs
-        return zip(inputs, gradients).map { x, gradient in gradient.map { Elementwise.multiply(x, $0) } }
+        return zip(inputs, gradients).map { x, gradient in gradient.map { x.multiplied(by: $0) } }
     }
 }

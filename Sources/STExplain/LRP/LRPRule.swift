@@ -13,6 +13,19 @@ public struct LRPTerm: Sendable {
         self.parameters = parameters
         self.sign = sign
     }
+
+    /// A layer's `parameters` (roles `roles`) with `weight` applied to the weight and the bias
+    /// replaced by `bias` of it (nil drops it to zero), for a rule's term.
+    static func parameters(_ parameters: [Tensor], roles: [String], weight: WeightTransform,
+                           bias: WeightTransform?) -> [Tensor] {
+        zip(roles, parameters).map { role, value in
+            switch role {
+            case "weight": value.transformed(by: weight)
+            case "bias": value.transformed(by: bias ?? .zero)
+            default: value
+            }
+        }
+    }
 }
 
 /// Terms whose sum z = Σ_t sign_t·f(x_t; θ_t) shares out the relevance of each output, weighted

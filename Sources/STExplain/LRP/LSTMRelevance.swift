@@ -76,7 +76,7 @@ struct LSTMRelevance: LRPLayerRule {
                     let (i, f, g) = (gates[gate], gates[gate + h], gates[gate + 2 * h])
                     let previousCell = t == 0 ? 0 : cells[(row - 1) * h + u]
                     let cellRelevance = fromAbove[row * h + u] + carriedHidden[n * h + u] + carriedCell[n * h + u]
-                    let ratio = cellRelevance / Elementwise.stabilised(cells[row * h + u], epsilon: epsilon)
+                    let ratio = cellRelevance / EpsilonRule.stabilised(cells[row * h + u], epsilon: epsilon)
                     carriedCell[n * h + u] = f * previousCell * ratio
                     gateRelevance[n * h + u] = i * g * ratio
                 }
@@ -85,10 +85,10 @@ struct LSTMRelevance: LRPLayerRule {
             var context = ForwardContext()
             let record = OpRecord(inputs: [input], parameters: parameters,
                                   output: try map.forward([input], parameters: parameters, context: &context))
-            let ratio = Elementwise.divide(Tensor(shape: [batch, h], scalars: gateRelevance), by: record.output,
-                                           epsilon: epsilon)
+            let ratio = Tensor(shape: [batch, h], scalars: gateRelevance).divided(byStabilised: record.output,
+                                                                                 epsilon: epsilon)
             let gradient = try map.backward(ratio, record: record, needInputs: [true], context: BackwardContext()).inputs[0]!
-            let shares = Elementwise.multiply(input, gradient).scalars
+            let shares = input.multiplied(by: gradient).scalars
             for n in 0..<batch {
                 let row = n * steps + t
                 inputRelevance.replaceSubrange((row * inputSize)..<((row + 1) * inputSize),

@@ -33,7 +33,7 @@ struct LayerNormRelevance: LRPLayerRule {
             let sigma = Float((variance + Double(layerNorm.epsilon)).squareRoot())
             let v = (0..<width).map { j in
                 let z = gamma[j] * (values[start + j] - Float(mean)) / sigma + beta[j]
-                return gamma[j] * fromAbove[start + j] / Elementwise.stabilised(z, epsilon: epsilon)
+                return gamma[j] * fromAbove[start + j] / EpsilonRule.stabilised(z, epsilon: epsilon)
             }
             let meanV = v.reduce(0, +) / Float(width)
             for j in 0..<width { shares[start + j] = values[start + j] * (v[j] - meanV) / sigma }

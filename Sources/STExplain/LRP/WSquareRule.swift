@@ -8,8 +8,8 @@ public struct WSquareRule: LRPRule {
     public var epsilon: Float { 1e-6 }
 
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
-        [LRPGroup(weight: 1, terms: [LRPTerm(input: Elementwise.map(x) { _ in 1 },
-                                             parameters: Elementwise.parameters(parameters, roles: roles,
-                                                                                weight: WeightTransform(name: "w²") { $0 * $0 }, bias: nil))])]
+        [LRPGroup(weight: 1, terms: [LRPTerm(input: Tensor(repeating: 1, shape: x.shape),
+                                             parameters: LRPTerm.parameters(parameters, roles: roles,
+                                                                            weight: WeightTransform(name: "w²") { $0 * $0 }, bias: nil))])]
     }
 }

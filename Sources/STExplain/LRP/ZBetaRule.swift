@@ -22,8 +22,8 @@ public struct ZBetaRule: LRPRule {
     public var epsilon: Float { 1e-6 }
 
     public func groups(input x: Tensor, parameters: [Tensor], roles: [String]) -> [LRPGroup] {
-        let positive = Elementwise.parameters(parameters, roles: roles, weight: .positivePart, bias: nil)
-        let negative = Elementwise.parameters(parameters, roles: roles, weight: .negativePart, bias: nil)
+        let positive = LRPTerm.parameters(parameters, roles: roles, weight: .positivePart, bias: nil)
+        let negative = LRPTerm.parameters(parameters, roles: roles, weight: .negativePart, bias: nil)
         return [LRPGroup(weight: 1, terms: [
             LRPTerm(input: x, parameters: parameters),
             LRPTerm(input: Self.perChannel(low, like: x), parameters: positive, sign: -1),

@@ -59,7 +59,7 @@ struct EngineBenchmark {
         let implementations = Dictionary(grouping: floor.implementations.map(\.implementation)) { $0 }
         let commonest = implementations.max { $0.value.count < $1.value.count }?.key ?? "?"
         return Result(cpu: SystemInfo.cpuModel, vectorExtension: SystemInfo.vectorExtension,
-                      threads: ConvolutionFloor.threadCount, inputShape: inputShape,
+                      threads: ComputeThreads.count, inputShape: inputShape,
                       gigaMultiplyAdds: Double(macs) / 1e9, forwardSeconds: forward, backwardSeconds: backward,
                       convolutionForwardSeconds: floor.forwardSeconds,
                       convolutionBackwardSeconds: floor.backwardDataSeconds,

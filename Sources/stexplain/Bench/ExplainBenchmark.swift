@@ -102,7 +102,7 @@ struct ExplainBenchmark {
                                         forwardRatio: occlusionSeconds / forward,
                                         reference: "batched forward throughput",
                                         referenceRatio: batchedClipsPerSecond / occlusionClipsPerSecond, target: "≈ 1"))
-        return Result(cpu: SystemInfo.cpuModel, threads: ConvolutionFloor.threadCount, inputShape: inputShape,
+        return Result(cpu: SystemInfo.cpuModel, threads: ComputeThreads.count, inputShape: inputShape,
                       forwardSeconds: forward, forwardBackwardSeconds: forwardBackward,
                       batchedForwardClipsPerSecond: batchedClipsPerSecond, occlusionClipsPerSecond: occlusionClipsPerSecond,
                       measurements: measurements)

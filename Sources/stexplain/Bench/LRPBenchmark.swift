@@ -69,7 +69,7 @@ struct LRPBenchmark {
             }
         }
         let floor = try ConvolutionFloor.measure(graph, inputShapes: [graph.inputs[0].name: inputShape], runs: max(3, runs))
-        return Result(cpu: SystemInfo.cpuModel, threads: ConvolutionFloor.threadCount, inputShape: inputShape,
+        return Result(cpu: SystemInfo.cpuModel, threads: ComputeThreads.count, inputShape: inputShape,
                       composite: composite, forwardSeconds: median(forwardSeconds), lrpSeconds: median(lrpSeconds),
                       splitSeconds: split, sequentialSplitSeconds: sequential,
                       alphaBetaFloorSeconds: 2 * (floor.forwardSeconds + floor.backwardDataSeconds))

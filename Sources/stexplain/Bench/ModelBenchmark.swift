@@ -51,7 +51,7 @@ struct ModelBenchmark {
             forward.append(try wallSeconds(forwardPass))
             gradCAM.append(try wallSeconds(gradCAMPass))
         }
-        return Result(model: name, cpu: SystemInfo.cpuModel, threads: ConvolutionFloor.threadCount, inputShape: input.shape,
+        return Result(model: name, cpu: SystemInfo.cpuModel, threads: ComputeThreads.count, inputShape: input.shape,
                       layer: model.defaultLayer, forwardSeconds: median(forward), gradCAMSeconds: median(gradCAM),
                       gradCAMForwardRatio: median(gradCAM) / median(forward))
     }

@@ -52,6 +52,44 @@ extension Reference {
     }
 }
 
+// MARK: - Arithmetic of tensors of one shape
+
+extension Reference {
+    /// `f` of corresponding elements of tensors of one shape, evaluated in `Double`.
+    private static func zipped(_ tensors: [Tensor], _ f: ([Double]) -> Double) -> Tensor {
+        let values = tensors.map(\.scalars)
+        precondition(tensors.allSatisfy { $0.shape == tensors[0].shape }, "shapes \(tensors.map(\.shape))")
+        return Tensor(shape: tensors[0].shape, scalars: (0..<tensors[0].count).map { i in Float(f(values.map { Double($0[i]) })) })
+    }
+
+    /// `a + scale·b` elementwise.
+    static func add(_ a: Tensor, _ b: Tensor, scale: Float) -> Tensor {
+        zipped([a, b]) { $0[0] + Double(scale) * $0[1] }
+    }
+
+    /// `scale·a·b` elementwise.
+    static func mul(_ a: Tensor, _ b: Tensor, scale: Float) -> Tensor {
+        zipped([a, b]) { Double(scale) * $0[0] * $0[1] }
+    }
+
+    /// LRP's ε-rule ratio `r / (z + ε·sign z)` elementwise, with sign 0 = +1 (zennit's `stabilize`).
+    static func stabilisedQuotient(_ r: Tensor, _ z: Tensor, epsilon: Float) -> Tensor {
+        zipped([r, z]) { $0[0] / ($0[1] + ($0[1] >= 0 ? Double(epsilon) : -Double(epsilon))) }
+    }
+
+    /// `Σ scale·a·b` over the terms, elementwise.
+    static func sumOfProducts(_ terms: [(scale: Float, a: Tensor, b: Tensor)]) -> Tensor {
+        zipped(terms.flatMap { [$0.a, $0.b] }) { values in
+            terms.indices.reduce(0) { $0 + Double(terms[$1].scale) * values[2 * $1] * values[2 * $1 + 1] }
+        }
+    }
+
+    /// `max(x, 0)` and `min(x, 0)` elementwise.
+    static func signParts(_ x: Tensor) -> (positive: Tensor, negative: Tensor) {
+        (zipped([x]) { Swift.max($0[0], 0) }, zipped([x]) { Swift.min($0[0], 0) })
+    }
+}
+
 // MARK: - Activations
 
 extension Reference {

@@ -1,0 +1,91 @@
+import CDNNL
+
+extension DNNL {
+    /// Copies `source` (laid out as `from`) into a new buffer laid out as `to`.
+    static func reorder(_ source: TensorStorage, from: Desc, to: Desc) throws -> TensorStorage {
+        let key = "reorder|\(descKey(from))|\(descKey(to))"
+        let primitive = try cached(key) {
+            var descriptor: dnnl_primitive_desc_t?
+            var from = from, to = to
+            try check(try withAttributes(nil) { attributes in
+                dnnl_reorder_primitive_desc_create(&descriptor, &from, runtime.engine, &to, runtime.engine, attributes)
+            }, "reorder")
+            return try Primitive(descriptor: descriptor!)
+        }
+        let target = Buffer(desc: to)
+        try execute(primitive, [Argument(DNNL_ARG_FROM, from, source), Argument(DNNL_ARG_TO, to, target.storage)])
+        return target.storage
+    }
+
+    /// `x` in another layout (same logical shape and values).
+    static func reorder(_ x: Tensor, to format: MemoryFormat) -> Tensor {
+        if x.format == format { return x }
+        do {
+            let storage = try reorder(x.storage, from: desc(x.shape, x.format), to: desc(x.shape, format))
+            return Tensor(shape: x.shape, format: format, storage: storage)
+        } catch {
+            preconditionFailure("reorder of \(x.shape) from \(x.format) to \(format): \(error)")
+        }
+    }
+
+    /// `x` in the layout `target` describes; `x` itself when it already is.
+    static func conform(_ x: Tensor, to target: Desc) throws -> TensorStorage {
+        let current = desc(x.shape, x.format)
+        if equal(current, target) { return x.storage }
+        return try reorder(x.storage, from: current, to: target)
+    }
+
+    /// The tensor a primitive produced in `chosen`, wrapped with its `MemoryFormat`.
+    static func tensor(_ storage: TensorStorage, shape: [Int], chosen: Desc) -> Tensor {
+        guard let format = format(of: chosen, shape: shape) else {
+            preconditionFailure("oneDNN chose a layout the engine does not model for \(shape)")
+        }
+        return Tensor(shape: shape, format: format, storage: storage)
+    }
+
+    /// Axis permutation: `result.shape[i] = x.shape[order[i]]`, plain output. Size-1 axes are
+    /// dropped and runs of axes that stay neighbours in order are merged first, so oneDNN sees the
+    /// fewest axes (MViT's (1, 2, 6272, 1569) by [3, 1, 2, 0] is a 12544 × 1569 transpose).
+    static func permute(_ x: Tensor, order: [Int]) throws -> Tensor {
+        let shape = order.map { x.shape[$0] }
+        let kept = order.filter { x.shape[$0] != 1 }
+        var runs: [[Int]] = []
+        for axis in kept {
+            if let last = runs.last?.last, axis == last + 1 { runs[runs.count - 1].append(axis) } else { runs.append([axis]) }
+        }
+        if runs.count < order.count {
+            let byInput = runs.sorted { $0[0] < $1[0] }
+            let merged = byInput.map { $0.reduce(1) { $0 * x.shape[$1] } }
+            let mergedOrder = runs.map { run in byInput.firstIndex { $0 == run }! }
+            guard mergedOrder != Array(mergedOrder.indices) else { return x.plain().reshaped(shape) }
+            return try permuteAxes(x.plain().reshaped(merged), order: mergedOrder).reshaped(shape)
+        }
+        return try permuteAxes(x, order: order)
+    }
+
+    private static func permuteAxes(_ x: Tensor, order: [Int]) throws -> Tensor {
+        let source = x.plain()
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (position, axis) in order.enumerated() { inverse[axis] = position }
+        var permuted = Desc()
+        var plainDesc = desc(source.shape)
+        let permutation = inverse.map(Int32.init)
+        try check(dnnl_memory_desc_permute_axes(&permuted, &plainDesc, permutation), "permute")
+        let shape = order.map { x.shape[$0] }
+        let storage = try reorder(source.storage, from: permuted, to: desc(shape))
+        return Tensor(shape: shape, format: .plain, storage: storage)
+    }
+
+    /// `x[…, start ..< start + count, …]` along `axis`, plain: a reorder of the source's
+    /// sub-memory, so a slice along the last axis copies runs instead of single elements.
+    static func slice(_ x: Tensor, axis: Int, start: Int, count: Int) throws -> Tensor {
+        let source = x.plain()
+        var shape = source.shape
+        shape[axis] = count
+        var offsets = [Int](repeating: 0, count: shape.count)
+        offsets[axis] = start
+        var full = desc(source.shape), sub = Desc()
+        try check(dnnl_memory_desc_init_submemory(&sub, &full, dims(shape), dims(offsets)), "slice sub-memory")
+        return Tensor(shape: shape, format: .plain, storage: try reorder(source.storage, from: sub, to: desc(shape)))
+    }
+}
