@@ -6,7 +6,8 @@ extension DNNL {
     struct PreparedWeights {
         weak var source: TensorStorage?
         let version: Int
-        let buffer: Buffer
+        /// nil until the second request (`cachedPreparation`).
+        let buffer: Buffer?
     }
 
     /// A tensor made by `Tensor.transformed(by:)`: f of `source` as it was at `sourceVersion`.
@@ -50,18 +51,21 @@ extension DNNL {
         }
     }
 
-    /// The prepared buffer cached for `source` under `key` while `source` is unchanged, made by
-    /// `make` otherwise. Call with the runtime lock held.
+    /// The prepared buffer for `source` under `key`, made by `make`. It is kept from the second
+    /// request on while `source` is unchanged: a weight used once — every layer of a one-shot
+    /// forward or backward pass — is prepared, used and released, so a single explanation does
+    /// not hold a second and third copy of the model (forward and backward-data layouts) at its
+    /// peak; repeated passes (batches, benchmarks, integration steps) reuse the kept copy. Call
+    /// with the runtime lock held.
     private static func cachedPreparation(of source: TensorStorage, as target: Desc, key: String,
                                           _ make: () throws -> TensorStorage) rethrows -> Buffer {
         let cacheKey = "\(key)|\(ObjectIdentifier(source))"
-        if let cached = runtime.preparedWeights[cacheKey], cached.source === source, cached.version == source.version {
-            return cached.buffer
-        }
+        let seen = runtime.preparedWeights[cacheKey].map { $0.source === source && $0.version == source.version } ?? false
+        if seen, let buffer = runtime.preparedWeights[cacheKey]?.buffer { return buffer }
         let buffer = Buffer(desc: target, storage: try make())
         runtime.preparedWeights = runtime.preparedWeights.filter { $0.value.source != nil }
         if runtime.preparedWeights.count > 512 { runtime.preparedWeights.removeAll() }
-        runtime.preparedWeights[cacheKey] = PreparedWeights(source: source, version: source.version, buffer: buffer)
+        runtime.preparedWeights[cacheKey] = PreparedWeights(source: source, version: source.version, buffer: seen ? buffer : nil)
         return buffer
     }
 }
