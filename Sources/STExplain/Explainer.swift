@@ -10,21 +10,21 @@ public protocol Explainer: Sendable {
 
 extension Method {
     /// The explainer implementing this method with every setting at its default.
-    public var explainer: any Explainer {
+    public var explainer: any Explainer { explainer() }
+
+    /// The explainer implementing this method at `layer` (CAM family and guided Grad-CAM), running
+    /// its copies as `batching` says (integrated gradients, SmoothGrad, occlusion, lrp-st), every
+    /// other setting at its default.
+    public func explainer(layer: String? = nil, batching: Batching = Batching()) -> any Explainer {
         switch self {
-        case .cam: CAMExplainer(CAM())
-        case .gradcam: CAMExplainer(GradCAM())
-        case .gradcamPlusPlus: CAMExplainer(GradCAMPlusPlus())
-        case .xgradcam: CAMExplainer(XGradCAM())
-        case .layercam: CAMExplainer(LayerCAM())
-        case .hirescam: CAMExplainer(HiResCAM())
+        case .cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam: CAMExplainer(camWeighting!, layer: layer)
         case .saliency, .guidedBackprop, .deconvnet: InputGradientExplainer(method: self)
-        case .guidedGradcam: GuidedGradCAMExplainer()
-        case .integratedGradients: IntegratedGradientsExplainer()
-        case .smoothgrad: SmoothGradExplainer()
-        case .occlusion: OcclusionExplainer()
+        case .guidedGradcam: GuidedGradCAMExplainer(layer: layer)
+        case .integratedGradients: IntegratedGradientsExplainer(batching: batching)
+        case .smoothgrad: SmoothGradExplainer(batching: batching)
+        case .occlusion: OcclusionExplainer(batching: batching)
         case .lrp: LRPExplainer()
-        case .lrpSpatioTemporal: SpatioTemporalLRPExplainer()
+        case .lrpSpatioTemporal: SpatioTemporalLRPExplainer(batching: batching)
         }
     }
 }

@@ -141,18 +141,7 @@ struct EvaluateCommand: ParsableCommand {
         if usesClassImportance, explained.inputKind != .skeleton || (settings.unit ?? .defaultUnit(for: .skeleton)) != .joint {
             throw STError.invalidRequest("--importance class ranks whole joints of skeletons (--unit joint)")
         }
-        let explainers = chosenMethods.map { method -> any Explainer in
-            switch method {
-            case .cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam:
-                CAMExplainer(method.camWeighting!, layer: selection.layer)
-            case .guidedGradcam: GuidedGradCAMExplainer(layer: selection.layer)
-            case .integratedGradients: IntegratedGradientsExplainer(batching: Batching(size: batchSize))
-            case .smoothgrad: SmoothGradExplainer(batching: Batching(size: batchSize))
-            case .occlusion: OcclusionExplainer(batching: Batching(size: batchSize))
-            case .lrpSpatioTemporal: SpatioTemporalLRPExplainer(batching: Batching(size: batchSize))
-            case .saliency, .guidedBackprop, .deconvnet, .lrp: method.explainer
-            }
-        }
+        let explainers = chosenMethods.map { $0.explainer(layer: selection.layer, batching: Batching(size: batchSize)) }
         let (samples, isFirstShard) = try shardRange(count: inputs.count)
         let givenImportance = try classImportance.map { try ClassImportanceFile.read($0).accumulators(source: $0) }
         if batches.shard != nil, usesClassImportance, givenImportance == nil {

@@ -53,10 +53,9 @@ struct MethodSettings: ParsableArguments {
     /// `--bounds` does not.
     func explainer(for method: Method, layer: String?, input: Tensor, batching: Batching) throws -> any Explainer {
         switch method {
-        case .cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam:
-            return CAMExplainer(method.camWeighting!, layer: layer)
-        case .saliency, .guidedBackprop, .deconvnet: return InputGradientExplainer(method: method)
-        case .guidedGradcam: return GuidedGradCAMExplainer(layer: layer)
+        case .cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam, .saliency, .guidedBackprop, .deconvnet,
+             .guidedGradcam:
+            return method.explainer(layer: layer, batching: batching)
         case .integratedGradients:
             return IntegratedGradientsExplainer(steps: steps, integration: integration, baseline: baseline, batching: batching)
         case .smoothgrad:
