@@ -25,6 +25,9 @@ extension Method {
         case .occlusion: OcclusionExplainer(batching: batching)
         case .lrp: LRPExplainer()
         case .lrpSpatioTemporal: SpatioTemporalLRPExplainer(batching: batching)
+        case .attentionRollout: AttentionRolloutExplainer()
+        case .transformerAttribution: TransformerAttributionExplainer()
+        case .attnlrp: LRPExplainer.attnLRP
         }
     }
 }

@@ -17,16 +17,27 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     case occlusion
     case lrp
     case lrpSpatioTemporal = "lrp-st"
+    case attentionRollout = "attention-rollout"
+    case transformerAttribution = "transformer-attribution"
+    case attnlrp
 
     /// Whether the method's maps carry a sign worth showing (drawn on a diverging colour map):
     /// CAM and HiResCAM without the ReLU, integrated gradients, occlusion and LRP.
     public var isSigned: Bool {
         switch self {
-        case .cam, .hirescam, .integratedGradients, .occlusion, .lrp, .lrpSpatioTemporal: true
+        case .cam, .hirescam, .integratedGradients, .occlusion, .lrp, .lrpSpatioTemporal, .attnlrp: true
         case .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .saliency, .guidedBackprop, .deconvnet, .guidedGradcam,
-             .smoothgrad: false
+             .smoothgrad, .attentionRollout, .transformerAttribution: false
         }
     }
+
+    /// Methods whose `map` has a layer's or a token grid's resolution rather than the input's
+    /// (the CAM family, attention rollout, transformer attribution); their `attribution` is the
+    /// map upsampled.
+    public var hasFeatureResolutionMap: Bool { isCAM || self == .attentionRollout || self == .transformerAttribution }
+
+    /// Methods that read a transformer's attention maps.
+    public var readsAttention: Bool { self == .attentionRollout || self == .transformerAttribution }
 
     /// Methods that weight a layer's activations (their `map` has the layer's resolution).
     public var isCAM: Bool { camWeighting != nil }

@@ -74,7 +74,7 @@ public struct Evaluator: Sendable {
 
     /// An explanation's maps at input resolution without channels.
     static func maps(of explanation: Explanation) -> Tensor {
-        explanation.method.isCAM ? explanation.attribution : explanation.map
+        explanation.method.hasFeatureResolutionMap ? explanation.attribution : explanation.map
     }
 
     /// Pointing game, relevance mass and rank accuracy, top-k intersection and Otsu IoU.

@@ -22,7 +22,7 @@ public struct TokenGrid: Sendable, Equatable {
     }
 
     /// Most class tokens inferred (ViT has 1, DeiT 2).
-    static let largestInferredClassTokens = 2
+    public static let largestInferredClassTokens = 2
 
     /// The class-token count and grid of a layer of `length` tokens: the first K (given, or the
     /// smallest of 0…2 that fits) and grid — the embedding's, or one it divides evenly, time kept

@@ -28,6 +28,27 @@ public struct LRP: Sendable {
     /// The relevance of the graph input, from `start` at node `from`, for a trace that kept
     /// every activation (`ForwardOptions(observe: nil)`).
     public func inputRelevance(trace: Trace, start: Tensor, from: String) throws -> Tensor {
+        let input = trace.graph.inputs[0].name
+        let relevance = try walk(trace: trace, start: start, from: from) { _, _ in true }
+        return try relevance[input] ?? Tensor(zeros: trace.activation(input).shape)
+    }
+
+    /// The relevance of the outputs of `nodes` (summed over every consumer), from `start` at node
+    /// `from`; the walk stops once it has passed them all.
+    public func relevance(at nodes: Set<String>, trace: Trace, start: Tensor, from: String) throws -> [String: Tensor] {
+        var captured: [String: Tensor] = [:]
+        _ = try walk(trace: trace, start: start, from: from) { name, relevance in
+            if nodes.contains(name) { captured[name] = relevance }
+            return captured.count < nodes.count
+        }
+        return captured
+    }
+
+    /// Walks the graph backwards from `start` at `from`, calling `visit` with each node's output
+    /// relevance before the node's step, until `visit` returns false; returns the relevance left
+    /// unconsumed (the graph input's, at the end of a full walk).
+    private func walk(trace: Trace, start: Tensor, from: String,
+                      visit: (String, Tensor) throws -> Bool) throws -> [String: Tensor] {
         let graph = trace.graph
         var dependsOnInput = Set(graph.inputs.map(\.name))
         for node in graph.nodes where node.inputs.contains(where: dependsOnInput.contains) {
@@ -36,6 +57,7 @@ public struct LRP: Sendable {
         var relevance = [try graph.resolve(from): start]
         for node in graph.nodes.reversed() {
             guard let output = relevance.removeValue(forKey: node.name) else { continue }
+            guard try visit(node.name, output) else { break }
             let flows = node.inputs.map(dependsOnInput.contains)
             guard flows.contains(true) else { continue }
             let inputs = try node.inputs.map { name -> Tensor in
@@ -52,9 +74,7 @@ public struct LRP: Sendable {
                 relevance[name] = relevance[name].map { $0.adding(share) } ?? share
             }
         }
-        let input = graph.inputs[0].name
-        guard let result = relevance[input] else { return Tensor(zeros: try trace.activation(input).shape) }
-        return result
+        return relevance
     }
 
     /// The relevance of each input of `node` (nil for inputs it does not flow to), by the

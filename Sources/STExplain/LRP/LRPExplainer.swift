@@ -9,11 +9,20 @@ public struct LRPExplainer: Explainer {
     /// The rules per layer (zennit's EpsilonPlus by default; `averagingUniformly()` for seed
     /// 002's uniform average pooling).
     public var composite: LRPComposite
-    public var method: Method { .lrp }
+    public let method: Method
 
     public init(composite: LRPComposite = .epsilonPlus) {
-        self.composite = composite
+        self.init(composite: composite, method: .lrp)
     }
+
+    init(composite: LRPComposite, method: Method) {
+        self.composite = composite
+        self.method = method
+    }
+
+    /// `attnlrp`: LRP with AttnLRP's composite (`LRPComposite.attnLRP`: the ε rule, the softmax
+    /// rule and the uniform rule for attention's matrix products; Achtibat et al. 2024).
+    public static let attnLRP = LRPExplainer(composite: .attnLRP, method: .attnlrp)
 
     public func explain(_ input: Tensor, model: ExplainedModel, target: Target) throws -> Explanation {
         let started = Date()

@@ -1,6 +1,7 @@
-/// Finds the exact GELU that `torch.onnx.export` spells out below opset 20,
+/// Finds the exact GELU that `torch.onnx.export` (both exporters) spells out below opset 20,
 ///
-///     y = x · ½ · (1 + erf(x / √2))      (Div by √2 or Mul by 1/√2; the ½ before or after)
+///     y = x · ½ · (1 + erf(x / √2))      (Div by √2 or Mul by 1/√2; the ½ on x, on the product
+///                                         or on 1 + erf)
 ///
 /// and rewrites it as one `Gelu` node (the opset-20 operator, `approximate = "none"`), so the
 /// engine computes it with one GELU kernel and LRP sees one element-wise non-linearity instead of
@@ -34,18 +35,28 @@ enum ONNXGELUFusion {
                 continue
             }
             guard let addIndex = onlyConsumer(erf.output[0], "Add"),
-                  let one = index.other(nodes[addIndex], erf.output[0]), close(scalar(one), 1),
-                  let productIndex = onlyConsumer(nodes[addIndex].output[0], "Mul"),
-                  let factor = index.other(nodes[productIndex], nodes[addIndex].output[0]) else { continue }
-            var pattern = [scaleIndex, erfIndex, addIndex, productIndex]
+                  let one = index.other(nodes[addIndex], erf.output[0]), close(scalar(one), 1) else { continue }
+            let sum = nodes[addIndex].output[0]
+            var pattern = [scaleIndex, erfIndex, addIndex]
             let last: Int
-            if factor == x, let halfIndex = onlyConsumer(nodes[productIndex].output[0], "Mul"),
-               let half = index.other(nodes[halfIndex], nodes[productIndex].output[0]), close(scalar(half), 0.5) {
-                last = halfIndex
-            } else if let halfIndex = producer[factor], consumers[factor]?.count == 1, nodes[halfIndex].opType == "Mul",
-                      let half = index.other(nodes[halfIndex], x), close(scalar(half), 0.5) {
+            if let halfIndex = onlyConsumer(sum, "Mul"), let half = index.other(nodes[halfIndex], sum), close(scalar(half), 0.5),
+               let productIndex = onlyConsumer(nodes[halfIndex].output[0], "Mul"),
+               index.other(nodes[productIndex], nodes[halfIndex].output[0]) == x {
+                // ½ · (1 + erf) first, then the product with x (the dynamo exporter's order)
                 pattern.append(halfIndex)
                 last = productIndex
+            } else if let productIndex = onlyConsumer(sum, "Mul"), let factor = index.other(nodes[productIndex], sum) {
+                pattern.append(productIndex)
+                if factor == x, let halfIndex = onlyConsumer(nodes[productIndex].output[0], "Mul"),
+                   let half = index.other(nodes[halfIndex], nodes[productIndex].output[0]), close(scalar(half), 0.5) {
+                    last = halfIndex
+                } else if let halfIndex = producer[factor], consumers[factor]?.count == 1, nodes[halfIndex].opType == "Mul",
+                          let half = index.other(nodes[halfIndex], x), close(scalar(half), 0.5) {
+                    pattern.append(halfIndex)
+                    last = productIndex
+                } else {
+                    continue
+                }
             } else {
                 continue
             }

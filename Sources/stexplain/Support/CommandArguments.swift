@@ -8,6 +8,7 @@ import STMetrics
 
 extension Method: ExpressibleByArgument {}
 extension PathIntegration: ExpressibleByArgument {}
+extension HeadFusion: ExpressibleByArgument {}
 extension BaselinePreset: ExpressibleByArgument {}
 extension PerturbationUnit: ExpressibleByArgument {}
 extension ParameterRandomisation.Mode: ExpressibleByArgument {}

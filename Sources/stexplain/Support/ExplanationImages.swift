@@ -24,7 +24,7 @@ enum ExplanationImages {
                     "joints.svg": Data(try skeletonFigure(explanation, input: input).utf8)]
         case .video, .image:
             let (frames, scale) = try displayFrames(input, kind: kind)
-            let maps = Self.firstSampleFrames(method.isCAM ? explanation.attribution : explanation.map, frames: frames.count)
+            let maps = Self.firstSampleFrames(method.hasFeatureResolutionMap ? explanation.attribution : explanation.map, frames: frames.count)
             let signed = method.isSigned
             let cells = try ClipFigure.cells(frames: frames, row: .init(name: method.rawValue, maps: maps, signed: signed))
             var files = ["overlay.png": try ClipFigure.render([("input", frames), (method.rawValue, cells)], scale: scale).pngData()]

@@ -10,6 +10,7 @@ import STExplain
 ///     model, input, label (manifest runs), attention_weights (attention models only),
 ///     freeze_frame_predictions (lrp-st: the top class of each frame's freeze clip),
 ///     convergence_delta (integrated gradients: Σ attribution − (f(x) − f(x′))),
+///     relevance_absorbed (lrp, lrp-st, attnlrp: y_target − Σ R_input),
 ///     valid_frames and joint_importance [{joint, importance}] (skeletons: the heatmap averaged
 ///     over each sample's valid frames, min–max normalised, joints named as in the layout)
 struct ExplanationSummary: Encodable {
@@ -49,6 +50,7 @@ struct ExplanationSummary: Encodable {
         case seconds, model, input, label, attentionWeights = "attention_weights"
         case validFrames = "valid_frames", jointImportance = "joint_importance"
         case freezeFramePredictions = "freeze_frame_predictions", convergenceDelta = "convergence_delta"
+        case relevanceAbsorbed = "relevance_absorbed"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -84,6 +86,9 @@ struct ExplanationSummary: Encodable {
         }
         if let delta = explanation.convergenceDelta {
             try perSample(delta, as: .convergenceDelta)
+        }
+        if let absorbed = explanation.relevanceAbsorbed {
+            try perSample(absorbed, as: .relevanceAbsorbed)
         }
         if let skeleton {
             try perSample(skeleton.validFrames, as: .validFrames)

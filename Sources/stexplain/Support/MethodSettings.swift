@@ -38,6 +38,12 @@ struct MethodSettings: ParsableArguments {
     @Flag(help: "LRP through average pooling: R/N to every input (seed 002) instead of in proportion to them.")
     var uniformAveragePooling = false
 
+    @Option(help: "Attention rollout: how a block's heads are fused.")
+    var headFusion = HeadFusion.mean
+
+    @Option(help: "Attention rollout: the fraction of each fused attention map's lowest weights dropped.")
+    var discardRatio: Float = 0
+
     @Option(help: "deep-taylor and epsilon-gamma-box: the input's box 'low,high' for zβ (default: each channel's minimum and maximum over the input).")
     var bounds: String?
 
@@ -46,6 +52,9 @@ struct MethodSettings: ParsableArguments {
         _ = try strideSizes()
         _ = try groups()
         _ = try box()
+        guard (0..<1).contains(discardRatio) else {
+            throw ValidationError("--discard-ratio takes a fraction in [0, 1), got \(discardRatio)")
+        }
     }
 
     /// The explainer of `method` with these settings, `layer` for the CAM family and guided
@@ -54,7 +63,7 @@ struct MethodSettings: ParsableArguments {
     func explainer(for method: Method, layer: String?, input: Tensor, batching: Batching) throws -> any Explainer {
         switch method {
         case .cam, .gradcam, .gradcamPlusPlus, .xgradcam, .layercam, .hirescam, .saliency, .guidedBackprop, .deconvnet,
-             .guidedGradcam:
+             .guidedGradcam, .transformerAttribution, .attnlrp:
             return method.explainer(layer: layer, batching: batching)
         case .integratedGradients:
             return IntegratedGradientsExplainer(steps: steps, integration: integration, baseline: baseline, batching: batching)
@@ -65,6 +74,7 @@ struct MethodSettings: ParsableArguments {
                                       baseline: baseline, batching: batching)
         case .lrp: return LRPExplainer(composite: try rules(for: input))
         case .lrpSpatioTemporal: return SpatioTemporalLRPExplainer(composite: try rules(for: input), batching: batching)
+        case .attentionRollout: return AttentionRolloutExplainer(headFusion: headFusion, discardRatio: discardRatio)
         }
     }
 
@@ -73,7 +83,8 @@ struct MethodSettings: ParsableArguments {
         ["--steps": "\(steps)", "--integration": integration.rawValue, "--noise-samples": "\(noiseSamples)",
          "--noise-level": "\(noiseLevel)", "--seed": "\(seed)", "--baseline": "\(baseline)", "--window": window ?? "",
          "--stride": stride ?? "", "--joint-groups": jointGroups ?? "", "--composite": composite.name,
-         "--uniform-average-pooling": "\(uniformAveragePooling)", "--bounds": bounds ?? ""]
+         "--uniform-average-pooling": "\(uniformAveragePooling)", "--bounds": bounds ?? "",
+         "--head-fusion": headFusion.rawValue, "--discard-ratio": "\(discardRatio)"]
     }
 
     private func rules(for input: Tensor) throws -> LRPComposite {

@@ -1,0 +1,47 @@
+import Foundation
+import STCore
+
+/// `transformer-attribution` (Chefer, Gur & Wolf 2021, "Transformer Interpretability Beyond
+/// Attention Visualization"): attention weighted by both its gradient and its LRP relevance,
+/// rolled out with the residual as the identity. Per attention map, with ∇A = ∂y_target/∂A and
+/// R_A the relevance reaching A (LRP from the target's one-hot with `LRPComposite.cheferRelevance`:
+/// z⁺ for linear layers, identity through layer norm, GELU and softmax, matrix products halved),
+///
+///     Ā = E_h[(∇A ⊙ R_A)⁺],   R ← R + Ā·R   (R = I before the first block)
+///
+/// and the map is the class token's row of R over the token grid (the mean of its rows without a
+/// class token): (N, T′, H′, W′) or (N, H′, W′). Divided space-time attention contributes both
+/// of its maps, each within its groups (`AttentionLayout`).
+public struct TransformerAttributionExplainer: Explainer {
+    public var method: Method { .transformerAttribution }
+
+    public init() {}
+
+    public func explain(_ input: Tensor, model: ExplainedModel, target: Target) throws -> Explanation {
+        let started = Date()
+        let nodes = try AttentionSites.nodes(in: model.graph, method: method)
+        let trace = try model.graph.forward(input, options: ForwardOptions(observe: nil, differentiable: true))
+        let resolved = try target.resolve(in: trace, model: model)
+        let flow = try AttentionFlow(model: model, trace: trace, nodes: nodes, samples: input.shape[0], method: method)
+        let objective = try resolved.objective(Array(0..<input.shape[0]))
+        let gradients = try trace.gradient(of: objective, at: nodes)
+        let output = try trace.activation(objective.node ?? model.graph.output)
+        let relevance = try LRP(composite: .cheferRelevance).relevance(at: Set(nodes), trace: trace,
+                                                                      start: try objective.seed(output),
+                                                                      from: objective.node ?? model.graph.output)
+        let weighted = nodes.map { node in
+            let g = gradients[node]!.plain().scalars
+            guard let r = relevance[node]?.plain().scalars else { return [Float](repeating: 0, count: g.count) }
+            return zip(g, r).map { max(0, $0 * $1) }
+        }
+        let map = flow.rollOut(matrix: { b, _, _, heads in
+            let layout = flow.layouts[b]
+            var a = HeadFusion.mean.fuse(heads, heads: layout.heads, size: layout.length * layout.length)
+            for i in 0..<layout.length { a[i * layout.length + i] += 1 }
+            return a
+        }, maps: weighted, lessIdentity: true)
+        let attribution = try MapUpsampling.toInput(map, inputShape: input.shape, kind: model.inputKind)
+        return try Explanation(method: method, layer: nil, map: map, attribution: attribution, target: resolved,
+                               trace: trace, model: model, started: started)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import STCore
+import STIO
+import TestSupport
+
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures")
+private let zoo = fixtures.appendingPathComponent("onnx/zoo")
+
+/// Attention rollout, transformer attribution and AttnLRP on the command line, on the ONNX
+/// transformers of the zoo fixtures: rollout against a numpy reference computed on the attention
+/// maps PyTorch produces (`scripts/peers/attention_fixtures.py`), the other two on every
+/// transformer with attention the methods read, and one-line errors for models they cannot read.
+@Suite struct AttentionMethodCommandTests {
+    func explain(_ fixture: String, _ arguments: [String]) throws -> (CommandRunner.Result, String) {
+        let out = try temporaryDirectory().appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", zoo.appendingPathComponent("\(fixture).onnx").path,
+                                            "--input", zoo.appendingPathComponent("\(fixture)_input.npy").path,
+                                            "--out", out, "--quiet", "--no-pictures"] + arguments)
+        return (result, out)
+    }
+
+    /// (fixture, head fusion, discard ratio): VideoMAE's joint attention without a class token
+    /// (the mean over tokens rolled out) and TimeSformer's divided space-time attention.
+    static let rolloutCases: [(String, String, String)] = [
+        ("tiny_videomae", "mean", "0"), ("tiny_videomae", "max", "0.5"), ("tiny_videomae", "min", "0"),
+        ("tiny_timesformer", "mean", "0"), ("tiny_timesformer", "max", "0.5"), ("tiny_timesformer", "min", "0"),
+    ]
+
+    @Test(arguments: rolloutCases)
+    func rolloutEqualsTheNumpyReferenceOnTorchsAttentionMaps(fixture: String, fusion: String, discard: String) throws {
+        let (result, out) = try explain(fixture, ["--method", "attention-rollout", "--head-fusion", fusion,
+                                                  "--discard-ratio", discard])
+        #expect(result.status == 0, "\(result.error)")
+        let map = try NPY.read(path: out + "/map.npy")
+        let reference = try NPY.read(path: fixtures.appendingPathComponent("peers/attention/\(fixture)_rollout_\(fusion)_\(discard).npy").path)
+        #expect(map.shape == reference.shape)
+        expectClose(map.scalars, reference.scalars, .relative(1e-4, floor: 1e-3))
+    }
+
+    /// (fixture, map shape at the token grid): a class-token image transformer, a mean-pooled
+    /// video transformer and a divided one.
+    static let transformers: [(String, [Int])] = [
+        ("tiny_vit", [1, 4, 4]), ("tiny_videomae", [1, 2, 4, 4]), ("tiny_timesformer", [1, 4, 4, 4]),
+    ]
+
+    @Test(arguments: transformers)
+    func transformerAttributionAndAttnLRPGiveMapsOnEveryTransformer(fixture: String, grid: [Int]) throws {
+        let (attribution, out) = try explain(fixture, ["--method", "transformer-attribution"])
+        #expect(attribution.status == 0, "\(attribution.error)")
+        let map = try NPY.read(path: out + "/map.npy")
+        #expect(map.shape == grid)
+        #expect(map.scalars.allSatisfy { $0 >= 0 } && Set(map.scalars).count > 1)
+
+        let (lrp, lrpOut) = try explain(fixture, ["--method", "attnlrp"])
+        #expect(lrp.status == 0, "\(lrp.error)")
+        let relevance = try NPY.read(path: lrpOut + "/attribution.npy")
+        let input = try NPY.read(path: zoo.appendingPathComponent("\(fixture)_input.npy").path)
+        #expect(relevance.scalars.count == input.scalars.count && Set(relevance.scalars).count > 1)
+    }
+
+    @Test func rolloutOfAModelWithoutAttentionIsOneLineAndWritesNothing() throws {
+        let out = try temporaryDirectory().appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", fixtures.appendingPathComponent("onnx/tiny_r3d.onnx").path,
+                                            "--input", fixtures.appendingPathComponent("onnx/tiny_r3d_input.npy").path,
+                                            "--method", "attention-rollout", "--out", out])
+        #expect(result.status == 2)
+        #expect(result.error == "error: attention-rollout reads a transformer's attention maps (a softmax whose output "
+                + "weighs the values, A·V), and this model has none\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func pooledAttentionIsNamedWithItsShape() throws {
+        let (result, out) = try explain("tiny_mvit_v2", ["--method", "attention-rollout"])
+        #expect(result.status == 2)
+        #expect(result.error.hasPrefix("error: attention '") && result.error.contains("pooled (MViT)"), "\(result.error)")
+        #expect(result.error.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
