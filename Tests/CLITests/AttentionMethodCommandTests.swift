@@ -60,6 +60,24 @@ private let zoo = fixtures.appendingPathComponent("onnx/zoo")
         #expect(relevance.scalars.count == input.scalars.count && Set(relevance.scalars).count > 1)
     }
 
+    /// (fixture, arguments, LXT's map): AttnLRP on the tiny VideoMAE against LXT's efficient
+    /// AttnLRP rules, and the standard ε composite — attention held fixed — on the tiny
+    /// torchvision ViT against LXT's own CP-LRP map for it (`scripts/peers/lxt_fixtures.py`).
+    static let lxtCases: [(String, [String], String)] = [
+        ("tiny_videomae", ["--method", "attnlrp"], "tiny_videomae_attnlrp_lxt"),
+        ("tiny_vit", ["--method", "lrp", "--composite", "epsilon"], "tiny_vit_cplrp_lxt"),
+    ]
+
+    @Test(arguments: lxtCases)
+    func lrpOfTransformersEqualsLXT(fixture: String, arguments: [String], reference: String) throws {
+        let (result, out) = try explain(fixture, arguments)
+        #expect(result.status == 0, "\(result.error)")
+        let map = try NPY.read(path: out + "/map.npy")
+        let expected = try NPY.read(path: fixtures.appendingPathComponent("peers/attention/\(reference).npy").path)
+        #expect(map.shape == expected.shape)
+        expectClose(map.scalars, expected.scalars, .normwise(1e-3))
+    }
+
     @Test func rolloutOfAModelWithoutAttentionIsOneLineAndWritesNothing() throws {
         let out = try temporaryDirectory().appendingPathComponent("out").path
         let result = try CommandRunner.run(["explain", "--model", fixtures.appendingPathComponent("onnx/tiny_r3d.onnx").path,

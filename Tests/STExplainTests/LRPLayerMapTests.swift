@@ -77,7 +77,7 @@ import TestSupport
 
     @Test func theRegistryNamesEveryCompositeOnce() throws {
         #expect(LRPComposite.names == ["epsilon-plus", "epsilon-alpha2-beta1", "deep-taylor", "epsilon-gamma-box", "epsilon",
-                                       "zplus", "alpha1beta0", "alpha2beta1", "gamma", "flat", "wsquare"])
+                                       "attnlrp", "zplus", "alpha1beta0", "alpha2beta1", "gamma", "flat", "wsquare"])
         for entry in LRPComposite.registry {
             let composite = try LRPComposite.named(entry.name, bounds: ([-1], [1]))
             #expect(composite.name == entry.name || composite.name == composite.convolution.name)

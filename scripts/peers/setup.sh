@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the peers' virtualenv (.venv-peers/, gitignored) with CPU torch, torchvision, grad-cam,
-# captum, zennit, onnx, safetensors, numpy and PyAV (the video-throughput rows decode with it).
+# captum, zennit, onnx, safetensors, numpy, PyAV (the video-throughput rows decode with it), and
+# transformers, timm and lxt (the transformer fixtures and the LXT parity references).
 # Only scripts/peers/export.py and benchmarks/peers.sh need it; `make test` uses the committed
 # fixtures under Tests/Fixtures/peers/ and needs no Python.
 #
@@ -26,10 +27,11 @@ TORCH_VERSION="$("$VENV/bin/python" -c 'import torch; print(torch.__version__.sp
 "${PIP[@]}" --no-deps torchvision --index-url https://download.pytorch.org/whl/cpu 2>/dev/null \
   || "${PIP[@]}" --no-deps torchvision 2>/dev/null \
   || echo "setup.sh: no torchvision for torch $TORCH_VERSION; continuing without it"
-"${PIP[@]}" numpy safetensors onnx onnxscript captum zennit grad-cam av "torch==$TORCH_VERSION.*"
+"${PIP[@]}" numpy safetensors onnx onnxscript captum zennit grad-cam av transformers timm lxt "torch==$TORCH_VERSION.*"
 "$VENV/bin/python" - <<'PY'
 import importlib.metadata as m
-for name in ["torch", "torchvision", "captum", "grad-cam", "zennit", "onnx", "safetensors", "numpy", "av"]:
+for name in ["torch", "torchvision", "captum", "grad-cam", "zennit", "onnx", "safetensors", "numpy", "av",
+             "transformers", "timm", "lxt"]:
     try:
         print(f"{name} {m.version(name)}")
     except m.PackageNotFoundError:

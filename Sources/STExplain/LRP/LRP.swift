@@ -18,11 +18,12 @@ public struct LRP: Sendable {
     /// The rule of every convolution and linear layer.
     public var composite: LRPComposite
     /// ε of the proportional steps.
-    public var epsilon: Float = 1e-6
+    public var epsilon: Float
 
-    /// An LRP walker with `composite` and ε = 10⁻⁶.
+    /// An LRP walker with `composite` and its ε for the proportional steps.
     public init(composite: LRPComposite) {
         self.composite = composite
+        epsilon = composite.proportionalEpsilon
     }
 
     /// The relevance of the graph input, from `start` at node `from`, for a trace that kept

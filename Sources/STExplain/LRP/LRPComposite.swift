@@ -18,6 +18,8 @@ public struct LRPComposite: Sendable {
     public var nodes: [String: any LRPRule]
     /// What every kind of layer does with relevance; convolutions and linear layers first.
     public var layerMap: LRPLayerMap
+    /// ε of the proportional steps (sums, products, layer norms): 10⁻⁶ as zennit's.
+    public var proportionalEpsilon: Float = 1e-6
 
     /// A composite from its rules over `layers` (`LRPLayerMap.standard` by default); `nodes`
     /// overrides them for particular node names.

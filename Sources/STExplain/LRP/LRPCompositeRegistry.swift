@@ -27,6 +27,7 @@ extension LRPComposite {
         LRPCompositeEntry("deep-taylor", needsBounds: true) { deepTaylor(low: $0.low, high: $0.high) },
         LRPCompositeEntry("epsilon-gamma-box", needsBounds: true) { epsilonGammaBox(low: $0.low, high: $0.high) },
         LRPCompositeEntry("epsilon", .uniform(EpsilonRule())),
+        LRPCompositeEntry("attnlrp", .attnLRP),
         LRPCompositeEntry("zplus", .uniform(ZPlusRule())),
         LRPCompositeEntry("alpha1beta0", .uniform(AlphaBetaRule(alpha: 1, beta: 0))),
         LRPCompositeEntry("alpha2beta1", .uniform(AlphaBetaRule(alpha: 2, beta: 1))),
