@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Transformers side by side: stexplain and PyTorch (forward; Grad-CAM with pytorch-grad-cam) on
+# Transformers side by side: stexplain and PyTorch (forward; Grad-CAM with pytorch-grad-cam; the
+# attention methods against a forward and a forward + backward pass and against LXT) on
 # full-size torchvision models with random weights, the same input and thread count, each tool in
 # its own process; medians of RUNS calls after a warm-up; peak memory (ru_maxrss) per process.
 # The models come from benchmarks/export-zoo.py (ZOO, a scratch folder; exported when missing).
@@ -38,9 +39,35 @@ out, model = sys.argv[1], sys.argv[2]
 ours, torch = json.load(open(f"{out}/ours.json")), json.load(open(f"{out}/torch.json"))
 rss = {name: int(open(f"{out}/{name}.rss").read().split()[-1]) / 1024 for name in ["ours", "torch"]}
 forward, torch_forward = ours["forward_s"], torch["seconds"]["forward"]
+gradcam = next(m for m in ours["measurements"] if m["method"] == "gradcam")
 print(f"| {model} | {forward:.3f} | {torch_forward:.3f} | {torch_forward / forward:.2f}× | "
-      f"{ours['gradcam_s']:.3f} ({ours['gradcam_forward_ratio']:.2f}×) | {torch['seconds']['gradcam']:.3f} | "
+      f"{gradcam['seconds']:.3f} ({gradcam['forward_ratio']:.2f}×) | {torch['seconds']['gradcam']:.3f} | "
       f"{rss['ours']:.0f} / {rss['torch']:.0f} |")
+PY
+done
+
+# The methods that read attention (issue 19): attention rollout against a forward pass, AttnLRP
+# and transformer attribution against a forward + backward pass, and LXT's LRP on the same model
+# (vit_b_16: LXT's torchvision patch is CP-LRP; videomae: LXT's AttnLRP rules).
+echo
+echo "| model | forward (s) | forward + backward (s) | attention-rollout (s, × forward) | attnlrp (s, × f+b) | transformer-attribution (s, × f+b) | LXT (s, rules) | LXT / attnlrp |"
+echo "|---|---|---|---|---|---|---|---|"
+for model in ${EXPLAIN_MODELS:-vit_b_16 videomae}; do
+  file="$ZOO/${model}_opset17.onnx"
+  [[ -f "$file" ]] || "$PYTHON" benchmarks/export-zoo.py "$ZOO" "$model" >&2
+  "$STEXPLAIN" bench model --model "$file" --input "$ZOO/${model}_input.npy" --runs "$RUNS" --json \
+    --methods attention-rollout,attnlrp,transformer-attribution > "$OUT/methods.json"
+  "$PYTHON" benchmarks/peers/lxt_bench.py "$model" "$ZOO" --runs "$RUNS" --threads "$THREADS" 2>/dev/null > "$OUT/lxt.json"
+  "$PYTHON" - "$OUT" "$model" <<'PY'
+import json, sys
+out, model = sys.argv[1], sys.argv[2]
+ours, lxt = json.load(open(f"{out}/methods.json")), json.load(open(f"{out}/lxt.json"))
+m = {x["method"]: x for x in ours["measurements"]}
+rollout, attnlrp, chefer = m["attention-rollout"], m["attnlrp"], m["transformer-attribution"]
+print(f"| {model} | {ours['forward_s']:.3f} | {ours['forward_backward_s']:.3f} | "
+      f"{rollout['seconds']:.3f} ({rollout['forward_ratio']:.2f}×) | {attnlrp['seconds']:.3f} ({attnlrp['forward_backward_ratio']:.2f}×) | "
+      f"{chefer['seconds']:.3f} ({chefer['forward_backward_ratio']:.2f}×) | {lxt['seconds']['lxt']:.3f} ({lxt['rules']}) | "
+      f"{lxt['seconds']['lxt'] / attnlrp['seconds']:.2f}× |")
 PY
 done
 echo

@@ -20,18 +20,20 @@ import TestSupport
         // mean = [[0.75, 0.25], [0.375, 0.625]]; + I = [[1.75, 0.25], [0.375, 1.625]]; rows sum to 2.
         let layout = try jointLayout()
         #expect(layout.heads == 2 && layout.groups == [[0, 1]])
-        let mean = AttentionRolloutExplainer().rolloutMatrix(heads[...], layout: layout, keepsFirst: true)
+        let mean = heads.withUnsafeBufferPointer { AttentionRolloutExplainer().rolloutMatrix($0, layout: layout, keepsFirst: true) }
         expectClose(mean, [0.875, 0.125, 0.1875, 0.8125], .absolute(1e-6))
         // max = [[1, 0.5], [0.5, 0.75]]; + I, rows 2.5 and 2.25.
-        let max = AttentionRolloutExplainer(headFusion: .max).rolloutMatrix(heads[...], layout: layout, keepsFirst: true)
+        let max = heads.withUnsafeBufferPointer {
+            AttentionRolloutExplainer(headFusion: .max).rolloutMatrix($0, layout: layout, keepsFirst: true)
+        }
         expectClose(max, [0.8, 0.2, 0.5 / 2.25, 1.75 / 2.25], .absolute(1e-6))
         // Discarding half of a map zeroes its two lowest weights, except a class token's weight on
         // itself (vit-explain): mean [[0.1, 0.9], [0.6, 0.4]] loses 0.4 and keeps 0.1.
         let low: [Float] = [0.1, 0.9, 0.6, 0.4, 0.1, 0.9, 0.6, 0.4]
         let discarding = AttentionRolloutExplainer(discardRatio: 0.5)
-        expectClose(discarding.rolloutMatrix(low[...], layout: layout, keepsFirst: true), [0.55, 0.45, 0.375, 0.625],
+        expectClose(low.withUnsafeBufferPointer { discarding.rolloutMatrix($0, layout: layout, keepsFirst: true) }, [0.55, 0.45, 0.375, 0.625],
                     .absolute(1e-6))
-        expectClose(discarding.rolloutMatrix(low[...], layout: layout, keepsFirst: false),
+        expectClose(low.withUnsafeBufferPointer { discarding.rolloutMatrix($0, layout: layout, keepsFirst: false) },
                     [1 / 1.9, 0.9 / 1.9, 0.375, 0.625], .absolute(1e-6))
     }
 

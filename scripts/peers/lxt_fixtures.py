@@ -53,17 +53,24 @@ def rebuilt(exporter, build, name):
     return model, x
 
 
-def videomae_attnlrp(exporter):
+def patch_videomae_attnlrp(model):
+    """LXT's AttnLRP rules on a Hugging Face VideoMAE (`model.model` the classifier), wired as LXT
+    wires Hugging Face models: LayerNorm with σ held fixed, GELU's identity rule, and the uniform
+    rule at the eager attention's query, key and value."""
     from functools import partial
     from lxt.efficient.patches import layer_norm_forward, non_linear_forward, patch_method, wrap_attention_forward
     from transformers.activations import GELUActivation
     from transformers.models.videomae import modeling_videomae
 
-    model, x = rebuilt(exporter, exporter.tiny_videomae, "tiny_videomae")
     model.model.config._attn_implementation = "eager"
     patch_method(layer_norm_forward, torch.nn.LayerNorm)
     partial(patch_method, non_linear_forward, keep_original=True)(GELUActivation)
     modeling_videomae.eager_attention_forward = wrap_attention_forward(modeling_videomae.eager_attention_forward)
+
+
+def videomae_attnlrp(exporter):
+    model, x = rebuilt(exporter, exporter.tiny_videomae, "tiny_videomae")
+    patch_videomae_attnlrp(model)
     r, logits = relevance(model, x)  # (1, T, C, H, W)
     print(f"tiny_videomae AttnLRP: Σ R = {r.sum():.6f}, top logit {logits.max():.6f}")
     return r.sum(axis=2)

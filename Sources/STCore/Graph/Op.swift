@@ -108,9 +108,15 @@ public protocol Op: Sendable {
 
     /// Multiply-adds of one forward pass (for FLOP counts); 0 where negligible.
     func multiplyAdds(inputs: [[Int]], parameters: [[Int]], output: [Int]) -> Int
+
+    /// Whether the backward pass reads `OpOutput.saved` (a workspace, statistics, a mask): false
+    /// when the inputs, parameters and output are all it needs, so a record can be rebuilt from
+    /// a trace's values without running the op again.
+    var backwardReadsSavedState: Bool { get }
 }
 
 extension Op {
+    public var backwardReadsSavedState: Bool { false }
     public var parameterRoles: [String] { [] }
     public var bufferRoles: [String] { [] }
     public func multiplyAdds(inputs: [[Int]], parameters: [[Int]], output: [Int]) -> Int { 0 }

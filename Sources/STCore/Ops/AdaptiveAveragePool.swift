@@ -27,6 +27,9 @@ public struct AdaptiveAveragePool: Op {
 
     public var typeName: String { "AdaptiveAvgPool\(outputSize.count)d" }
 
+    /// Uniform tilings run as average pooling, whose backward reads its saved state.
+    public var backwardReadsSavedState: Bool { true }
+
     public func outputShape(inputs: [[Int]], parameters: [[Int]]) throws -> [Int] {
         let input = inputs[0], spatial = outputSize.count
         try ShapeCheck.require(input.count == spatial + 2, "\(typeName) expects a rank-\(spatial + 2) input, got \(input)")

@@ -11,6 +11,8 @@ public struct BatchNorm: Op {
     }
 
     public var typeName: String { "BatchNorm" }
+
+    public var backwardReadsSavedState: Bool { true }
     public var parameterRoles: [String] { ["weight", "bias"] }
     public var bufferRoles: [String] { ["running_mean", "running_var"] }
 

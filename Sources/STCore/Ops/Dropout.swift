@@ -16,6 +16,8 @@ public struct Dropout: Op {
 
     public var typeName: String { "Dropout" }
 
+    public var backwardReadsSavedState: Bool { true }
+
     public func outputShape(inputs: [[Int]], parameters: [[Int]]) throws -> [Int] { inputs[0] }
 
     public func forward(_ inputs: [Tensor], parameters: [Tensor], context: inout ForwardContext) throws -> OpOutput {

@@ -34,6 +34,8 @@ public struct LSTM: Op {
 
     public var typeName: String { "LSTM" }
 
+    public var backwardReadsSavedState: Bool { true }
+
     public var parameterRoles: [String] {
         (0..<layers).flatMap { l in
             ["weight_ih_l\(l)", "weight_hh_l\(l)"] + (hasBias ? ["bias_ih_l\(l)", "bias_hh_l\(l)"] : [])

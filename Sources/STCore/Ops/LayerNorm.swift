@@ -20,6 +20,8 @@ public struct LayerNorm: Op {
     }
 
     public var typeName: String { "LayerNorm" }
+
+    public var backwardReadsSavedState: Bool { true }
     public var parameterRoles: [String] { ["weight", "bias"] }
 
     public func outputShape(inputs: [[Int]], parameters: [[Int]]) throws -> [Int] {

@@ -33,6 +33,8 @@ public struct Pooling: Op {
         }
     }
 
+    public var backwardReadsSavedState: Bool { true }
+
     public func outputShape(inputs: [[Int]], parameters: [[Int]]) throws -> [Int] {
         let input = inputs[0], spatial = geometry.kernel.count
         let (kernel, stride, padding, dilation) = (geometry.kernel, geometry.stride, geometry.padding, geometry.dilation)

@@ -84,7 +84,7 @@ public struct LRP: Sendable {
     private func step(_ node: Node, inputs: [Tensor], state: [Tensor], relevance: Tensor,
                       flows: [Bool], graph: Graph, layerOutput: Tensor?) throws -> [Tensor?] {
         let step = LRPStep(node: node, inputs: inputs, state: state, relevance: relevance, flows: flows, graph: graph,
-                           epsilon: epsilon)
+                           epsilon: epsilon, layerOutput: layerOutput)
         switch composite.behaviour(for: node, isFirst: node.inputs == graph.inputs.map(\.name)) {
         case .weighted(let rule):
             return [try ruleRelevance(rule, op: node.op, input: inputs[0], state: state, relevance: relevance,

@@ -20,6 +20,8 @@ public struct LRPStep {
     public let graph: Graph
     /// ε of the proportional steps.
     public let epsilon: Float
+    /// The node's output in the forward trace, when it was kept.
+    public let layerOutput: Tensor?
 
     /// The node's op as a `kind`, or an error naming the node (a map entry given the wrong kind).
     public func op<Kind: Op>(as kind: Kind.Type) throws -> Kind {
@@ -29,8 +31,12 @@ public struct LRPStep {
         return op
     }
 
-    /// The node evaluated again on its inputs (output and what its backward needs).
+    /// What the node's backward needs: its inputs, state and the trace's output when its backward
+    /// reads nothing else, else the node evaluated again.
     public func record() throws -> OpRecord {
+        if let layerOutput, !node.op.backwardReadsSavedState {
+            return OpRecord(inputs: inputs, parameters: state, output: OpOutput(layerOutput))
+        }
         var context = ForwardContext()
         return OpRecord(inputs: inputs, parameters: state, output: try node.op.forward(inputs, parameters: state, context: &context))
     }

@@ -30,12 +30,16 @@ struct AttentionFlow {
     /// The map (N, grid…) of v = start·M_B ⋯ M_1 over the grid tokens — less `start` itself when
     /// `lessIdentity` — where `matrix(b, n, g, heads)` is map b's L × L matrix for sample n, group
     /// g from that group's heads' maps. Accumulated in double precision.
-    func rollOut(matrix: (Int, Int, Int, ArraySlice<Float>) -> [Float], maps: [[Float]],
+    func rollOut(matrix: (Int, Int, Int, UnsafeBufferPointer<Float>) -> [Float], maps: [Tensor],
                  lessIdentity: Bool = false) -> Tensor {
+        let plainMaps = maps.map { $0.plain() }
         let rows = (0..<samples).map { n in
-            let v = zip(layouts, maps).enumerated().reversed().reduce(space.start) { v, site in
-                let (b, (layout, values)) = site
-                return layout.propagate(v) { g in matrix(b, n, g, layout.headMatrices(values, sample: n, group: g)) }
+            var v = space.start
+            for b in layouts.indices.reversed() {
+                let layout = layouts[b]
+                v = plainMaps[b].withUnsafeBufferPointer { values in
+                    layout.propagate(v) { g in matrix(b, n, g, layout.headMatrices(values, sample: n, group: g)) }
+                }
             }
             return lessIdentity ? zip(v, space.start).map { $0 - $1 } : v
         }

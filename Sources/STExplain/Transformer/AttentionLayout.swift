@@ -58,21 +58,34 @@ struct AttentionLayout {
     func propagate(_ v: [Double], matrix: (Int) -> [Float]) -> [Double] {
         var next = zip(v, membership).map { $1 == 0 ? $0 : 0 }
         for (g, tokens) in groups.enumerated() {
-            let m = matrix(g)
-            for (i, from) in tokens.enumerated() where v[from] != 0 {
-                let weight = v[from] / Double(membership[from])
-                for (j, to) in tokens.enumerated() { next[to] += weight * Double(m[i * length + j]) }
-            }
+            let x = tokens.map { v[$0] / Double(membership[$0]) }
+            guard x.contains(where: { $0 != 0 }) else { continue }
+            let y = Self.rowTimesMatrix(x, matrix(g), length: length)
+            for (j, to) in tokens.enumerated() { next[to] += y[j] }
         }
         return next
     }
 
+    /// x·M for a row `x` of `length` and an L × L matrix `m`, accumulated in double precision.
+    private static func rowTimesMatrix(_ x: [Double], _ m: [Float], length: Int) -> [Double] {
+        var y = [Double](repeating: 0, count: length)
+        m.withUnsafeBufferPointer { m in
+            y.withUnsafeMutableBufferPointer { y in
+                for (i, weight) in x.enumerated() where weight != 0 {
+                    let row = m.baseAddress! + i * length
+                    for j in 0..<length { y[j] += weight * Double(row[j]) }
+                }
+            }
+        }
+        return y
+    }
+
     /// The heads' maps of sample `n`, group `g`: `heads` matrices of L × L in `values`, the
     /// flattened map (rows grouped sample-major, then group, then head).
-    func headMatrices(_ values: [Float], sample n: Int, group g: Int) -> ArraySlice<Float> {
+    func headMatrices(_ values: UnsafeBufferPointer<Float>, sample n: Int, group g: Int) -> UnsafeBufferPointer<Float> {
         let size = length * length * heads
         let start = (n * groups.count + g) * size
-        return values[start..<(start + size)]
+        return UnsafeBufferPointer(rebasing: values[start..<(start + size)])
     }
 }
 

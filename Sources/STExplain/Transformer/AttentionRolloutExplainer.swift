@@ -34,7 +34,7 @@ public struct AttentionRolloutExplainer: Explainer {
         let trace = try model.forward(input, observing: nodes, differentiable: false)
         let resolved = try target.resolve(in: trace, model: model)
         let flow = try AttentionFlow(model: model, trace: trace, nodes: nodes, samples: input.shape[0], method: method)
-        let maps = try nodes.map { try trace.activation($0).plain().scalars }
+        let maps = try nodes.map { try trace.activation($0) }
         let map = flow.rollOut(matrix: { b, _, g, heads in
             let layout = flow.layouts[b]
             return rolloutMatrix(heads, layout: layout, keepsFirst: layout.groups[g][0] < flow.space.classTokens)
@@ -46,7 +46,7 @@ public struct AttentionRolloutExplainer: Explainer {
 
     /// Â of one group from its heads' maps; `keepsFirst`: weight (0, 0) is a class token's on
     /// itself and is never discarded.
-    func rolloutMatrix(_ heads: ArraySlice<Float>, layout: AttentionLayout, keepsFirst: Bool) -> [Float] {
+    func rolloutMatrix(_ heads: UnsafeBufferPointer<Float>, layout: AttentionLayout, keepsFirst: Bool) -> [Float] {
         let length = layout.length
         var a = headFusion.fuse(heads, heads: layout.heads, size: length * length)
         let discarded = Int(Float(a.count) * discardRatio)
@@ -54,11 +54,15 @@ public struct AttentionRolloutExplainer: Explainer {
             let lowest = a.indices.sorted { a[$0] < a[$1] }.prefix(discarded)
             for index in lowest where !(keepsFirst && index == 0) { a[index] = 0 }
         }
-        for i in 0..<length {
-            a[i * length + i] += 1
-            let row = (i * length)..<((i + 1) * length)
-            let total = a[row].reduce(0, +)
-            for j in row { a[j] /= total }
+        a.withUnsafeMutableBufferPointer { a in
+            for i in 0..<length {
+                let row = a.baseAddress! + i * length
+                row[i] += 1
+                var total: Float = 0
+                for j in 0..<length { total += row[j] }
+                let scale = 1 / total
+                for j in 0..<length { row[j] *= scale }
+            }
         }
         return a
     }

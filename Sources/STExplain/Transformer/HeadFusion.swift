@@ -4,22 +4,23 @@ public enum HeadFusion: String, CaseIterable, Sendable, Codable {
     case mean, max, min
 
     /// The element-wise mean, maximum or minimum over `heads` matrices of `size` elements, stored
-    /// one after another in `values`.
-    func fuse(_ values: ArraySlice<Float>, heads: Int, size: Int) -> [Float] {
-        let base = values.startIndex
-        var fused = Array(values[base..<(base + size)])
-        for h in 1..<Swift.max(heads, 1) {
-            let offset = base + h * size
-            for i in 0..<size {
-                let value = values[offset + i]
+    /// one after another in `source`.
+    func fuse(_ source: UnsafeBufferPointer<Float>, heads: Int, size: Int) -> [Float] {
+        var fused = Array(source.prefix(size))
+        fused.withUnsafeMutableBufferPointer { target in
+            for h in 1..<Swift.max(heads, 1) {
+                let head = source.baseAddress! + h * size
                 switch self {
-                case .mean: fused[i] += value
-                case .max: fused[i] = Swift.max(fused[i], value)
-                case .min: fused[i] = Swift.min(fused[i], value)
+                case .mean: for i in 0..<size { target[i] += head[i] }
+                case .max: for i in 0..<size { target[i] = Swift.max(target[i], head[i]) }
+                case .min: for i in 0..<size { target[i] = Swift.min(target[i], head[i]) }
                 }
             }
+            if self == .mean {
+                let scale = 1 / Float(heads)
+                for i in 0..<size { target[i] *= scale }
+            }
         }
-        if self == .mean { for i in 0..<size { fused[i] /= Float(heads) } }
         return fused
     }
 }

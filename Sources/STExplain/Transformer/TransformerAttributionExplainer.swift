@@ -31,8 +31,11 @@ public struct TransformerAttributionExplainer: Explainer {
                                                                       from: objective.node ?? model.graph.output)
         let weighted = nodes.map { node in
             let g = gradients[node]!.plain().scalars
-            guard let r = relevance[node]?.plain().scalars else { return [Float](repeating: 0, count: g.count) }
-            return zip(g, r).map { max(0, $0 * $1) }
+            var weighted = [Float](repeating: 0, count: g.count)
+            if let r = relevance[node]?.plain().scalars {
+                for i in weighted.indices { weighted[i] = max(0, g[i] * r[i]) }
+            }
+            return Tensor(shape: gradients[node]!.shape, scalars: weighted)
         }
         let map = flow.rollOut(matrix: { b, _, _, heads in
             let layout = flow.layouts[b]

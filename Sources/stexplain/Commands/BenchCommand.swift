@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import STExplain
 
 /// `stexplain bench …`: speed measurements stated as ratios measured in the same run.
 struct BenchCommand: ParsableCommand {
@@ -21,13 +22,13 @@ struct BenchCommand: ParsableCommand {
 struct ModelBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Time a model's forward pass and Grad-CAM at its default layer on an input.",
+        abstract: "Time a model's forward pass, forward + backward pass and methods on an input.",
         discussion: """
             For any model --model takes (an ONNX export of a transformer, say): the median of \
-            --runs inference forward passes and Grad-CAMs, alternating, after a warm-up. \
-            Threads: STEXPLAIN_THREADS.
+            --runs inference forward passes, forward + backward passes to the input and each of \
+            --methods at its defaults, in turn, after a warm-up. Threads: STEXPLAIN_THREADS.
 
-            Example: stexplain bench model --model vit_b_16.onnx --input x.npy --runs 5
+            Example: stexplain bench model --model vit_b_16.onnx --input x.npy --methods gradcam,attention-rollout
             """)
 
     @Option(help: "Built-in architecture name (with --random-weights) or an ONNX file.")
@@ -41,6 +42,9 @@ struct ModelBenchCommand: ParsableCommand {
 
     @Option(help: "Timed runs per measurement (the median is reported).")
     var runs = 3
+
+    @Option(help: "Methods to time, comma-separated.")
+    var methods = CommaList<Method>([.gradcam])
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -56,7 +60,7 @@ struct ModelBenchCommand: ParsableCommand {
             .load(inputShape: tensor.shape, input: input)
         tensor = try ONNXModel.conformed(tensor, to: explained)
         let result = try ModelBenchmark(runs: runs, model: explained, input: tensor,
-                                        name: (model as NSString).lastPathComponent).run()
+                                        name: (model as NSString).lastPathComponent, methods: methods.elements).run()
         if json {
             try JSONOutput.print(result)
         } else {
