@@ -75,7 +75,8 @@ public struct LRPLayerMap: Sendable {
     ///   their own;
     /// - ReLU, leaky ReLU, GELU, hard swish and dropout pass relevance on;
     /// - reshapes, flattening, permutes, slices, concatenation, index select, padding, row
-    ///   scatter, masked select and max pooling route it by their backward.
+    ///   scatter, masked select, prepended tokens and max pooling route it by their backward (the
+    ///   relevance of a learned class token stays there, as a bias's does).
     public static let standard = LRPLayerMap([
         (.kinds(Softmax.self, Sigmoid.self, HardSigmoid.self, Tanh.self, Reciprocal.self, Power.self, Sqrt.self, Erf.self),
          .unsupported),
@@ -84,7 +85,7 @@ public struct LRPLayerMap: Sendable {
         (.kinds(Multiply.self, MatMul.self), .layer(SignalTakeAllProduct())),
         (.kinds(ReLU.self, LeakyReLU.self, GELU.self, HardSwish.self, Dropout.self), .passThrough),
         (.kinds(Reshape.self, Flatten.self, Permute.self, Slice.self, Concat.self, IndexSelect.self, Pad.self,
-                ScatterRows.self, Select.self), .routed),
+                ScatterRows.self, Select.self, PrependTokens.self), .routed),
         (.maxPooling, .routed),
     ])
 }

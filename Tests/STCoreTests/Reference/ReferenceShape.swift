@@ -105,6 +105,24 @@ extension Reference {
         return Tensor(shape: outShape, scalars: out)
     }
 
+    /// `torch.cat((tokens.expand(N, -1, -1), x), dim=1)` for tokens (1, K, D) and x (N, L, D):
+    /// `out[n, k, d] = tokens[0, k, d]` for k < K, `out[n, K + l, d] = x[n, l, d]`.
+    static func prependTokens(_ x: Tensor, tokens: Tensor) -> Tensor {
+        precondition(x.rank == 3 && tokens.rank == 3 && tokens.shape[0] == 1 && tokens.shape[2] == x.shape[2],
+                     "tokens \(tokens.shape) before x \(x.shape)")
+        let (count, length, width) = (tokens.shape[1], x.shape[1], x.shape[2])
+        let outShape = [x.shape[0], count + length, width]
+        let (source, learned) = (x.scalars, tokens.scalars)
+        var out = [Float]()
+        out.reserveCapacity(outShape.reduce(1, *))
+        forEachIndex(outShape) { index in
+            let (n, position, d) = (index[0], index[1], index[2])
+            out.append(position < count ? learned[flatOffset([0, position, d], in: tokens.shape)]
+                                        : source[flatOffset([n, position - count, d], in: x.shape)])
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
+
     /// `x.permute(order)`: `out.shape[i] = x.shape[order[i]]` and
     /// `out[i_0, …, i_{r-1}] = x[j]` where `j[order[i]] = i_i`.
     static func permute(_ x: Tensor, _ order: [Int]) -> Tensor {

@@ -1,7 +1,7 @@
-@testable import STCore
+import STCore
 
-/// Numerical gradients, against which the kernel tests check analytic ones.
-enum FiniteDifference {
+/// Numerical gradients, against which the kernel and model tests check analytic ones.
+package enum FiniteDifference {
     /// The gradient of a scalar function by central differences: for every element `i`,
     ///
     ///     ∂f/∂x_i ≈ (f(x + ε·e_i) − f(x − ε·e_i)) / ((x_i + ε) − (x_i − ε))
@@ -10,7 +10,7 @@ enum FiniteDifference {
     /// division are done in `Double`, and the denominator is the step actually taken after
     /// rounding `x_i ± ε` to `Float` (≈ 2ε). Exact for quadratics up to the rounding of `f`; the
     /// truncation error is O(ε²·f‴) and the rounding error about `ulp(f) / ε`.
-    static func gradient(of f: (Tensor) throws -> Float, at x: Tensor, epsilon: Float = 1e-2) rethrows -> Tensor {
+    package static func gradient(of f: (Tensor) throws -> Float, at x: Tensor, epsilon: Float = 1e-2) rethrows -> Tensor {
         precondition(epsilon > 0, "finite-difference step \(epsilon)")
         let base = x.scalars
         var gradient = [Float](repeating: 0, count: base.count)
