@@ -39,6 +39,23 @@ private let zoo = fixtures.appendingPathComponent("onnx/zoo")
         expectClose(map.scalars, reference.scalars, .relative(1e-4, floor: 1e-3))
     }
 
+    /// The built-in video transformer (joint and divided attention, a batch of two) from its
+    /// safetensors: rollout equals the numpy reference on the PyTorch module's attention maps.
+    @Test(arguments: ["joint", "divided"], [("mean", "0"), ("max", "0.5"), ("min", "0")])
+    func rolloutOfTheBuiltInVideoTransformerEqualsTheNumpyReference(attention: String, setting: (String, String)) throws {
+        let key = "video_transformer_\(attention)"
+        let out = try temporaryDirectory().appendingPathComponent("out").path
+        let result = try CommandRunner.run(["explain", "--model", fixtures.appendingPathComponent("peers/\(key).safetensors").path,
+                                            "--input", fixtures.appendingPathComponent("peers/\(key)_input.npy").path,
+                                            "--method", "attention-rollout", "--head-fusion", setting.0,
+                                            "--discard-ratio", setting.1, "--out", out, "--quiet", "--no-pictures"])
+        #expect(result.status == 0, "\(result.error)")
+        let map = try NPY.read(path: out + "/map.npy")
+        let reference = try NPY.read(path: fixtures.appendingPathComponent("peers/attention/\(key)_rollout_\(setting.0)_\(setting.1).npy").path)
+        #expect(map.shape == reference.shape)
+        expectClose(map.scalars, reference.scalars, .relative(1e-4, floor: 1e-3))
+    }
+
     /// (fixture, map shape at the token grid): a class-token image transformer, a mean-pooled
     /// video transformer and a divided one.
     static let transformers: [(String, [Int])] = [

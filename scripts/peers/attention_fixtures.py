@@ -1,6 +1,9 @@
 """Attention-rollout references for the parity tests, computed in numpy on the attention maps
 PyTorch itself produces.
 
+Also the built-in video transformer's tiny parity models (joint and divided attention, a batch of
+two), loaded from their safetensors into scripts/peers/video_transformer.py.
+
 Rebuilds the tiny Hugging Face VideoMAE (joint attention, no class token) and TimeSformer
 (divided space-time attention, class token) of scripts/onnx/export-fixtures.py with the same
 seed, checks their logits against the committed Tests/Fixtures/onnx/zoo/NAME_logits.npy (so the
@@ -104,13 +107,38 @@ def token_matrix(attention, grid, k, fusion, discard):
     return m
 
 
-def rollout(maps, grid, k, fusion, discard):
+def rollout(maps, grid, k, fusion, discard, samples=1):
+    """(samples, T', H', W'): each sample's rollout from its own groups of every map."""
     n = k + grid[0] * grid[1] * grid[2]
-    result = np.eye(n)
-    for attention in maps:
-        result = token_matrix(attention, grid, k, fusion, discard) @ result
-    row = result[0] if k > 0 else result.mean(0)
-    return row[k:].reshape((1,) + grid)
+    rows = []
+    for sample in range(samples):
+        result = np.eye(n)
+        for attention in maps:
+            groups = attention.reshape((samples, -1) + attention.shape[-3:])[sample]
+            result = token_matrix(groups, grid, k, fusion, discard) @ result
+        rows.append((result[0] if k > 0 else result.mean(0))[k:])
+    return np.stack(rows).reshape((samples,) + grid)
+
+
+def video_transformer_cases():
+    """The built-in video transformer's parity models (scripts/peers/export_video_transformer.py),
+    loaded from their safetensors into the PyTorch module of the same names: (name, model, input,
+    token grid, class tokens)."""
+    import json
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    from video_transformer import VideoTransformer
+    peers = os.path.join(ROOT, "Tests", "Fixtures", "peers")
+    for attention in ["joint", "divided"]:
+        key = f"video_transformer_{attention}"
+        path = os.path.join(peers, key + ".safetensors")
+        with safe_open(path, "pt") as f:
+            spec = json.loads(f.metadata()["stexplain.model"])
+        model = VideoTransformer.from_spec(spec).eval()
+        model.load_state_dict(load_file(path))
+        x = torch.from_numpy(np.load(os.path.join(peers, key + "_input.npy")))
+        shape, tubelet = spec["inputShape"][2:], spec["tubelet"]
+        yield key, model, x, tuple(s // t for s, t in zip(shape, tubelet)), 1
 
 
 def main():
@@ -129,12 +157,18 @@ def main():
         expected = np.load(os.path.join(ZOO, f"{name}_logits.npy"))
         assert np.allclose(logits, expected, rtol=1e-4, atol=1e-5), f"{name}: not the ONNX fixture's weights"
         k = 1 if name == "tiny_timesformer" else 0
-        shapes = [m.shape for m in maps]
-        for fusion, discard in CASES:
-            result = rollout([m.reshape((-1,) + m.shape[-3:]) for m in maps], grid, k, fusion, discard)
-            path = os.path.join(OUT, f"{name}_rollout_{fusion}_{discard:g}.npy")
-            np.save(path, result.astype(np.float32))
-            print(f"{name}: {len(maps)} attention maps {shapes} -> {os.path.basename(path)} {result.shape}")
+        save_rollouts(name, maps, grid, k, samples=1)
+    for name, model, x, grid, k in video_transformer_cases():
+        _, maps = attention_maps(model, x)
+        save_rollouts(name, maps, grid, k, samples=x.shape[0])
+
+
+def save_rollouts(name, maps, grid, k, samples):
+    for fusion, discard in CASES:
+        result = rollout(maps, grid, k, fusion, discard, samples)
+        path = os.path.join(OUT, f"{name}_rollout_{fusion}_{discard:g}.npy")
+        np.save(path, result.astype(np.float32))
+        print(f"{name}: {len(maps)} attention maps {[m.shape for m in maps]} -> {os.path.basename(path)} {result.shape}")
 
 
 if __name__ == "__main__":
