@@ -36,9 +36,6 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     /// map upsampled.
     public var hasFeatureResolutionMap: Bool { isCAM || self == .attentionRollout || self == .transformerAttribution }
 
-    /// Methods that read a transformer's attention maps.
-    public var readsAttention: Bool { self == .attentionRollout || self == .transformerAttribution }
-
     /// Methods that weight a layer's activations (their `map` has the layer's resolution).
     public var isCAM: Bool { camWeighting != nil }
 

@@ -6,9 +6,9 @@ extension Explanation {
     /// rules (AttnLRP's softmax rule) absorbed. Nil for the other methods.
     public var relevanceAbsorbed: [Float]? {
         guard method.propagatesRelevance else { return nil }
-        let samples = attribution.shape[0]
-        let size = attribution.scalars.count / max(samples, 1)
         let values = attribution.plain().scalars
+        let samples = attribution.shape[0]
+        let size = values.count / samples
         return (0..<samples).map { n in
             scores[n] - values[(n * size)..<((n + 1) * size)].reduce(0, +)
         }

@@ -5,8 +5,6 @@ import STCore
 /// the class token (or the mean over tokens) carried backwards through one matrix per map,
 /// v ← v·M_b for b = B, …, 1 — the starting row of M_B ⋯ M_1 without forming the product.
 struct AttentionFlow {
-    /// The attention maps' nodes, in graph order.
-    let nodes: [String]
     let layouts: [AttentionLayout]
     let space: TokenSpace
     let samples: Int
@@ -22,7 +20,6 @@ struct AttentionFlow {
         let shapes = try nodes.map { try trace.activation($0).shape }
         let space = TokenSpace(tokens: tokens, shapes: shapes)
         layouts = try zip(nodes, shapes).map { try AttentionLayout(node: $0, shape: $1, samples: samples, space: space) }
-        self.nodes = nodes
         self.samples = samples
         self.space = space
     }

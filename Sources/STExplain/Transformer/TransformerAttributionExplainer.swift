@@ -25,17 +25,18 @@ public struct TransformerAttributionExplainer: Explainer {
         let flow = try AttentionFlow(model: model, trace: trace, nodes: nodes, samples: input.shape[0], method: method)
         let objective = try resolved.objective(Array(0..<input.shape[0]))
         let gradients = try trace.gradient(of: objective, at: nodes)
-        let output = try trace.activation(objective.node ?? model.graph.output)
+        let top = objective.node ?? model.graph.output
         let relevance = try LRP(composite: .cheferRelevance).relevance(at: Set(nodes), trace: trace,
-                                                                      start: try objective.seed(output),
-                                                                      from: objective.node ?? model.graph.output)
+                                                                      start: try objective.seed(trace.activation(top)),
+                                                                      from: top)
         let weighted = nodes.map { node in
-            let g = gradients[node]!.plain().scalars
+            let gradient = gradients[node]!
+            let g = gradient.plain().scalars
             var weighted = [Float](repeating: 0, count: g.count)
             if let r = relevance[node]?.plain().scalars {
                 for i in weighted.indices { weighted[i] = max(0, g[i] * r[i]) }
             }
-            return Tensor(shape: gradients[node]!.shape, scalars: weighted)
+            return Tensor(shape: gradient.shape, scalars: weighted)
         }
         let map = flow.rollOut(matrix: { b, _, _, heads in
             let layout = flow.layouts[b]
