@@ -23,13 +23,16 @@ public struct Trainer: Sendable {
     public var epochs: Int
     public var batchSize: Int
     public var optimizer: OptimizerChoice
+    /// How the optimiser's learning rate moves from step to step.
+    public var schedule: LearningRateSchedule
     public var seed: UInt64
 
     public init(epochs: Int, batchSize: Int = 32, optimizer: OptimizerChoice = .adam(learningRate: 1e-3, weightDecay: 0),
-                seed: UInt64 = 0) {
+                schedule: LearningRateSchedule = .constant, seed: UInt64 = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
+        self.schedule = schedule
         self.seed = seed
     }
 
@@ -54,6 +57,7 @@ public struct Trainer: Sendable {
         public var epochs: [EpochRecord]
         public var bestEpoch: Int
         public var optimizer: OptimizerChoice
+        public var schedule: LearningRateSchedule
         public var batchSize: Int
         public var seed: UInt64
     }
@@ -74,6 +78,7 @@ public struct Trainer: Sendable {
                       progress: (Progress) -> Void = { _ in },
                       epochFinished: (EpochRecord) -> Void = { _ in }) throws -> Log {
         var optimizer = self.optimizer.make()
+        let baseRate = optimizer.learningRate
         var records: [EpochRecord] = []
         var best: (epoch: Int, score: Score, parameters: [String: Tensor], buffers: [String: Tensor])?
         let stepsPerEpoch = (trainingSet.count + batchSize - 1) / batchSize
@@ -92,6 +97,9 @@ public struct Trainer: Sendable {
                 correct += Self.correctCount(trace.output, batch: batch)
                 let gradients = try trace.parameterGradients(of: objective)
                 graph.applyBufferUpdates(trace)
+                optimizer.learningRate = baseRate * schedule.factor(step: (epoch - 1) * stepsPerEpoch + step,
+                                                                    totalSteps: epochs * stepsPerEpoch,
+                                                                    stepsPerEpoch: stepsPerEpoch)
                 optimizer.step(&graph, gradients: gradients)
                 let seen = step * batchSize + indices.count
                 progress(Progress(epoch: epoch, step: step + 1, stepsPerEpoch: stepsPerEpoch,
@@ -114,7 +122,8 @@ public struct Trainer: Sendable {
             graph.parameters = best.parameters
             graph.buffers = best.buffers
         }
-        return Log(epochs: records, bestEpoch: best?.epoch ?? epochs, optimizer: self.optimizer, batchSize: batchSize, seed: seed)
+        return Log(epochs: records, bestEpoch: best?.epoch ?? epochs, optimizer: self.optimizer, schedule: schedule,
+                   batchSize: batchSize, seed: seed)
     }
 
     /// Loss and accuracy of `graph` in inference mode over a whole dataset.

@@ -101,8 +101,10 @@ public struct VideoTransformer: Architecture {
     }
 
     /// The graph with timm's initialisation (PyTorch's default U(±1/√fan-in) for the tubelet
-    /// convolution; N(0, 0.02²) for the class token, position embeddings and linear weights; zero
-    /// biases; unit layer norms), reproducible from `seed`. Throws `STError.invalidRequest` for an
+    /// convolution; N(0, 0.02²) for the class token and linear weights; zero biases; unit layer
+    /// norms), reproducible from `seed`, except that the position embeddings start from the
+    /// grid's sine–cosine codes (`SinusoidalPositions`, the class token's row 0) rather than
+    /// N(0, 0.02²), so that tokens tell where (and so which way) things move from the first step. Throws `STError.invalidRequest` for an
     /// input that is not `N × C × T × H × W` or not divisible by the tubelet, a width not divisible
     /// by the heads, or a size below 1.
     public func graph(seed: UInt64 = 0) throws -> Graph {
@@ -134,7 +136,7 @@ public struct VideoTransformer: Architecture {
                                 parameters: ["tokens": network.tensor([1, 1, width], .normal(std: 0.02))],
                                 parameterKeys: ["cls_token"])
         try network.builder.add("pos_embed", ParameterValue(), inputs: [],
-                                parameters: ["value": network.tensor([1, 1 + cells, width], .normal(std: 0.02))],
+                                parameters: ["value": SinusoidalPositions.codes(grid: grid, width: width, leadingRows: 1)],
                                 parameterKeys: ["pos_embed"])
         var tokens = try network.builder.add("pos_embed.add", Add(), inputs: ["cls_token", "pos_embed"])
         for block in 0..<depth {

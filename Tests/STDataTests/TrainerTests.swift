@@ -31,6 +31,24 @@ import TestSupport
         #expect(kept.accuracy == log.epochs[log.bestEpoch - 1].validation.accuracy)
     }
 
+    @Test func warmupCosineRisesLinearlyThenFallsAlongACosine() throws {
+        // 3 epochs of 4 steps, 1 warm-up epoch: W = 4, S = 12. Warm-up (s + 1)/4 = 0.25, 0.5, 0.75, 1;
+        // then ½(1 + cos(π(s − 4)/8)): s = 4 → 1, s = 8 → ½, s = 11 → ½(1 + cos(7π/8)) = 0.0380602.
+        let schedule = LearningRateSchedule.warmupCosine(warmupEpochs: 1)
+        let factors = [0, 1, 2, 3, 4, 8, 11].map { schedule.factor(step: $0, totalSteps: 12, stepsPerEpoch: 4) }
+        expectClose(factors, [0.25, 0.5, 0.75, 1, 1, 0.5, 0.0380602], .absolute(1e-6))
+        #expect(LearningRateSchedule.constant.factor(step: 7, totalSteps: 12, stepsPerEpoch: 4) == 1)
+    }
+
+    @Test func aScheduledRunRecordsItsScheduleAndLowersTheLoss() throws {
+        var (graph, train, validation) = try Self.setUp()
+        let trainer = Trainer(epochs: 3, batchSize: 16, optimizer: .adam(learningRate: 3e-3, weightDecay: 0),
+                              schedule: .warmupCosine(warmupEpochs: 1), seed: 5)
+        let log = try trainer.train(&graph, on: train, validation: validation)
+        #expect(log.schedule == .warmupCosine(warmupEpochs: 1))
+        #expect(log.epochs.last!.train.loss < log.epochs.first!.train.loss)
+    }
+
     @Test func trainingIsReproducibleFromTheSeed() throws {
         var (first, train, validation) = try Self.setUp()
         var second = first

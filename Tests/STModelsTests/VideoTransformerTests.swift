@@ -145,7 +145,21 @@ import STCore
         let (initialised, unfilled) = (try model.graph(seed: 3), try model.unfilledGraph())
         #expect(unfilled.nodes.map(\.name) == initialised.nodes.map(\.name))
         #expect(unfilled.parameters.mapValues(\.shape) == initialised.parameters.mapValues(\.shape))
-        #expect(unfilled.parameters.filter { !$0.key.contains("norm") }.values.allSatisfy { $0.scalars.allSatisfy { $0 == 0 } })
+        // Layer-norm scales are 1 and the position embeddings sine–cosine codes in both; the rest is 0.
+        let drawn = unfilled.parameters.filter { !$0.key.contains("norm") && $0.key != "pos_embed" }
+        #expect(drawn.values.allSatisfy { $0.scalars.allSatisfy { $0 == 0 } })
+        #expect(unfilled.parameters["pos_embed"] == initialised.parameters["pos_embed"])
+    }
+
+    @Test func positionEmbeddingsStartAsSineCosineCodesOfEachAxis() throws {
+        // Grid 2 × 3, width 6: pairs 0 and 2 code axis 0 (K = 2 frequencies: 1 and 10000^(−1/2) =
+        // 0.01), pair 1 codes axis 1 (K = 1: frequency 1). Cell (1, 2) is row 1 + 5 after the
+        // class token's zero row: (sin 1, cos 1, sin 2, cos 2, sin 0.01, cos 0.01).
+        let codes = SinusoidalPositions.codes(grid: [2, 3], width: 6, leadingRows: 1)
+        #expect(codes.shape == [1, 7, 6])
+        let values = codes.scalars
+        #expect(values[0..<6].allSatisfy { $0 == 0 })
+        expectClose(Array(values[36..<42]), [sin(1), cos(1), sin(2), cos(2), sin(0.01), cos(0.01)], .absolute(1e-6))
     }
 
     @Test func aSpecRecordsDepthHeadsTubeletAndAttention() throws {

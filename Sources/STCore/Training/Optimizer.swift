@@ -15,6 +15,9 @@
 /// Every key in `gradients` must name a parameter of `graph` with the gradient's shape; anything
 /// else is a programming error and stops with a precondition failure.
 public protocol Optimizer {
+    /// The step size η; a schedule may change it between steps.
+    var learningRate: Float { get set }
+
     /// Applies one update to every parameter that has a gradient.
     mutating func step(_ graph: inout Graph, gradients: [String: Tensor])
 }

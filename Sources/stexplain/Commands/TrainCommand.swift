@@ -32,6 +32,18 @@ struct TrainCommand: ParsableCommand {
           help: "small_cam_net_3d: whether its max pools halve time too (--no-time-pooling keeps every frame in the map).")
     var timePooling = true
 
+    @Option(help: "video_transformer: number of blocks (default 12).")
+    var depth: Int?
+
+    @Option(help: "video_transformer: attention heads, dividing the width (default 12 × --width, at least 1).")
+    var heads: Int?
+
+    @Option(help: "video_transformer: frames,height,width of the tubelet each token embeds (default 2,16,16).")
+    var tubelet: String?
+
+    @Option(help: "video_transformer: joint (all tokens attend to each other) or divided (TimeSformer: time, then space).")
+    var attention: String?
+
     @Option(help: "Dataset: \(DatasetCatalog.names.joined(separator: ", ")).")
     var data: String
 
@@ -56,6 +68,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate.")
     var learningRate: Float = 1e-3
 
+    @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up over --warmup-epochs, then cosine decay to 0).")
+    var schedule = "constant"
+
+    @Option(help: "Warm-up epochs of the cosine schedule.")
+    var warmupEpochs = 0
+
     @Option(help: "SGD momentum.")
     var momentum: Float = 0.9
 
@@ -76,9 +94,23 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("unknown dataset '\(data)'; choose from \(DatasetCatalog.names.joined(separator: ", "))")
         }
         guard ["adam", "sgd"].contains(optimizer) else { throw ValidationError("--optimizer must be adam or sgd") }
+        guard ["constant", "cosine"].contains(schedule) else { throw ValidationError("--schedule must be constant or cosine") }
+        guard warmupEpochs == 0 || (schedule == "cosine" && warmupEpochs > 0 && warmupEpochs < epochs) else {
+            throw ValidationError("--warmup-epochs takes 1 to epochs − 1 warm-up epochs of the cosine schedule")
+        }
         guard timePooling || model == "small_cam_net_3d" else {
             throw ValidationError("--no-time-pooling applies to small_cam_net_3d only")
         }
+        guard model == "video_transformer" || (depth == nil && heads == nil && tubelet == nil && attention == nil) else {
+            throw ValidationError("--depth, --heads, --tubelet and --attention apply to video_transformer only")
+        }
+        if let tubelet, tubeletSize == nil {
+            throw ValidationError("--tubelet takes three positive sizes, frames,height,width; got '\(tubelet)'")
+        }
+        if let attention, !["joint", "divided"].contains(attention) {
+            throw ValidationError("--attention must be joint or divided, got '\(attention)'")
+        }
+        guard (depth ?? 1) > 0, (heads ?? 1) > 0 else { throw ValidationError("--depth and --heads must be positive") }
         var ancestor = URL(fileURLWithPath: out).standardizedFileURL
         while !FileManager.default.fileExists(atPath: ancestor.path) { ancestor.deleteLastPathComponent() }
         var isDirectory: ObjCBool = false
@@ -97,13 +129,15 @@ struct TrainCommand: ParsableCommand {
         let testSet = try DatasetCatalog.dataset(data, split: .test, count: testCount, seed: seed)
         let sampleShape = trainingSet.sample(0).input.shape
         let spec = try ModelSpec(architecture: model, classes: max(trainingSet.classNames.count, 1), widthMultiplier: width,
-                                 inputShape: [1] + sampleShape, backbone: backbone, poolsTime: timePooling ? nil : false)
+                                 inputShape: [1] + sampleShape, backbone: backbone, poolsTime: timePooling ? nil : false,
+                                 depth: depth, heads: heads, tubelet: tubeletSize, attention: attention)
         var graph = try spec.makeArchitecture().graph(seed: seed)
 
         let choice: Trainer.OptimizerChoice = optimizer == "sgd"
             ? .sgd(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
             : .adam(learningRate: learningRate, weightDecay: weightDecay)
-        let trainer = Trainer(epochs: epochs, batchSize: batchSize, optimizer: choice, seed: seed)
+        let trainer = Trainer(epochs: epochs, batchSize: batchSize, optimizer: choice,
+                              schedule: schedule == "cosine" ? .warmupCosine(warmupEpochs: warmupEpochs) : .constant, seed: seed)
         var bar: ProgressBar?
         let start = Date()
         let log = try trainer.train(&graph, on: trainingSet, validation: validationSet) { progress in
@@ -120,6 +154,13 @@ struct TrainCommand: ParsableCommand {
                                     seconds: Date().timeIntervalSince(start))
         try write(graph: graph, report: report)
         print(report.summary)
+    }
+
+    /// `--tubelet` as three positive sizes; nil when absent or malformed.
+    private var tubeletSize: [Int]? {
+        guard let tubelet, let sizes = CommaSeparated.values(tubelet, as: Int.self), sizes.count == 3,
+              sizes.allSatisfy({ $0 > 0 }) else { return nil }
+        return sizes
     }
 
     private func write(graph: Graph, report: TrainingReport) throws {
