@@ -14,7 +14,7 @@ recipes=(
   "cnn_lstm_attention_small|--model cnn_lstm_attention --backbone plain --width 0.5 --data moving-shapes --train-count 4800 --epochs 14"
   "posenet_small|--model posenet --width 0.25 --data visual-odometry --train-count 2400 --epochs 8"
   "arrow_r3d_small|--model r3d_18 --width 0.125 --data arrow-of-time --train-count 2400 --epochs 8"
-  "video_transformer_small|--model video_transformer --width 0.0833 --depth 4 --heads 4 --tubelet 4,8,8 --attention joint --data moving-shapes --train-count 48000 --epochs 8 --schedule cosine --warmup-epochs 1"
+  "video_transformer_small|--model video_transformer --width 0.0833 --depth 4 --heads 4 --tubelet 4,8,8 --attention joint --data moving-shapes --train-count 48000 --epochs 12 --schedule cosine --warmup-epochs 1"
 )
 
 selected=("$@")
