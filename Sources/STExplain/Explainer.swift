@@ -71,7 +71,8 @@ public func explain(_ input: Tensor, model: ExplainedModel, explainers: [any Exp
 extension Explanation {
     /// Assembles an explanation from a method's parts; top-k and attention are read off `trace`.
     init(method: Method, layer: String?, map: Tensor, attribution: Tensor, target: ResolvedTarget,
-         trace: Trace, model: ExplainedModel, started: Date, convergenceDelta: [Float]? = nil) throws {
+         trace: Trace, model: ExplainedModel, started: Date, convergenceDelta: [Float]? = nil,
+         attentionMaps: [String]? = nil) throws {
         self.method = method
         self.layer = layer
         self.map = map
@@ -83,6 +84,7 @@ extension Explanation {
         attentionWeights = try model.attentionNode.map { try trace.activation($0).plain() }
         freezeFrames = nil
         self.convergenceDelta = convergenceDelta
+        self.attentionMaps = attentionMaps
         seconds = Date().timeIntervalSince(started)
     }
 
@@ -91,7 +93,7 @@ extension Explanation {
     func with(method: Method, split: FreezeFrameDecomposition, started: Date) -> Explanation {
         Explanation(method: method, layer: layer, map: map, attribution: attribution, targetClasses: targetClasses,
                     targetDescription: targetDescription, scores: scores, topK: topK, attentionWeights: attentionWeights,
-                    freezeFrames: split, convergenceDelta: convergenceDelta, seconds: Date().timeIntervalSince(started))
+                    freezeFrames: split, convergenceDelta: convergenceDelta, attentionMaps: attentionMaps, seconds: Date().timeIntervalSince(started))
     }
 
     /// The `count` best classes of each row of an N × K output, with softmax probabilities.

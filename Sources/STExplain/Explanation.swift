@@ -41,6 +41,9 @@ public struct Explanation: Sendable {
     /// Integrated gradients only: the completeness error per sample, Σ attribution − (f(x) − f(x′))
     /// (Captum's convergence delta); small when the path integral is well resolved.
     public let convergenceDelta: [Float]?
+    /// Attention rollout and transformer attribution only: the attention maps (softmax nodes)
+    /// rolled out — all of them, or the last stage's for a hierarchical transformer.
+    public let attentionMaps: [String]?
     /// Wall-clock time of the method, forward pass included.
     public let seconds: Double
 }

@@ -22,11 +22,13 @@ private let zoo = fixtures.appendingPathComponent("onnx/zoo")
     }
 
     /// (fixture, head fusion, discard ratio): VideoMAE's joint attention without a class token
-    /// (the mean over tokens rolled out) and TimeSformer's divided space-time attention.
-    static let rolloutCases: [(String, String, String)] = [
-        ("tiny_videomae", "mean", "0"), ("tiny_videomae", "max", "0.5"), ("tiny_videomae", "min", "0"),
-        ("tiny_timesformer", "mean", "0"), ("tiny_timesformer", "max", "0.5"), ("tiny_timesformer", "min", "0"),
-    ]
+    /// (the mean over tokens rolled out), TimeSformer's divided space-time attention, and the last
+    /// stage of hierarchical transformers: MViT v2 and v1 (pooled attention before it) and Swin
+    /// (windows before it).
+    static let rolloutCases: [(String, String, String)] =
+        ["tiny_videomae", "tiny_timesformer", "tiny_mvit_v2", "tiny_mvit_v1", "tiny_swin2d"].flatMap { fixture in
+            [(fixture, "mean", "0"), (fixture, "max", "0.5"), (fixture, "min", "0")]
+        }
 
     @Test(arguments: rolloutCases)
     func rolloutEqualsTheNumpyReferenceOnTorchsAttentionMaps(fixture: String, fusion: String, discard: String) throws {
@@ -57,9 +59,10 @@ private let zoo = fixtures.appendingPathComponent("onnx/zoo")
     }
 
     /// (fixture, map shape at the token grid): a class-token image transformer, a mean-pooled
-    /// video transformer and a divided one.
+    /// video transformer, a divided one, and the hierarchical MViT and Swin (their last stage).
     static let transformers: [(String, [Int])] = [
         ("tiny_vit", [1, 4, 4]), ("tiny_videomae", [1, 2, 4, 4]), ("tiny_timesformer", [1, 4, 4, 4]),
+        ("tiny_mvit_v2", [1, 2, 4, 4]), ("tiny_swin2d", [1, 4, 4]),
     ]
 
     @Test(arguments: transformers)
@@ -106,10 +109,23 @@ private let zoo = fixtures.appendingPathComponent("onnx/zoo")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    @Test func pooledAttentionIsNamedWithItsShape() throws {
+    /// MViT's pooled stages come before the last one: the rollout reads the last stage's maps
+    /// only, and summary.json names them.
+    @Test func hierarchicalModelsRollOutTheirLastStageAndNameItsMaps() throws {
         let (result, out) = try explain("tiny_mvit_v2", ["--method", "attention-rollout"])
+        #expect(result.status == 0, "\(result.error)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+        let maps = try #require((summary as? [String: Any])?["attention_maps"] as? [String])
+        #expect(maps.count == 2 && maps.allSatisfy { $0.lowercased().contains("softmax") }, "\(maps)")
+    }
+
+    /// The tiny Swin3D's last stage still attends in eight windows of its 4 × 5 × 5 grid: one line
+    /// naming the node, its shape and the grid; nothing written.
+    @Test func aLastStageInWindowsIsNamedWithItsShape() throws {
+        let (result, out) = try explain("tiny_swin3d", ["--method", "attention-rollout"])
         #expect(result.status == 2)
-        #expect(result.error.hasPrefix("error: attention '") && result.error.contains("pooled (MViT)"), "\(result.error)")
+        #expect(result.error.hasPrefix("error: attention '") && result.error.contains("does not map onto the token grid 4×5×5")
+                && result.error.contains("the last stage's maps"), "\(result.error)")
         #expect(result.error.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: out))
     }

@@ -57,7 +57,7 @@ import TestSupport
     @Test func aMapThatFitsNeitherKindOfAttentionNamesItsShapeAndTheGrid() throws {
         let space = TokenSpace(tokens: TokenGrid(grid: [2, 2, 2]), shapes: [[1, 2, 9, 9]])
         expectError(.invalidRequest, mentioning: "attention 'pooled' of shape [1, 2, 9, 5]", "2×2×2 with 1 class token",
-                    "pooled (MViT)") {
+                    "of a hierarchical model, the last stage's maps") {
             try AttentionLayout(node: "pooled", shape: [1, 2, 9, 5], samples: 1, space: space)
         }
     }

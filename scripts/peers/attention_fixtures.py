@@ -12,6 +12,10 @@ them out (Abnar & Zuidema 2020, vit-explain's head fusion and discard ratio) wit
 matrices. Writes Tests/Fixtures/peers/attention/NAME_rollout_FUSION_DISCARD.npy, shaped
 (1, T', H', W').
 
+Also the torchvision hierarchical transformers of the zoo fixtures (tiny MViT v2 and v1, tiny Swin):
+their last stage's maps only — the trailing maps of one shape, joint over the output token grid —
+as STExplain reads them.
+
     .venv-peers/bin/python scripts/peers/attention_fixtures.py
 """
 import importlib.util
@@ -161,11 +165,37 @@ def main():
     for name, model, x, grid, k in video_transformer_cases():
         _, maps = attention_maps(model, x)
         save_rollouts(name, maps, grid, k, samples=x.shape[0])
+    for name, grid, k in HIERARCHICAL:
+        torch.manual_seed(0)
+        model = exporter.ZOO_MODELS[name][0]()
+        exporter.enliven(model)
+        model.eval()
+        x = torch.from_numpy(np.load(os.path.join(ZOO, f"{name}_input.npy")))
+        logits, maps = attention_maps(model, x)
+        assert np.allclose(logits, np.load(os.path.join(ZOO, f"{name}_logits.npy")), rtol=1e-4, atol=1e-5), name
+        save_rollouts(name, last_stage(maps, grid, k), (1,) * (3 - len(grid)) + grid, k, samples=1, shape=grid)
 
 
-def save_rollouts(name, maps, grid, k, samples):
+# Hierarchical transformers whose last stage attends jointly over the output grid: (fixture, output
+# token grid, class tokens). MViT pools queries, keys and values before it, Swin attends in windows.
+HIERARCHICAL = [("tiny_mvit_v2", (2, 4, 4), 1), ("tiny_mvit_v1", (2, 4, 4), 1), ("tiny_swin2d", (4, 4), 0)]
+
+
+def last_stage(maps, grid, k):
+    """The trailing maps of the last map's shape, square over the K + grid tokens."""
+    n = k + int(np.prod(grid))
+    assert maps[-1].shape[-2:] == (n, n), f"the last map {maps[-1].shape} is not joint over {n} tokens"
+    first = len(maps)
+    while first > 0 and maps[first - 1].shape == maps[-1].shape:
+        first -= 1
+    return maps[first:]
+
+
+def save_rollouts(name, maps, grid, k, samples, shape=None):
     for fusion, discard in CASES:
         result = rollout(maps, grid, k, fusion, discard, samples)
+        if shape is not None:
+            result = result.reshape((samples,) + shape)
         path = os.path.join(OUT, f"{name}_rollout_{fusion}_{discard:g}.npy")
         np.save(path, result.astype(np.float32))
         print(f"{name}: {len(maps)} attention maps {[m.shape for m in maps]} -> {os.path.basename(path)} {result.shape}")

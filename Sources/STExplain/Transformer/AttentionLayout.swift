@@ -40,8 +40,8 @@ struct AttentionLayout {
         }
         guard let kind, rows % (samples * kind.perSample) == 0 else {
             throw STError.invalidRequest("attention '\(node)' of shape \(shape) does not map onto the token grid "
-                                         + "\(space.description): joint and divided space-time attention are read; "
-                                         + "pooled (MViT) and windowed (Swin) attention are not yet")
+                                         + "\(space.description): joint and divided space-time attention on the output grid are "
+                                         + "read (of a hierarchical model, the last stage's maps)")
         }
         groups = kind.groups
         heads = rows / (samples * kind.perSample)
@@ -100,6 +100,11 @@ struct TokenSpace: CustomStringConvertible {
     var count: Int { classTokens + frames * positions }
     var description: String {
         grid.map(String.init).joined(separator: "×") + " with \(classTokens) class token" + (classTokens == 1 ? "" : "s")
+    }
+
+    init(classTokens: Int, grid: [Int]) {
+        self.classTokens = classTokens
+        self.grid = grid
     }
 
     /// The token space of a model with `tokens` grid read off maps of `shapes`: the class-token

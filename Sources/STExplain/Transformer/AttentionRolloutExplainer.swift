@@ -31,17 +31,17 @@ public struct AttentionRolloutExplainer: Explainer {
         }
         let started = Date()
         let nodes = try AttentionSites.nodes(in: model.graph, method: method)
-        let trace = try model.forward(input, observing: nodes, differentiable: false)
+        let trace = try model.forward(input, observing: nodes + [model.defaultLayer], differentiable: false)
         let resolved = try target.resolve(in: trace, model: model)
         let flow = try AttentionFlow(model: model, trace: trace, nodes: nodes, samples: input.shape[0], method: method)
-        let maps = try nodes.map { try trace.activation($0) }
+        let maps = try flow.nodes.map { try trace.activation($0) }
         let map = flow.rollOut(matrix: { b, _, g, heads in
             let layout = flow.layouts[b]
             return rolloutMatrix(heads, layout: layout, keepsFirst: layout.groups[g][0] < flow.space.classTokens)
         }, maps: maps)
         let attribution = try MapUpsampling.toInput(map, inputShape: input.shape, kind: model.inputKind)
         return try Explanation(method: method, layer: nil, map: map, attribution: attribution, target: resolved,
-                               trace: trace, model: model, started: started)
+                               trace: trace, model: model, started: started, attentionMaps: flow.nodes)
     }
 
     /// Â of one group from its heads' maps; `keepsFirst`: weight (0, 0) is a class token's on

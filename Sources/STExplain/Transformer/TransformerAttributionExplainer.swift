@@ -24,28 +24,31 @@ public struct TransformerAttributionExplainer: Explainer {
         let resolved = try target.resolve(in: trace, model: model)
         let flow = try AttentionFlow(model: model, trace: trace, nodes: nodes, samples: input.shape[0], method: method)
         let objective = try resolved.objective(Array(0..<input.shape[0]))
-        let gradients = try trace.gradient(of: objective, at: nodes)
+        let gradients = try trace.gradient(of: objective, at: flow.nodes)
         let top = objective.node ?? model.graph.output
-        let relevance = try LRP(composite: .cheferRelevance).relevance(at: Set(nodes), trace: trace,
+        let relevance = try LRP(composite: .cheferRelevance).relevance(at: Set(flow.nodes), trace: trace,
                                                                       start: try objective.seed(trace.activation(top)),
                                                                       from: top)
-        let weighted = nodes.map { node in
-            let gradient = gradients[node]!
-            let g = gradient.plain().scalars
-            var weighted = [Float](repeating: 0, count: g.count)
-            if let r = relevance[node]?.plain().scalars {
-                for i in weighted.indices { weighted[i] = max(0, g[i] * r[i]) }
-            }
-            return Tensor(shape: gradient.shape, scalars: weighted)
-        }
-        let map = flow.rollOut(matrix: { b, _, _, heads in
+        let relevanceMaps = flow.nodes.map { relevance[$0]?.plain() }
+        let map = flow.rollOut(matrix: { b, n, g, gradientHeads in
             let layout = flow.layouts[b]
-            var a = HeadFusion.mean.fuse(heads, heads: layout.heads, size: layout.length * layout.length)
+            let size = layout.length * layout.length
+            var a = [Float](repeating: 0, count: size)
+            relevanceMaps[b]?.withUnsafeBufferPointer { relevance in
+                let relevanceHeads = layout.headMatrices(relevance, sample: n, group: g)
+                let scale = 1 / Float(layout.heads)
+                a.withUnsafeMutableBufferPointer { a in
+                    for head in 0..<layout.heads {
+                        let offset = head * size
+                        for i in 0..<size { a[i] += max(0, gradientHeads[offset + i] * relevanceHeads[offset + i]) * scale }
+                    }
+                }
+            }
             for i in 0..<layout.length { a[i * layout.length + i] += 1 }
             return a
-        }, maps: weighted, lessIdentity: true)
+        }, maps: flow.nodes.map { gradients[$0]! }, lessIdentity: true)
         let attribution = try MapUpsampling.toInput(map, inputShape: input.shape, kind: model.inputKind)
         return try Explanation(method: method, layer: nil, map: map, attribution: attribution, target: resolved,
-                               trace: trace, model: model, started: started)
+                               trace: trace, model: model, started: started, attentionMaps: flow.nodes)
     }
 }

@@ -11,6 +11,7 @@ import STExplain
 ///     freeze_frame_predictions (lrp-st: the top class of each frame's freeze clip),
 ///     convergence_delta (integrated gradients: Σ attribution − (f(x) − f(x′))),
 ///     relevance_absorbed (lrp, lrp-st, attnlrp: y_target − Σ R_input),
+///     attention_maps (attention-rollout, transformer-attribution: the softmax nodes rolled out),
 ///     valid_frames and joint_importance [{joint, importance}] (skeletons: the heatmap averaged
 ///     over each sample's valid frames, min–max normalised, joints named as in the layout)
 struct ExplanationSummary: Encodable {
@@ -50,7 +51,7 @@ struct ExplanationSummary: Encodable {
         case seconds, model, input, label, attentionWeights = "attention_weights"
         case validFrames = "valid_frames", jointImportance = "joint_importance"
         case freezeFramePredictions = "freeze_frame_predictions", convergenceDelta = "convergence_delta"
-        case relevanceAbsorbed = "relevance_absorbed"
+        case relevanceAbsorbed = "relevance_absorbed", attentionMaps = "attention_maps"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -90,6 +91,7 @@ struct ExplanationSummary: Encodable {
         if let absorbed = explanation.relevanceAbsorbed {
             try perSample(absorbed, as: .relevanceAbsorbed)
         }
+        try container.encodeIfPresent(explanation.attentionMaps, forKey: .attentionMaps)
         if let skeleton {
             try perSample(skeleton.validFrames, as: .validFrames)
             try perSample(skeleton.jointImportance, as: .jointImportance)
