@@ -40,6 +40,14 @@ struct DemoRuns {
                             "a CAM network (convolutions, global pooling, one linear layer) whose map keeps all 16 frames: "
                             + "CAM and Grad-CAM, which point at the deciding object in 89 % of test clips"),
             ]),
+            ("Video transformer: a ViViT-style encoder on MovingShapes (4 × 4 × 4 tubelet tokens and a class token)", [
+                try explain("video_transformer_small/attention", "video_transformer_small", "clips",
+                            "attention-rollout,transformer-attribution,attnlrp", labels,
+                            "attention rollout, Chefer et al.'s transformer attribution and AttnLRP: which tokens the class "
+                            + "token attends to, and which voxels carry the class score's relevance"),
+                try explain("video_transformer_small/token-cam", "video_transformer_small", "clips", "gradcam,layercam", labels,
+                            "Grad-CAM and LayerCAM on the token grid at the last block's input (blocks.2)"),
+            ]),
             ("CNN-LSTM with temporal attention (seed 001)", [
                 try explain("cnn_lstm_attention_small/gradcam", "cnn_lstm_attention_small", "clips", "gradcam,saliency", labels,
                             "per-frame Grad-CAM through the LSTM, with the attention weights"),
@@ -68,7 +76,8 @@ struct DemoRuns {
         return sections
     }
 
-    /// Seed 000's masking table on ST-GCN and a methods × metrics table on MovingShapes.
+    /// Seed 000's masking table on ST-GCN and methods × metrics tables on MovingShapes (3D CNN and
+    /// video transformer).
     func evaluations() throws -> [Report] {
         print("\nseed 000's masking table on stgcn_small (270 test skeletons, per-class joint importance):")
         try run(EvaluateCommand.self, ["--model", "\(models)/stgcn_small", "--data", "skeleton-actions", "--count", "270",
@@ -81,11 +90,20 @@ struct DemoRuns {
                                        "--metrics", "masking,deletion,insertion,pointing-game,relevance-mass,relevance-rank",
                                        "--quiet", "--out", "evaluate/r3d_small"])
         try printTables(of: "evaluate/r3d_small", titled: "Methods")
+        print("\nmethods × metrics on MovingShapes (video_transformer_small, 32 test clips, Grad-CAM at pos_embed.add):")
+        try run(EvaluateCommand.self, ["--model", "\(models)/video_transformer_small", "--data", "moving-shapes", "--count", "32",
+                                       "--layer", "pos_embed.add",
+                                       "--methods", "attention-rollout,transformer-attribution,attnlrp,gradcam,integrated-gradients,saliency",
+                                       "--metrics", "masking,deletion,insertion,pointing-game,relevance-mass",
+                                       "--quiet", "--out", "evaluate/video_transformer_small"])
+        try printTables(of: "evaluate/video_transformer_small", titled: "Methods")
         return [
             Report(directory: "evaluate/stgcn_small", title: "ST-GCN: seed 000's masking faithfulness",
                    shows: "accuracy after masking the most / least important 10, 50, 90 % of joints (ψ_c per class), and β"),
             Report(directory: "evaluate/r3d_small", title: "3D CNN: methods × metrics",
                    shows: "masking, deletion / insertion AUC, pointing game and relevance mass against the ground-truth voxels"),
+            Report(directory: "evaluate/video_transformer_small", title: "Video transformer: methods × metrics",
+                   shows: "the attention methods against Grad-CAM, integrated gradients and saliency on the same metrics"),
         ]
     }
 
