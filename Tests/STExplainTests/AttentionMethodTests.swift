@@ -62,6 +62,21 @@ import TestSupport
         }
     }
 
+    @Test func cheferSumRuleSplitsEachSamplesRelevanceByTheBranchesAbsoluteTotals() {
+        // Sample 0: R = (1, 1), shares a = (3, −1) (Σ 2), b = (−2, 2) (Σ 0): b's total is 0, so a
+        // takes all of ΣR = 2: a·(|2|/(2 + 0))·2/2 = (3, −1), b·0 = (0, 0).
+        // Sample 1: R = (2, 0), a = (1, 1) (Σ 2), b = (−3, 0) (Σ −3): a gets 2/5 of 2 = 0.8,
+        // a·0.8/2 = (0.4, 0.4); b gets 3/5 of 2 = 1.2, b·1.2/(−3) = (1.2, 0).
+        let relevance = Tensor(shape: [2, 2], scalars: [1, 1, 2, 0])
+        let (a, b) = NormalisedSum.rescaled(Tensor(shape: [2, 2], scalars: [3, -1, 1, 1]),
+                                            Tensor(shape: [2, 2], scalars: [-2, 2, -3, 0]), relevance: relevance)
+        expectClose(a.scalars, [3, -1, 0.4, 0.4], .absolute(1e-6))
+        expectClose(b.scalars, [0, 0, 1.2, 0], .absolute(1e-6))
+        // Each sample's relevance is conserved: 2 = 3 − 1 + 0, 2 = 0.8 + 1.2.
+        #expect(abs(a.scalars[0] + a.scalars[1] + b.scalars[0] + b.scalars[1] - 2) < 1e-6)
+        #expect(abs(a.scalars[2] + a.scalars[3] + b.scalars[2] + b.scalars[3] - 2) < 1e-6)
+    }
+
     @Test func attnLRPSoftmaxRuleSubtractsTheOutputsShareOfTheTotal() {
         // x = (1, 2): s = (0.268941, 0.731059); R = (0.5, 1), Σ R = 1.5:
         // R_x = x ⊙ (R − 1.5·s) = (0.096588, −0.193177).

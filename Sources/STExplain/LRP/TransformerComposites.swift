@@ -12,8 +12,10 @@ extension LRPLayerMap {
 
     /// The relevance propagation of Chefer, Gur & Wolf (2021) inside a transformer: layer norm,
     /// GELU and softmax pass relevance on unchanged, matrix products of two input-dependent
-    /// operands share it uniformly (half each), sums share it in proportion.
+    /// operands share it uniformly (half each), residual sums share it in proportion, rescaled to
+    /// the ratio of the two totals (`NormalisedSum`).
     public static let cheferRelevance = LRPLayerMap.standard
+        .prepending(.kinds(Add.self), .layer(NormalisedSum()))
         .prepending(.kinds(MatMul.self), .layer(UniformProduct()))
         .prepending(.kinds(LayerNorm.self), .passThrough)
         .prepending(LRPOpMatch("softmax") { ($0 as? Softmax)?.log == false }, .passThrough)
