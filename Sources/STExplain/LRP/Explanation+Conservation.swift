@@ -8,7 +8,7 @@ extension Explanation {
         guard method.propagatesRelevance else { return nil }
         let values = attribution.plain().scalars
         let samples = attribution.shape[0]
-        let size = values.count / samples
+        let size = values.count / max(samples, 1)
         return (0..<samples).map { n in
             scores[n] - values[(n * size)..<((n + 1) * size)].reduce(0, +)
         }
