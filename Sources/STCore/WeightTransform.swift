@@ -41,16 +41,20 @@ public struct WeightTransform: Sendable {
 extension Tensor {
     /// f(w) element by element, plain.
     ///
-    /// When f(0) = 0 the result remembers that it is f of this tensor: kernels that need a weight
-    /// reordered into their own layout then apply f to this tensor's cached reordered copy (one
-    /// element-wise pass, padding staying zero) instead of reordering the result, and later results
-    /// of the same f of the same tensor reuse that copy while this tensor is unchanged.
+    /// The values are written when first read: when f(0) = 0 the result remembers that it is f of
+    /// this tensor, and kernels that need a weight reordered into their own layout apply f to this
+    /// tensor's cached reordered copy instead (one element-wise pass, padding staying zero), so the
+    /// plain values of LRP's w⁺ and w⁻ are usually never needed; later results of the same f of the
+    /// same tensor reuse that copy while this tensor is unchanged.
     public func transformed(by transform: WeightTransform) -> Tensor {
         let source = plain()
-        let result = Tensor(uninitialized: shape)
-        withExtendedLifetime(source.storage) {
-            transform.apply(source.storage.pointer, to: result.storage.pointer, count: count)
+        let count = count
+        let storage = TensorStorage(count: count) { target in
+            withExtendedLifetime(source.storage) {
+                transform.apply(source.storage.pointer, to: target, count: count)
+            }
         }
+        let result = Tensor(shape: shape, format: .plain, storage: storage)
         if transform.function(0) == 0 {
             DNNL.recordDerivation(result, of: self, by: transform)
         }

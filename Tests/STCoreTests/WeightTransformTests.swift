@@ -31,6 +31,19 @@ import Testing
         #expect(w.transformed(by: WeightTransform(name: "w²") { $0 * $0 }).scalars == [4, 0.25, 0, 9])
     }
 
+    /// The values are written on first read, but from the source as it was when transformed.
+    @Test func valuesReadLateAreOfTheSourceAsItWasWhenTransformed() {
+        var w = Tensor(shape: [4], scalars: [-2, -0.5, 0, 3])
+        let positive = w.transformed(by: .positivePart)
+        let squared = w.transformed(by: WeightTransform(name: "w²") { $0 * $0 })
+        w.withUnsafeMutableBufferPointer { values in
+            for index in values.indices { values[index] = 10 }
+        }
+        #expect(positive.scalars == [0, 0, 0, 3])
+        #expect(squared.scalars == [4, 0.25, 0, 9])
+        #expect(w.scalars == [10, 10, 10, 10])
+    }
+
     @Test(arguments: [WeightTransform.positivePart, .negativePart, WeightTransform(name: "w²") { $0 * $0 }])
     func derivedWeightsConvolveLikeIndependentOnes(transform: WeightTransform) throws {
         let w = Tensor.randomNormal(shape: [7, 5, 3, 3, 3], std: 0.3, seed: 2)
