@@ -74,6 +74,42 @@ import TestSupport
     }
 }
 
+/// `BlockAdd` (PyTorch's in-place `x[..., a:, b:] += r`): against the reference, with its
+/// backward checked by finite differences.
+@Suite struct BlockAddTests {
+    /// x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], r = [[10, 20], [30, 40]] at (1, 1):
+    /// [[1, 2, 3], [4, 15, 26], [7, 38, 49]].
+    @Test func addsIntoTheBlockOnly() throws {
+        let x = Tensor(shape: [3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let r = Tensor(shape: [2, 2], scalars: [10, 20, 30, 40])
+        #expect(try OpHarness(BlockAdd(offsets: [1, 1]), inputs: [x, r]).forward().scalars == [1, 2, 3, 4, 15, 26, 7, 38, 49])
+    }
+
+    /// MViT v2's shapes in small: a (1, 2, 9, 5) attention map, the relative positions added
+    /// from (0, 0, 1, 1) or the residual from (0, 0, 1, 0), and a block inside every axis.
+    @Test(arguments: [([1, 2, 9, 5], [0, 0, 1, 1], [1, 2, 8, 4]), ([1, 2, 9, 5], [0, 0, 1, 0], [1, 2, 8, 5]),
+                      ([2, 3, 4, 5], [1, 1, 2, 3], [1, 2, 2, 2])])
+    func matchesTheReference(shape: [Int], offsets: [Int], block: [Int]) throws {
+        let x = Tensor.randomNormal(shape: shape, seed: 5)
+        let r = Tensor.randomNormal(shape: block, seed: 6)
+        let output = try OpHarness(BlockAdd(offsets: offsets), inputs: [x, r]).forward()
+        #expect(output.scalars == Reference.blockAdd(x, r, offsets: offsets).scalars)
+    }
+
+    /// ∂L/∂x = g everywhere, ∂L/∂r = g over the block — as finite differences say.
+    @Test func backwardMatchesFiniteDifferences() throws {
+        let harness = OpHarness(BlockAdd(offsets: [0, 1, 2]), inputs: [Tensor.randomNormal(shape: [2, 3, 4], seed: 7),
+                                                                       Tensor.randomNormal(shape: [2, 2, 2], seed: 8)])
+        try harness.checkGradients(tolerance: 1e-3)
+    }
+
+    @Test func aBlockThatDoesNotFitIsAShapeError() {
+        expectError(.shape, mentioning: "the block does not fit") {
+            try BlockAdd(offsets: [1, 2]).outputShape(inputs: [[3, 3], [2, 2]], parameters: [])
+        }
+    }
+}
+
 /// `Select` (ONNX `Where` with a constant mask): the choice, broadcasting, a −∞ fill kept as it is
 /// (no NaN), and the backward checked by finite differences.
 @Suite struct SelectTests {

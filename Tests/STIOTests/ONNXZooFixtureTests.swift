@@ -68,4 +68,17 @@ struct ONNXZooFixtureTests {
             #expect(try graph.resolve("encoder.layers.encoder_layer_0.ln_1") == "/encoder/layers/encoder_layer_0/ln_1/LayerNormalization")
         }
     }
+
+    /// The dynamo exporter's in-place adds into slices — `attn[:, :, 1:, 1:] += rel` (relative
+    /// positions) and `x[:, :, 1:, :] += q[:, :, 1:, :]` (the pooled residual), each a Slice, an
+    /// Add and ScatterND into transposed copies, plus the unchanged write-backs functionalisation
+    /// leaves after them — import as one `BlockAdd` per add and nothing for the write-backs:
+    /// tiny MViT v2 has 3 blocks, so 6 BlockAdds and no ScatterND left.
+    @Test func dynamoSliceAddsBecomeBlockAdds() throws {
+        let fixture = try #require(ZooFixture.all.first { $0.onnx == "tiny_mvit_v2_dynamo.onnx" })
+        let graph = try ONNXImporter.read(path: fixture.path(fixture.onnx)).graph
+        let blockAdds = graph.nodes.compactMap { $0.op as? BlockAdd }
+        #expect(blockAdds.map(\.offsets) == Array(repeating: [[0, 0, 1, 1], [0, 0, 1, 0]], count: 3).flatMap { $0 })
+        #expect(!graph.nodes.contains { $0.op is ScatterRows })
+    }
 }

@@ -79,13 +79,46 @@ extension DNNL {
     /// `x[…, start ..< start + count, …]` along `axis`, plain: a reorder of the source's
     /// sub-memory, so a slice along the last axis copies runs instead of single elements.
     static func slice(_ x: Tensor, axis: Int, start: Int, count: Int) throws -> Tensor {
-        let source = x.plain()
-        var shape = source.shape
+        var shape = x.shape, offsets = [Int](repeating: 0, count: x.rank)
         shape[axis] = count
-        var offsets = [Int](repeating: 0, count: shape.count)
         offsets[axis] = start
+        return try block(x, offsets: offsets, shape: shape)
+    }
+
+    /// The block of `x` of `shape` starting at `offsets`, plain (a sub-memory reorder).
+    static func block(_ x: Tensor, offsets: [Int], shape: [Int]) throws -> Tensor {
+        let source = x.plain()
         var full = desc(source.shape), sub = Desc()
-        try check(dnnl_memory_desc_init_submemory(&sub, &full, dims(shape), dims(offsets)), "slice sub-memory")
+        try check(dnnl_memory_desc_init_submemory(&sub, &full, dims(shape), dims(offsets)), "block sub-memory")
         return Tensor(shape: shape, format: .plain, storage: try reorder(source.storage, from: sub, to: desc(shape)))
+    }
+
+    /// `x` with `r` added into the block of r's shape at `offsets`, plain: a copy of x, then a
+    /// reorder of r into the block's sub-memory that adds what is there (a sum post-op), so the
+    /// block is read and written once.
+    static func addingIntoBlock(_ x: Tensor, _ r: Tensor, offsets: [Int]) throws -> Tensor {
+        let result = x.plain().storage.copy()
+        var full = desc(x.shape), sub = Desc()
+        try check(dnnl_memory_desc_init_submemory(&sub, &full, dims(r.shape), dims(offsets)), "block sub-memory")
+        let source = desc(r.shape)
+        let key = "reorder-add|\(descKey(source))|\(descKey(sub))"
+        let primitive = try cached(key) {
+            var attributes: dnnl_primitive_attr_t?
+            try check(dnnl_primitive_attr_create(&attributes), "attributes")
+            defer { dnnl_primitive_attr_destroy(attributes) }
+            var list: dnnl_post_ops_t?
+            try check(dnnl_post_ops_create(&list), "post-ops")
+            defer { dnnl_post_ops_destroy(list) }
+            try check(dnnl_post_ops_append_sum(list, 1), "sum post-op")
+            try check(dnnl_primitive_attr_set_post_ops(attributes, list), "post-op attributes")
+            var descriptor: dnnl_primitive_desc_t?
+            var from = source, to = sub
+            try check(try withAttributes(attributes) { attributes in
+                dnnl_reorder_primitive_desc_create(&descriptor, &from, runtime.engine, &to, runtime.engine, attributes)
+            }, "adding reorder")
+            return try Primitive(descriptor: descriptor!)
+        }
+        try execute(primitive, [Argument(DNNL_ARG_FROM, source, r.plain().storage), Argument(DNNL_ARG_TO, sub, result)])
+        return Tensor(shape: x.shape, format: .plain, storage: result)
     }
 }

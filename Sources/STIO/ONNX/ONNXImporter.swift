@@ -73,9 +73,11 @@ public enum ONNXImporter {
             }
         }
         func scalar(_ name: String) -> Float? { constant(name).flatMap { $0.count == 1 ? $0.floats[0] : nil } }
-        let nodes = ONNXLayerNormFusion.fused(ONNXGELUFusion.fused(proto.graph.node, scalar: scalar), opset: opset,
-                                              scalar: scalar, integers: { constant($0)?.ints },
-                                              isInitializer: { initializers[$0] != nil })
+        let nodes = ONNXBlockAddFusion.fused(
+            ONNXLayerNormFusion.fused(ONNXGELUFusion.fused(proto.graph.node, scalar: scalar), opset: opset,
+                                      scalar: scalar, integers: { constant($0)?.ints },
+                                      isInitializer: { initializers[$0] != nil }),
+            constant: constant, outputs: Set(proto.graph.output.map(\.name)))
         for node in nodes { try converter.convert(node) }
         let outputNames = proto.graph.output.map(\.name)
         let graph = try converter.finish(outputs: outputNames)

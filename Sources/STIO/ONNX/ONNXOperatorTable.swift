@@ -12,6 +12,7 @@ extension ONNXGraphConverter {
         "ReduceMean", "ReduceSum", "LSTM", "Split", "Tile", "Expand", "ScatterND", "Where",
         "If", "Loop", "SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt", "SequenceLength",
         "ConcatFromSequence", "LayerNormalization", "Gelu", "Erf", "HardSigmoid", "HardSwish", "Pow", "Sqrt",
+        ONNXBlockAddFusion.opType,
     ]
 
     /// Converts a node whose inputs are not all constants; throws `ONNXImportIssue.unsupported`
@@ -54,6 +55,7 @@ extension ONNXGraphConverter {
         case "Tile": try convertTile(node)
         case "Expand": try convertExpand(node)
         case "ScatterND": try convertScatterND(node)
+        case ONNXBlockAddFusion.opType: try convertBlockAdd(node)
         case "Where": try convertWhere(node)
         case "LayerNormalization": try convertLayerNormalization(node)
         case "Gelu": try convertGELU(node)

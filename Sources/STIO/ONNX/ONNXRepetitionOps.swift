@@ -83,6 +83,25 @@ extension ONNXGraphConverter {
         bind(node.outputs[0], to: .node(try addNode(node.name, Reshape(dataShape), inputs: [scattered])))
     }
 
+    /// The fused `x[..., a:, b:] += r` (`ONNXBlockAddFusion`) → `BlockAdd(offsets:)`; an r that
+    /// broadcasts to the block is expanded first (`<name>.expanded`, as `Expand`).
+    mutating func convertBlockAdd(_ node: ONNXNode) throws {
+        guard let offsets = try node.ints("offsets") else { throw ONNXImportIssue.malformed("a block add without offsets") }
+        let (x, r) = (try tensorInput(node, 0), try tensorInput(node, 1))
+        let block = zip(shape(x), offsets).map { $0 - $1 }
+        var added = r
+        if shape(r) != block {
+            let padded = Array(repeating: 1, count: max(block.count - shape(r).count, 0)) + shape(r)
+            guard padded.count == block.count, ONNXShapeRules.broadcast(padded, block) == block else {
+                throw ONNXImportIssue.malformed("cannot add \(shape(r)) into a block of \(block)")
+            }
+            let zeros = try addNode(available("\(node.name).zeros"), Constant(Tensor(zeros: zip(padded, block).map { $0 == $1 ? 1 : $1 })),
+                                    inputs: [])
+            added = try addNode(available("\(node.name).expanded"), Add(), inputs: [r, zeros])
+        }
+        bind(node.outputs[0], to: .node(try addNode(node.name, BlockAdd(offsets: offsets), inputs: [x, added])))
+    }
+
     /// `Where(condition, x, y)` of computed operands with a condition known at import time (an
     /// attention mask) → `Select(mask:)`; a condition computed at run time is unsupported.
     mutating func convertWhere(_ node: ONNXNode) throws {

@@ -123,6 +123,19 @@ extension Reference {
         return Tensor(shape: outShape, scalars: out)
     }
 
+    /// `y = x.clone(); y[o_0:, o_1:, …][:r.shape] += r`: `out[i] = x[i] + r[i − o]` where
+    /// `o ≤ i < o + r.shape` on every axis, `x[i]` elsewhere.
+    static func blockAdd(_ x: Tensor, _ r: Tensor, offsets: [Int]) -> Tensor {
+        precondition(x.rank == r.rank && offsets.count == x.rank, "block \(r.shape) at \(offsets) of \(x.shape)")
+        var out = x.scalars
+        let added = r.scalars
+        forEachIndex(r.shape) { index in
+            let target = zip(index, offsets).map { $0 + $1 }
+            out[flatOffset(target, in: x.shape)] += added[flatOffset(index, in: r.shape)]
+        }
+        return Tensor(shape: x.shape, scalars: out)
+    }
+
     /// `x.permute(order)`: `out.shape[i] = x.shape[order[i]]` and
     /// `out[i_0, …, i_{r-1}] = x[j]` where `j[order[i]] = i_i`.
     static func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
