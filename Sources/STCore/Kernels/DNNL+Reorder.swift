@@ -3,18 +3,33 @@ import CDNNL
 extension DNNL {
     /// Copies `source` (laid out as `from`) into a new buffer laid out as `to`.
     static func reorder(_ source: TensorStorage, from: Desc, to: Desc) throws -> TensorStorage {
-        let key = "reorder|\(descKey(from))|\(descKey(to))"
-        let primitive = try cached(key) {
+        let target = Buffer(desc: to)
+        try execute(try reorderPrimitive(from: from, to: to, adding: false),
+                    [Argument(DNNL_ARG_FROM, from, source), Argument(DNNL_ARG_TO, to, target.storage)])
+        return target.storage
+    }
+
+    /// The cached reorder from `from` to `to`; when `adding`, it adds to what the target holds
+    /// (a sum post-op) instead of overwriting it.
+    private static func reorderPrimitive(from: Desc, to: Desc, adding: Bool) throws -> Primitive {
+        try cached("\(adding ? "reorder-add" : "reorder")|\(descKey(from))|\(descKey(to))") {
+            var attributes: dnnl_primitive_attr_t?
+            if adding {
+                try check(dnnl_primitive_attr_create(&attributes), "attributes")
+                var list: dnnl_post_ops_t?
+                try check(dnnl_post_ops_create(&list), "post-ops")
+                defer { dnnl_post_ops_destroy(list) }
+                try check(dnnl_post_ops_append_sum(list, 1), "sum post-op")
+                try check(dnnl_primitive_attr_set_post_ops(attributes, list), "post-op attributes")
+            }
+            defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
             var descriptor: dnnl_primitive_desc_t?
             var from = from, to = to
-            try check(try withAttributes(nil) { attributes in
+            try check(try withAttributes(attributes) { attributes in
                 dnnl_reorder_primitive_desc_create(&descriptor, &from, runtime.engine, &to, runtime.engine, attributes)
-            }, "reorder")
+            }, adding ? "adding reorder" : "reorder")
             return try Primitive(descriptor: descriptor!)
         }
-        let target = Buffer(desc: to)
-        try execute(primitive, [Argument(DNNL_ARG_FROM, from, source), Argument(DNNL_ARG_TO, to, target.storage)])
-        return target.storage
     }
 
     /// `x` in another layout (same logical shape and values).
@@ -101,23 +116,7 @@ extension DNNL {
         var full = desc(x.shape), sub = Desc()
         try check(dnnl_memory_desc_init_submemory(&sub, &full, dims(r.shape), dims(offsets)), "block sub-memory")
         let source = desc(r.shape)
-        let key = "reorder-add|\(descKey(source))|\(descKey(sub))"
-        let primitive = try cached(key) {
-            var attributes: dnnl_primitive_attr_t?
-            try check(dnnl_primitive_attr_create(&attributes), "attributes")
-            defer { dnnl_primitive_attr_destroy(attributes) }
-            var list: dnnl_post_ops_t?
-            try check(dnnl_post_ops_create(&list), "post-ops")
-            defer { dnnl_post_ops_destroy(list) }
-            try check(dnnl_post_ops_append_sum(list, 1), "sum post-op")
-            try check(dnnl_primitive_attr_set_post_ops(attributes, list), "post-op attributes")
-            var descriptor: dnnl_primitive_desc_t?
-            var from = source, to = sub
-            try check(try withAttributes(attributes) { attributes in
-                dnnl_reorder_primitive_desc_create(&descriptor, &from, runtime.engine, &to, runtime.engine, attributes)
-            }, "adding reorder")
-            return try Primitive(descriptor: descriptor!)
-        }
+        let primitive = try reorderPrimitive(from: source, to: sub, adding: true)
         try execute(primitive, [Argument(DNNL_ARG_FROM, source, r.plain().storage), Argument(DNNL_ARG_TO, sub, result)])
         return Tensor(shape: x.shape, format: .plain, storage: result)
     }
