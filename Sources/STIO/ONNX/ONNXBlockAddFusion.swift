@@ -132,48 +132,69 @@ enum ONNXBlockAddFusion {
         var candidates = Set<Int>()
         for (position, node) in nodes.enumerated() where node.opType == "Transpose" || node.opType == "ScatterND" {
             guard let found = resolved(node.output[0]), isFused(node.output[0], found) else { continue }
-            var fused: [Onnx_NodeProto] = []
-            var current = found.base
-            if let added = found.added {
-                var offsets = Onnx_AttributeProto()
-                offsets.name = "offsets"
-                offsets.type = .ints
-                offsets.ints = added.offsets.map(Int64.init)
-                current = isIdentity(found.perm) ? node.output[0] : node.output[0] + ".block"
-                fused.append(.with { $0.opType = opType; $0.name = node.name; $0.input = [found.base, added.r]
-                    $0.output = [current]; $0.attribute = [offsets] })
-            }
-            if let perm = found.perm, !isIdentity(perm) {
-                var permutation = Onnx_AttributeProto()
-                permutation.name = "perm"
-                permutation.type = .ints
-                permutation.ints = perm.map(Int64.init)
-                fused.append(.with { $0.opType = "Transpose"; $0.name = node.name + (fused.isEmpty ? "" : ".transpose")
-                    $0.input = [current]; $0.output = [node.output[0]]; $0.attribute = [permutation] })
-            } else if found.added == nil {
-                fused.append(.with { $0.opType = "Identity"; $0.name = node.name; $0.input = [current]; $0.output = [node.output[0]] })
-            }
-            replacements[position] = fused
+            replacements[position] = replacement(of: node, by: found)
             candidates.formUnion(found.members.subtracting([position]))
         }
         guard !replacements.isEmpty else { return nodes }
         let rewritten = nodes.indices.flatMap { replacements[$0] ?? [nodes[$0]] }
-        let shiftedCandidates = Set(candidates.map { candidate in
+        let shifted = candidates.map { candidate in
             candidate + replacements.filter { $0.key < candidate }.map { $0.value.count - 1 }.reduce(0, +)
-        })
-        // Drop the pattern's nodes nothing reads any more, until none is left to drop.
+        }
+        return withoutUnread(rewritten, candidates: Set(shifted), outputs: outputs)
+    }
+
+    /// The nodes standing for `node` once its value is `found`: a block add (then a transpose if
+    /// the value is transposed), or for an unchanged write-back a transpose or an identity.
+    private static func replacement(of node: Onnx_NodeProto, by found: View) -> [Onnx_NodeProto] {
+        var fused: [Onnx_NodeProto] = []
+        var current = found.base
+        if let added = found.added {
+            current = isIdentity(found.perm) ? node.output[0] : node.output[0] + ".block"
+            fused.append(.with {
+                $0.opType = opType
+                $0.name = node.name
+                $0.input = [found.base, added.r]
+                $0.output = [current]
+                $0.attribute = [integersAttribute("offsets", added.offsets)]
+            })
+        }
+        if let perm = found.perm, !isIdentity(perm) {
+            fused.append(.with {
+                $0.opType = "Transpose"
+                $0.name = node.name + (fused.isEmpty ? "" : ".transpose")
+                $0.input = [current]
+                $0.output = [node.output[0]]
+                $0.attribute = [integersAttribute("perm", perm)]
+            })
+        } else if found.added == nil {
+            fused.append(.with { $0.opType = "Identity"; $0.name = node.name; $0.input = [current]; $0.output = [node.output[0]] })
+        }
+        return fused
+    }
+
+    private static func integersAttribute(_ name: String, _ values: [Int]) -> Onnx_AttributeProto {
+        .with {
+            $0.name = name
+            $0.type = .ints
+            $0.ints = values.map(Int64.init)
+        }
+    }
+
+    /// `nodes` without the `candidates` nothing reads any more (repeatedly, so whole chains go);
+    /// `outputs` are always read.
+    private static func withoutUnread(_ nodes: [Onnx_NodeProto], candidates: Set<Int>, outputs: Set<String>) -> [Onnx_NodeProto] {
         var removed = Set<Int>()
         var changed = true
         while changed {
             changed = false
             var read = outputs
-            for (position, node) in rewritten.enumerated() where !removed.contains(position) { read.formUnion(node.input) }
-            for candidate in shiftedCandidates.subtracting(removed) where !rewritten[candidate].output.contains(where: read.contains) {
+            for (position, node) in nodes.enumerated() where !removed.contains(position) { read.formUnion(node.input) }
+            for candidate in candidates.subtracting(removed) where !nodes[candidate].output.contains(where: read.contains) {
                 removed.insert(candidate)
                 changed = true
             }
         }
-        return rewritten.indices.filter { !removed.contains($0) }.map { rewritten[$0] }
+        return nodes.indices.filter { !removed.contains($0) }.map { nodes[$0] }
     }
 
     /// transpose(transpose(a, first), second) = transpose(a, composed): composed[i] = first[second[i]].

@@ -73,11 +73,35 @@ public enum ONNXImporter {
             }
         }
         func scalar(_ name: String) -> Float? { constant(name).flatMap { $0.count == 1 ? $0.floats[0] : nil } }
+        // Values computed from constants by foldable nodes (the dynamo exporter's ScatterND
+        // indices: an unsqueezed slice of a range), evaluated on demand for the fusions.
+        let producers = Dictionary(proto.graph.node.flatMap { node in node.output.map { ($0, node) } },
+                                   uniquingKeysWith: { first, _ in first })
+        let folding = ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: data.count))
+        var evaluated: [String: ONNXConstant?] = [:]
+        func foldedConstant(_ name: String) -> ONNXConstant? {
+            if let value = constant(name) { return value }
+            if let known = evaluated[name] { return known }
+            evaluated[name] = .some(nil)
+            guard let node = producers[name], ONNXConstantFolding.foldable.contains(node.opType),
+                  let output = node.output.firstIndex(of: name) else { return nil }
+            var inputs: [ONNXConstant?] = []
+            for input in node.input {
+                guard !input.isEmpty else { inputs.append(nil); continue }
+                guard let value = foldedConstant(input) else { return nil }
+                inputs.append(value)
+            }
+            let outputs = try? folding.evaluateOutputs(ONNXNode(node, name: node.name), inputs: inputs, opset: opset,
+                                                       decoding: decoding)
+            let value = outputs.flatMap { output < $0.count ? $0[output] : nil }
+            evaluated[name] = .some(value)
+            return value
+        }
         let nodes = ONNXBlockAddFusion.fused(
             ONNXLayerNormFusion.fused(ONNXGELUFusion.fused(proto.graph.node, scalar: scalar), opset: opset,
                                       scalar: scalar, integers: { constant($0)?.ints },
                                       isInitializer: { initializers[$0] != nil }),
-            constant: constant, outputs: Set(proto.graph.output.map(\.name)))
+            constant: foldedConstant, outputs: Set(proto.graph.output.map(\.name)))
         for node in nodes { try converter.convert(node) }
         let outputNames = proto.graph.output.map(\.name)
         let graph = try converter.finish(outputs: outputNames)
