@@ -11,10 +11,10 @@ import STCore
 
     /// x (1, 2, 4, 3); r (1, 2, 3, 3) added from row 1 of axis 2. `indices` names the 3 × 1 row
     /// indices [[1], [2], [3]], made by `addIndices`.
-    static func model(addIndices: (inout ONNXModelBuilder) -> Void) -> ONNXModelBuilder {
+    static func model(rChannels: Int = 2, addIndices: (inout ONNXModelBuilder) -> Void) -> ONNXModelBuilder {
         var model = ONNXModelBuilder()
         model.input("x", shape: [1, 2, 4, 3])
-        model.initializer("r", shape: [1, 2, 3, 3], floats: r)
+        model.initializer("r", shape: [1, rChannels, 3, 3], floats: Array(r.prefix(rChannels * 9)))
         model.constant("one", shape: [1], int64s: [1])
         model.constant("end", shape: [1], int64s: [Int(Int64.max)])
         model.constant("axis2", shape: [1], int64s: [2])
@@ -29,11 +29,14 @@ import STCore
         return model
     }
 
-    static func expected() -> [Float] {
+    /// x with r added into rows 1–3; r's channel 0 for both channels when `rChannels` is 1.
+    static func expected(rChannels: Int = 2) -> [Float] {
         var values = x.scalars
         for channel in 0..<2 {
             for row in 1..<4 {
-                for column in 0..<3 { values[(channel * 4 + row) * 3 + column] += r[(channel * 3 + row - 1) * 3 + column] }
+                for column in 0..<3 {
+                    values[(channel * 4 + row) * 3 + column] += r[(channel % rChannels * 3 + row - 1) * 3 + column]
+                }
             }
         }
         return values
@@ -60,6 +63,14 @@ import STCore
         #expect(imported.graph.nodes.map(\.op.typeName) == ["Parameter", "BlockAdd"])
         #expect((imported.graph.nodes.last?.op as? BlockAdd)?.offsets == [0, 0, 1, 0])
         #expect(try onnxOutput(imported, Self.x).scalars == Self.expected())
+    }
+
+    /// An r that broadcasts over the channels (1, 1, 3, 3) is expanded to the block first.
+    @Test func aBroadcastAddendIsExpandedToTheBlock() throws {
+        let builder = Self.model(rChannels: 1) { $0.initializer("indices", shape: [3, 1], int64s: [1, 2, 3]) }
+        let imported = try importONNXModel(builder)
+        #expect(imported.graph.nodes.map(\.op.typeName) == ["Parameter", "Constant", "Add", "BlockAdd"])
+        #expect(try onnxOutput(imported, Self.x).scalars == Self.expected(rChannels: 1))
     }
 
     /// Rows that are not contiguous are a scatter, not a slice: nothing is fused.

@@ -62,9 +62,10 @@ public enum ONNXImporter {
         }
         let inputs = try ONNXGraphInputs.shapes(of: proto.graph, initializers: Set(initializers.keys),
                                                 overrides: inputShapes, source: source)
+        let folding = ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: data.count))
         var converter = ONNXGraphConverter(graph: proto.graph, inputs: inputs, initializers: initializers,
                                            opset: opset, decoding: decoding,
-                                           folding: ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: data.count)))
+                                           folding: folding)
         let constantNodes = Dictionary(proto.graph.node.filter { $0.opType == "Constant" && $0.output.count == 1 }
             .map { ($0.output[0], $0) }, uniquingKeysWith: { first, _ in first })
         func constant(_ name: String) -> ONNXConstant? {
@@ -77,7 +78,6 @@ public enum ONNXImporter {
         // indices: an unsqueezed slice of a range), evaluated on demand for the fusions.
         let producers = Dictionary(proto.graph.node.flatMap { node in node.output.map { ($0, node) } },
                                    uniquingKeysWith: { first, _ in first })
-        let folding = ONNXConstantFolding(limit: ONNXConstantFolding.limit(modelBytes: data.count))
         var evaluated: [String: ONNXConstant?] = [:]
         func foldedConstant(_ name: String) -> ONNXConstant? {
             if let value = constant(name) { return value }

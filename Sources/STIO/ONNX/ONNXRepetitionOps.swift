@@ -49,13 +49,22 @@ extension ONNXGraphConverter {
             throw ONNXImportIssue.malformed("cannot expand \(inputShape) to \(target)")
         }
         let padded = Array(repeating: 1, count: output.count - inputShape.count) + inputShape
-        let zerosShape = zip(padded, output).map { $0 == $1 ? 1 : $1 }
-        guard zerosShape.contains(where: { $0 != 1 }) else {
+        guard padded != output else {
             try addReshape(node, input: input, to: output, keepsFirstAxis: output.count == inputShape.count)
             return
         }
-        let zeros = try addNode(available("\(node.name).zeros"), Constant(Tensor(zeros: zerosShape)), inputs: [])
-        bind(node.outputs[0], to: .node(try addNode(node.name, Add(), inputs: [input, zeros])))
+        bind(node.outputs[0], to: .node(try addBroadcast(node.name, input: input, to: output)))
+    }
+
+    /// `input` broadcast to `shape` (which NumPy rules must allow) as the node `name`, `input + 0`
+    /// with a zero constant `<name>.zeros` that is 1 wherever the input already has the size, so
+    /// the batch axis stays free.
+    mutating func addBroadcast(_ name: String, input: String, to shape: [Int]) throws -> String {
+        let inputShape = self.shape(input)
+        let padded = Array(repeating: 1, count: shape.count - inputShape.count) + inputShape
+        let zeros = try addNode(available("\(name).zeros"), Constant(Tensor(zeros: zip(padded, shape).map { $0 == $1 ? 1 : $1 })),
+                                inputs: [])
+        return try addNode(name, Add(), inputs: [input, zeros])
     }
 
     /// `ScatterND(data, indices, updates)` with constant indices (reduction none) of computed
@@ -91,13 +100,10 @@ extension ONNXGraphConverter {
         let block = zip(shape(x), offsets).map { $0 - $1 }
         var added = r
         if shape(r) != block {
-            let padded = Array(repeating: 1, count: max(block.count - shape(r).count, 0)) + shape(r)
-            guard padded.count == block.count, ONNXShapeRules.broadcast(padded, block) == block else {
+            guard ONNXShapeRules.broadcast(shape(r), block) == block else {
                 throw ONNXImportIssue.malformed("cannot add \(shape(r)) into a block of \(block)")
             }
-            let zeros = try addNode(available("\(node.name).zeros"), Constant(Tensor(zeros: zip(padded, block).map { $0 == $1 ? 1 : $1 })),
-                                    inputs: [])
-            added = try addNode(available("\(node.name).expanded"), Add(), inputs: [r, zeros])
+            added = try addBroadcast(available("\(node.name).expanded"), input: r, to: block)
         }
         bind(node.outputs[0], to: .node(try addNode(node.name, BlockAdd(offsets: offsets), inputs: [x, added])))
     }
